@@ -1,0 +1,1 @@
+"""Custom actions of the Rasa action server (rasa_sdk): answers, navigation, hand-off."""

@@ -1,0 +1,86 @@
+"""Renders knowledge-base entries as chat messages: a rich form and its plain-text twin."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+
+def source_of(kind: str, entry: Dict) -> Dict:
+    title = entry.get("name") or entry.get("question") or entry["id"]
+    return {"type": kind, "id": entry["id"], "title": title}
+
+
+def place_for(entry: Dict, region: Optional[str]) -> Optional[Dict]:
+    """The place for the user's city (or county) if the guide names one, else the province-wide one."""
+    places = entry.get("places", [])
+    if region:
+        for place in places:
+            if place["region"] != "*" and (place["region"] in region or region in place["region"]):
+                return place
+    return next((p for p in places if p["region"] == "*"), places[0] if places else None)
+
+
+def _material_line(material: Dict) -> str:
+    line = f"{material['name']}（{material.get('form', '原件')}{material.get('copies', 1)}份）"
+    if material.get("e_license_exempt"):
+        line += "，可用电子证照免提交"
+    if material.get("note"):
+        line += f"，{material['note']}"
+    return line
+
+
+def guide_sections(item: Dict, region: Optional[str]) -> List[Dict]:
+    place = place_for(item, region)
+    online = item.get("online", {})
+    sections = [
+        {"title": "办理条件", "lines": [item["conditions"]]},
+        {"title": "所需材料", "lines": [_material_line(m) for m in item.get("materials", [])]},
+        {"title": "办理时限", "lines": [f"承诺时限：{item['promised_time_limit']}（法定时限：{item['legal_time_limit']}）"]},
+        {"title": "收费标准", "lines": [item["fee"]]},
+    ]
+    if place:
+        sections.append({"title": "办理地点", "lines": [place["address"], f"办公时间：{place['hours']}"]
+                         + ([f"电话：{place['phone']}"] if place.get("phone") else [])})
+    online_line = (f"可以在{online.get('channel') or '手机上'}办理" if online.get("available") else "暂不支持网上办理，请到窗口办理")
+    if online.get("note"):
+        online_line += f"（{online['note']}）"
+    sections.append({"title": "网上办理", "lines": [online_line]})
+    sections.append({"title": "咨询电话", "lines": [item["hotline"]]})
+    return sections
+
+
+def guide_card(item: Dict, region: Optional[str] = None) -> Dict:
+    """The whole 办事指南 of an item as a `guide_card` message."""
+    sections = guide_sections(item, region)
+    updated = item.get("updated_at", "")
+    lines = [f"【{item['name']}】办事指南"]
+    for section in sections:
+        lines.append(f"{section['title']}：" + "；".join(section["lines"]))
+    lines.append(f"（信息更新于 {updated}）")
+    return {
+        "type": "guide_card",
+        "title": item["name"],
+        "sections": sections,
+        "updated_at": updated,
+        "link": item.get("online", {}).get("link", ""),
+        "text": "\n".join(lines),
+    }
+
+
+def faq_answer(faq: Dict) -> Dict:
+    return {"type": "text", "text": faq["answer"]}
+
+
+def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
+    steps = [f"{n}. {item_names.get(i, i)}" for n, i in enumerate(package["items"], start=1)]
+    lines = [f"【{package['name']}】{package['description']}", "办理顺序：" + "；".join(steps)]
+    if package.get("shared_materials"):
+        lines.append("共用材料：" + "、".join(package["shared_materials"]))
+    return {"type": "guide_card", "title": package["name"], "text": "\n".join(lines),
+            "sections": [{"title": "办理顺序", "lines": steps},
+                         {"title": "共用材料", "lines": package.get("shared_materials", [])}],
+            "updated_at": package.get("updated_at", ""), "link": package.get("online", {}).get("link", "")}
+
+
+def app_link(app: Dict) -> Dict:
+    return {"type": "link", "title": app["name"], "url": app["link"],
+            "text": f"{app['name']}：{app['description']}\n打开：{app['link']}"}

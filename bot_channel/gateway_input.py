@@ -1,0 +1,75 @@
+"""Rasa input channel for the gateway: one HTTP call returns the bot's messages and the parsed intent.
+
+POST /webhooks/gateway/webhook  {"sender": "...", "message": "...", "payload": false, "metadata": {...}}
+-> {"messages": [...Rasa output messages...], "intent": {"name": ..., "confidence": ...}}
+
+Text that a citizen typed never reaches Rasa as an intent command: Rasa reads a leading "/" as
+`/intent{...}`, so unless the gateway marks the message as the payload of a button the bot sent,
+a leading "/" is replaced by the full-width "／".
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
+
+COMMAND_PREFIX = "/"
+ESCAPED_PREFIX = "／"
+
+
+def escape_command(text: str) -> str:
+    """Makes typed text that starts with "/" plain text for Rasa."""
+    stripped = text.lstrip()
+    if stripped.startswith(COMMAND_PREFIX):
+        return ESCAPED_PREFIX + stripped[len(COMMAND_PREFIX):]
+    return text
+
+
+class GatewayInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "gateway"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("gateway_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request):
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            body: Dict[str, Any] = request.json or {}
+            sender = body.get("sender")
+            text = body.get("message")
+            if not isinstance(sender, str) or not isinstance(text, str) or not sender or not text:
+                return response.json({"error": "sender 和 message 必须是非空字符串"}, status=400)
+            if not body.get("payload"):
+                text = escape_command(text)
+            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                             metadata=metadata))
+            intent = await _latest_intent(request, sender)
+            return response.json({"messages": collector.messages, "intent": intent})
+
+        return hook
+
+
+async def _latest_intent(request: Request, sender: str) -> Dict[str, Any]:
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or agent.tracker_store is None:
+        return {"name": None, "confidence": 0.0}
+    tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is None or tracker.latest_message is None:
+        return {"name": None, "confidence": 0.0}
+    intent = tracker.latest_message.intent or {}
+    return {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)}
+
+
+__all__ = ["GatewayInput", "escape_command"]

@@ -1,0 +1,1 @@
+"""The public entry (FastAPI): chat channels, search API, health; talks to Rasa only over HTTP."""

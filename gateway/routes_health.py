@@ -1,0 +1,49 @@
+"""GET /healthz: 200 only when Rasa, the action server, the knowledge store and the index all answer."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from gateway.deps import Resources, resources
+
+router = APIRouter()
+
+
+async def _action_server(url: str) -> str:
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            response = await client.get(url.rstrip("/") + "/health")
+        return "ok" if response.status_code == 200 else f"HTTP {response.status_code}"
+    except httpx.HTTPError as exc:
+        return f"无法连接（{type(exc).__name__}）"
+
+
+async def _blocking(check) -> str:
+    try:
+        await run_in_threadpool(check)
+        return "ok"
+    except Exception as exc:  # any failure of the part is its state, not the endpoint's error
+        return f"异常（{type(exc).__name__}）"
+
+
+@router.get("/healthz", summary="健康检查")
+async def healthz(res: Resources = Depends(resources)) -> JSONResponse:
+    rasa, actions, store, index = await asyncio.gather(
+        res.rasa.ping(),
+        _action_server(res.settings.action_server_url),
+        _blocking(res.store.ping),
+        _blocking(res.searcher.ping),
+    )
+    parts = {
+        "rasa": "ok" if rasa is None else f"无法连接（{rasa}）",
+        "action_server": actions,
+        "knowledge_store": store,
+        "search_index": index,
+    }
+    healthy = all(state == "ok" for state in parts.values())
+    return JSONResponse({"status": "ok" if healthy else "degraded", "parts": parts},
+                        status_code=200 if healthy else 503)

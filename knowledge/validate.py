@@ -1,0 +1,54 @@
+"""Checks a loaded profile for broken links, empty fields and duplicates; returns readable problems."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import List
+
+from knowledge.loader import KnowledgeBundle
+
+
+def _duplicates(values) -> List[str]:
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def find_problems(bundle: KnowledgeBundle) -> List[str]:
+    problems: List[str] = []
+    item_ids = {item.id for item in bundle.items}
+    department_ids = {dep.id for dep in bundle.departments}
+    city_names = {city.name for city in bundle.profile.cities}
+
+    for kind, models in bundle.entries().items():
+        for dup in _duplicates(m.id for m in models):
+            problems.append(f"{kind} id 重复：{dup}")
+    for dup in _duplicates(faq.question for faq in bundle.faqs):
+        problems.append(f"FAQ 问题重复：{dup}")
+
+    for item in bundle.items:
+        if item.department not in department_ids:
+            problems.append(f"事项 {item.id}：部门 {item.department} 不存在")
+        if not item.materials:
+            problems.append(f"事项 {item.id}：材料清单为空")
+        if not any(place.region == "*" for place in item.places):
+            problems.append(f"事项 {item.id}：缺少全省通用（region: \"*\"）的办理地点")
+        for place in item.places:
+            if place.region != "*" and place.region not in city_names:
+                problems.append(f"事项 {item.id}：办理地点的地区 {place.region} 不在 profile.yml 中")
+        for name in ("conditions", "fee", "hotline", "legal_time_limit", "promised_time_limit"):
+            if not str(getattr(item, name)).strip():
+                problems.append(f"事项 {item.id}：{name} 为空")
+    for faq in bundle.faqs:
+        if not faq.answer.strip():
+            problems.append(f"FAQ {faq.id}：答案为空")
+        for item_id in faq.items:
+            if item_id not in item_ids:
+                problems.append(f"FAQ {faq.id}：关联事项 {item_id} 不存在")
+        if faq.department and faq.department not in department_ids:
+            problems.append(f"FAQ {faq.id}：部门 {faq.department} 不存在")
+    for package in bundle.packages:
+        for item_id in package.items + [i for group in package.together for i in group]:
+            if item_id not in item_ids:
+                problems.append(f"一件事 {package.id}：事项 {item_id} 不存在")
+    for app in bundle.apps:
+        if app.department and app.department not in department_ids:
+            problems.append(f"应用 {app.id}：部门 {app.department} 不存在")
+    return problems

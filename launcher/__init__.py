@@ -1,0 +1,1 @@
+"""Starts the whole stack (`make run`) or one of its processes (Docker), in dependency order."""

@@ -1,0 +1,31 @@
+"""Writes the Rasa endpoints file from the settings: embedded stores, or Redis when REDIS_URL is set."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+TRACKER_DB_OFFSET = 0  # the tracker store uses the REDIS_URL database …
+LOCK_DB_OFFSET = 1  # … and the lock store the next one, as Rasa's own defaults do
+
+
+def render_endpoints(settings) -> dict:
+    config: dict = {"action_endpoint": {"url": settings.action_endpoint}}
+    redis = settings.redis_parts()
+    if redis:
+        common = {"url": redis["host"], "port": redis["port"], "use_ssl": redis["use_ssl"],
+                  "key_prefix": "zwbot"}
+        if redis["password"]:
+            common["password"] = redis["password"]
+        config["tracker_store"] = {"type": "redis", "db": redis["db"] + TRACKER_DB_OFFSET,
+                                   "record_exp": settings.tracker_expiry_seconds, **common}
+        config["lock_store"] = {"type": "redis", "db": redis["db"] + LOCK_DB_OFFSET,
+                                "socket_timeout": 10, **common}
+    return config
+
+
+def write_endpoints(settings, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(render_endpoints(settings), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path

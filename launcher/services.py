@@ -1,0 +1,108 @@
+"""The processes of the stack: how each is started and how to tell it is ready."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List
+from urllib.parse import urlparse
+
+from launcher.endpoints import write_endpoints
+from settings import ROOT
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}  # 0.0.0.0: this container
+
+
+@dataclass
+class Service:
+    name: str
+    argv: List[str]
+    ready_url: str
+    ready_timeout: float = 60.0
+    env: Dict[str, str] = field(default_factory=dict)
+    needs: List[str] = field(default_factory=list)
+
+
+def _host_port(url: str, default_port: int) -> tuple:
+    parsed = urlparse(url)
+    return parsed.hostname or "127.0.0.1", parsed.port or default_port
+
+
+def _bin(name: str) -> str:
+    """An executable of the running virtual environment."""
+    return str(Path(sys.executable).parent / name)
+
+
+def runs_reference_api(settings) -> bool:
+    """The reference application API is started only when APPLICATION_API_URL points at this machine."""
+    host, _ = _host_port(settings.application_api_url, 8100)
+    return host in LOCAL_HOSTS
+
+
+def build_services(settings) -> Dict[str, Service]:
+    py = sys.executable
+    services: Dict[str, Service] = {}
+    if runs_reference_api(settings):
+        host, port = _host_port(settings.application_api_url, 8100)
+        services["reference-api"] = Service(
+            "reference-api",
+            [py, "-m", "reference_application_api", "--host", host, "--port", str(port),
+             "--db", str(settings.data_dir / "reference_api.sqlite3")],
+            ready_url=f"http://{host}:{port}/healthz",
+        )
+    host, port = _host_port(settings.action_server_url, 5055)
+    services["action-server"] = Service(
+        "action-server",
+        [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        ready_url=f"http://{host}:{port}/health",
+        ready_timeout=90,
+    )
+    host, port = _host_port(settings.rasa_url, 5005)
+    endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
+    services["rasa"] = Service(
+        "rasa",
+        [_bin("rasa"), "run", "--enable-api", "--interface", host, "--port", str(port),
+         "--model", str(settings.model_path), "--endpoints", str(endpoints),
+         "--credentials", str(ROOT / "bot" / "credentials.yml"), "--cors", "[]"],
+        ready_url=f"http://{host}:{port}/webhooks/gateway/",
+        ready_timeout=180,
+        needs=["action-server"],
+    )
+    services["gateway"] = Service(
+        "gateway",
+        [py, "-m", "uvicorn", "gateway.app:create_app", "--factory",
+         "--host", settings.gateway_host, "--port", str(settings.gateway_port)],
+        ready_url=f"http://{'127.0.0.1' if settings.gateway_host in ('0.0.0.0', '::') else settings.gateway_host}:{settings.gateway_port}/healthz",
+        ready_timeout=90,
+        needs=["rasa"] + (["reference-api"] if "reference-api" in services else []),
+    )
+    return services
+
+
+def child_environment(base: Dict[str, str]) -> Dict[str, str]:
+    """What every child process runs with: no telemetry (no network here), quiet TensorFlow."""
+    env = dict(base)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def ordered(services: Dict[str, Service]) -> List[List[Service]]:
+    """Start waves: each wave's services need only what earlier waves started."""
+    started: set = set()
+    waves: List[List[Service]] = []
+    remaining = dict(services)
+    while remaining:
+        wave = [s for s in remaining.values() if all(n in started or n not in services for n in s.needs)]
+        if not wave:
+            raise RuntimeError("服务之间存在循环依赖：" + ", ".join(remaining))
+        waves.append(wave)
+        for service in wave:
+            started.add(service.name)
+            del remaining[service.name]
+    return waves
+
+
+__all__ = ["Service", "build_services", "child_environment", "ordered", "runs_reference_api"]

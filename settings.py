@@ -1,0 +1,94 @@
+"""The one place that reads environment variables.
+
+Every process (gateway, action server, launcher, CLIs) takes its configuration from `get_settings()`.
+Defaults are the embedded ones: SQLite, an on-disk index under `var/`, in-memory stores when no
+`REDIS_URL` is given. The README lists every variable; a test checks the list stays complete.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlparse
+
+from pydantic import BaseSettings, Field
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    """Environment variables (names are the field names upper-cased) and their defaults."""
+
+    data_dir: Path = Field(ROOT / "var", description="运行时数据目录（数据库、索引、模型、日志）")
+    kb_profile_dir: Path = Field(
+        ROOT / "knowledge" / "sample" / "shanxi", description="启动时载入的知识库目录（示例：山西）"
+    )
+    database_url: Optional[str] = Field(None, description="知识库数据库；默认 var/ 下的 SQLite")
+    search_index_dir: Optional[Path] = Field(None, description="Whoosh 索引目录；默认 var/index")
+    redis_url: Optional[str] = Field(None, description="设置后 Rasa 对话状态与锁、去重、限流改用 Redis")
+    gateway_host: str = Field("127.0.0.1", description="网关监听地址")
+    gateway_port: int = Field(8000, description="网关端口")
+    rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa 服务地址")
+    action_server_url: str = Field("http://127.0.0.1:5055", description="动作服务器地址")
+    application_api_url: str = Field("http://127.0.0.1:8100", description="平台办事接口（开发时为参考服务器）")
+    rasa_model: Optional[Path] = Field(None, description="Rasa 模型文件；默认 var/models/bot.tar.gz")
+    staff_admin_token: Optional[str] = Field(None, description="启动时设置则为内置管理员的令牌")
+    chat_max_chars: int = Field(500, description="单条消息最大字数")
+    rasa_timeout_seconds: float = Field(20.0, description="网关等待 Rasa 回复的超时")
+    tracker_expiry_seconds: int = Field(7 * 24 * 3600, description="Redis 中对话状态的保留时长")
+    wechat_token: Optional[str] = Field(None, description="公众号 Token")
+    wechat_appid: Optional[str] = Field(None, description="公众号 AppID")
+    wechat_aes_key: Optional[str] = Field(None, description="公众号 EncodingAESKey（安全模式）")
+    log_level: str = Field("INFO", description="日志级别")
+
+    class Config:
+        env_file = None
+        case_sensitive = False
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'knowledge.sqlite3'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.search_index_dir or self.data_dir / "index"
+
+    @property
+    def model_path(self) -> Path:
+        return self.rasa_model or self.data_dir / "models" / "bot.tar.gz"
+
+    @property
+    def action_endpoint(self) -> str:
+        return self.action_server_url.rstrip("/") + "/webhook"
+
+    def redis_parts(self) -> Optional[dict]:
+        """REDIS_URL split into what Rasa's Redis stores take (host, port, db, password, ssl)."""
+        if not self.redis_url:
+            return None
+        url = urlparse(self.redis_url)
+        db = (url.path or "/0").lstrip("/") or "0"
+        return {
+            "host": url.hostname or "127.0.0.1",
+            "port": url.port or 6379,
+            "db": int(db),
+            "password": url.password or "",
+            "use_ssl": url.scheme == "rediss",
+        }
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Tests change the environment and call this to read it again."""
+    get_settings.cache_clear()
+
+
+def env_names() -> list:
+    """Every environment variable the project reads, upper-cased."""
+    return sorted(name.upper() for name in Settings.__fields__)
+
+
+__all__ = ["Settings", "get_settings", "reset_settings_cache", "env_names", "ROOT"]

@@ -1,0 +1,34 @@
+from gateway.button_memory import ButtonMemory
+from gateway.messages import button_payloads, convert
+
+
+def test_converts_text_buttons_and_custom_and_collects_sources():
+    rasa = [
+        {"recipient_id": "u", "text": "您好"},
+        {"recipient_id": "u", "text": "请选择", "buttons": [{"title": "补领", "payload": "/choose_option{\"n\":1}"},
+                                                          {"title": "换领", "payload": "/choose_option{\"n\":2}"}]},
+        {"recipient_id": "u", "custom": {"type": "guide_card", "title": "居民身份证补领", "text": "指南",
+                                         "sources": [{"type": "item", "id": "a", "title": "A"}]}},
+        {"recipient_id": "u", "custom": {"sources": [{"type": "item", "id": "a", "title": "A"},
+                                                     {"type": "faq", "id": "f", "title": "F"}]}},
+    ]
+    messages, sources = convert(rasa)
+    assert messages[0] == {"type": "text", "text": "您好"}
+    assert messages[1]["type"] == "buttons" and messages[1]["text"] == "请选择\n1. 补领\n2. 换领"
+    assert messages[2] == {"type": "guide_card", "title": "居民身份证补领", "text": "指南"}
+    assert len(messages) == 3
+    assert sources == [{"type": "item", "id": "a", "title": "A"}, {"type": "faq", "id": "f", "title": "F"}]
+    assert button_payloads(messages) == ['/choose_option{"n":1}', '/choose_option{"n":2}']
+
+
+def test_button_memory_accepts_only_payloads_sent_to_that_sender():
+    memory = ButtonMemory(max_senders=2)
+    memory.remember("a", ["/affirm"])
+    assert memory.is_sent_payload("a", "/affirm")
+    assert not memory.is_sent_payload("b", "/affirm")
+    assert not memory.is_sent_payload("a", "/deny")
+    memory.remember("b", ["/x"])
+    memory.remember("c", ["/y"])
+    assert not memory.is_sent_payload("a", "/affirm")  # oldest sender evicted
+    memory.remember("c", [])
+    assert not memory.is_sent_payload("c", "/y")

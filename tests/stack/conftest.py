@@ -1,0 +1,115 @@
+"""Starts the real stack — `python -m launcher`: reference API, action server, Rasa, gateway — as
+separate processes on free ports, with its own knowledge database and index, loaded by the real CLIs."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "var" / "models" / "bot.tar.gz"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, workdir: Path, extra_env: dict) -> None:
+        self.workdir = workdir
+        ports = {name: free_port() for name in ("gateway", "rasa", "actions", "api")}
+        self.gateway = f"http://127.0.0.1:{ports['gateway']}"
+        self.application_api = f"http://127.0.0.1:{ports['api']}"
+        self.env = {
+            **os.environ,
+            "DATA_DIR": str(workdir),
+            "DATABASE_URL": f"sqlite:///{workdir / 'kb.sqlite3'}",
+            "SEARCH_INDEX_DIR": str(workdir / "index"),
+            "RASA_MODEL": str(MODEL),
+            "GATEWAY_PORT": str(ports["gateway"]),
+            "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['actions']}",
+            "APPLICATION_API_URL": self.application_api,
+            **extra_env,
+        }
+        self.env.pop("REDIS_URL", None) if "REDIS_URL" not in extra_env else None
+        self.log = workdir / "launcher.log"
+        self.proc = None
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", *args], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def start(self, timeout: float = 300) -> "Stack":
+        assert MODEL.exists(), "run `make train` first (make test does)"
+        self.cli("knowledge", "load")
+        self.cli("search", "build")
+        self.proc = subprocess.Popen([sys.executable, "-m", "launcher"], env=self.env, cwd=ROOT,
+                                     stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, "launcher exited:\n" + self.log.read_text()[-4000:]
+            try:
+                if httpx.get(self.gateway + "/healthz", timeout=3).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise AssertionError("stack not healthy in time:\n" + self.log.read_text()[-4000:])
+
+    def chat(self, sender: str, text: str, **extra) -> httpx.Response:
+        return httpx.post(self.gateway + "/api/chat", json={"sender_id": sender, "text": text, **extra},
+                          timeout=60)
+
+    def stop(self) -> int:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                return self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                return self.proc.wait()
+        return self.proc.returncode if self.proc else 0
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The stack with embedded defaults (no Redis), as `make run` starts it on a fresh machine."""
+    stack = Stack(tmp_path_factory.mktemp("stack"), {}).start()
+    yield stack
+    assert stack.stop() == 0, stack.log.read_text()[-4000:]
+
+
+@pytest.fixture(scope="session")
+def redis_client():
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:  # never skip: CI starts a Redis server, so this is a real failure
+        pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({exc}); .ci/run starts one")
+    return client
+
+
+@pytest.fixture(scope="session")
+def redis_stack(tmp_path_factory, redis_client):
+    """The stack with REDIS_URL: Rasa's tracker and lock store in Redis."""
+    url = TEST_REDIS_URL
+    db = int(url.rsplit("/", 1)[1])
+    for n in (db, db + 1):
+        redis.Redis.from_url(url.rsplit("/", 1)[0] + f"/{n}").flushdb()
+    stack = Stack(tmp_path_factory.mktemp("redis-stack"), {"REDIS_URL": url}).start()
+    yield stack
+    assert stack.stop() == 0, stack.log.read_text()[-4000:]
