@@ -51,4 +51,4 @@ def find_problems(bundle: KnowledgeBundle) -> List[str]:
     for app in bundle.apps:
         if app.department and app.department not in department_ids:
             problems.append(f"应用 {app.id}：部门 {app.department} 不存在")
-    return problems
+    return list(dict.fromkeys(problems))

@@ -54,8 +54,9 @@ def build_services(settings) -> Dict[str, Service]:
     services["action-server"] = Service(
         "action-server",
         [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        ready_url=f"http://{host}:{port}/health",
+        ready_url=f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/health",
         ready_timeout=90,
+        env={"SANIC_HOST": host},  # rasa_sdk's only way to choose the interface (default 0.0.0.0)
     )
     host, port = _host_port(settings.rasa_url, 5005)
     endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
@@ -70,7 +71,7 @@ def build_services(settings) -> Dict[str, Service]:
     )
     services["gateway"] = Service(
         "gateway",
-        [py, "-m", "uvicorn", "gateway.app:create_app", "--factory",
+        [py, "-m", "uvicorn", "gateway.app:create_app", "--factory", "--ws", "none",
          "--host", settings.gateway_host, "--port", str(settings.gateway_port)],
         ready_url=f"http://{'127.0.0.1' if settings.gateway_host in ('0.0.0.0', '::') else settings.gateway_host}:{settings.gateway_port}/healthz",
         ready_timeout=90,

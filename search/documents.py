@@ -58,11 +58,12 @@ def to_document(entry: Dict, departments: Dict[str, str]) -> Dict:
 
 
 def user_words(entries: List[Dict], departments: Dict[str, str], synonyms: List[Dict]) -> Iterator[str]:
-    """Names that must segment as one word: item names and aliases, departments, synonyms."""
+    """Names that must segment as one word: item, package and app names, 证照 and other material names,
+    departments, synonym terms. Aliases are phrases ("身份证丢了补办"), not words: made words, they
+    would hide their parts ("丢") from matching."""
     for entry in entries:
         if entry["kind"] in ("item", "package", "app"):
             yield entry["name"]
-            yield from entry.get("aliases", [])
         if entry["kind"] == "item":
             for material in entry.get("materials", []):
                 yield material["name"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from whoosh import index as whoosh_index
+from whoosh.collectors import TopCollector
 from whoosh.query import And, Or, Term
 from whoosh.scoring import BM25F
 
@@ -15,6 +16,8 @@ from search.analyzer import load_user_words, tokens
 from search.index import SYNONYMS_FILE, WORDS_FILE, current_generation
 
 SEARCH_FIELDS = ("title", "aliases", "keywords", "body")
+SYNONYM_BOOST = 0.5
+COORDINATION = 0.9
 
 
 class IndexMissing(RuntimeError):
@@ -71,24 +74,38 @@ class KnowledgeSearcher:
 
     def expand(self, text: str) -> List[str]:
         """Query terms: the analyzer's tokens plus the official terms of colloquial ones."""
+        return [term for term, _ in self.weighted_terms(text)]
+
+    def weighted_terms(self, text: str) -> List[tuple]:
+        """(term, boost) pairs: what the citizen typed at full weight, official synonyms at half."""
         self._refresh()
-        terms = tokens(text)
-        expanded = list(terms)
+        terms = list(dict.fromkeys(tokens(text)))
+        weighted = [(term, 1.0) for term in terms]
         for term in terms:
             for official in self._synonyms.get(term, []):
-                expanded.extend(t for t in tokens(official) if t not in expanded)
-        return list(dict.fromkeys(expanded))
+                weighted.extend((t, SYNONYM_BOOST) for t in tokens(official) if t not in terms)
+        first_boost: Dict[str, float] = {}
+        for term, boost in weighted:
+            first_boost.setdefault(term, boost)
+        return list(first_boost.items())
 
     def search(self, text: str, kind: Optional[str] = None, limit: int = 10) -> List[Hit]:
         index = self._refresh()
-        terms = self.expand(text)
+        terms = self.weighted_terms(text)
         if not terms:
             return []
-        query = Or([Term(field, term) for field in SEARCH_FIELDS for term in terms])
+        # One clause per distinct term (matched in any field); the coordination bonus prefers documents
+        # that match more of the citizen's words over those that repeat one word often.
+        query = Or([Or([Term(field, term) for field in SEARCH_FIELDS], boost=boost) for term, boost in terms],
+                   scale=COORDINATION)
         if kind:
             query = And([query, Term("kind", kind)])
         with index.searcher(weighting=PriorWeighting()) as searcher:
-            results = searcher.search(query, limit=limit)
+            # No pruning (replace=0, no block quality): Whoosh prunes by each term's best BM25 score,
+            # which does not include the prior applied in final(), and would drop documents it lifts.
+            collector = TopCollector(limit=limit, usequality=False, replace=0)
+            searcher.search_with_collector(query, collector)
+            results = collector.results()
             return [Hit(type=r["kind"], id=r["id"], title=r["title"],
                         snippet=_snippet(r.get("body", "")), score=float(r.score)) for r in results]
 

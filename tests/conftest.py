@@ -128,3 +128,17 @@ def mini_index(tmp_path, mini_store) -> Path:
     index_dir = tmp_path / "index"
     build_index(mini_store, index_dir)
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    """The shipped sample knowledge base, loaded and indexed in a temporary place."""
+    from knowledge.store import KnowledgeStore
+    from knowledge.sync import sync_profile
+    from search.index import build_index
+
+    tmp = tmp_path_factory.mktemp("sample")
+    store = KnowledgeStore(f"sqlite:///{tmp / 'kb.sqlite3'}")
+    sync_profile(SAMPLE_DIR, store)
+    build_index(store, tmp / "index")
+    return tmp / "index"

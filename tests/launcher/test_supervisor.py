@@ -1,9 +1,11 @@
 """The supervisor with real (tiny) processes: start order, readiness, a death reported, Ctrl-C stops all."""
+import queue
 import signal
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import httpx
@@ -65,14 +67,16 @@ def test_sigint_stops_the_whole_stack(tmp_path):
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
-    lines = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        lines.append(line)
-        if line.strip() == "READY":
-            break
-    assert "READY\n" in lines, lines
+    lines: "queue.Queue[str]" = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    seen = []
+    deadline = time.monotonic() + 40
+    while "READY" not in seen and time.monotonic() < deadline:
+        try:
+            seen.append(lines.get(timeout=1).strip())
+        except queue.Empty:
+            assert proc.poll() is None, seen
+    assert "READY" in seen, seen
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
     for port in (port_a, port_b):

@@ -1,0 +1,94 @@
+"""The real process: `python -m reference_application_api` served by uvicorn, driven over HTTP."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from reference_application_api.__main__ import DEFAULT_DB, parse_args
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early with {process.returncode}: {process.stdout.read()}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1.0).json() == {"status": "ok"}:
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError("server did not become healthy in time")
+
+
+def test_real_process_serves_creates_over_http(tmp_path):
+    port = _free_port()
+    db = tmp_path / "nested" / "folder" / "api.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reference_application_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        cwd=str(REPO_ROOT),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, process)
+        assert db.exists()
+        with httpx.Client(base_url=base_url, timeout=10.0) as http:
+            token = http.post("/auth/token", json={"user_id": "test-user"}).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "proc-1"}
+            body = {"item_id": "SX-GJJ-001", "item_name": "住房公积金提取", "form": {"姓名": "测试用户"}}
+            first = http.post("/applications", json=body, headers=headers)
+            assert first.status_code == 201
+            number = first.json()["application_no"]
+            assert number.startswith("SX") and len(number) == 15
+            assert first.json()["status"] == "待补充"
+            assert first.json()["finish_link"] == f"sanjintong://application/{number}"
+            again = http.post("/applications", json=body, headers=headers)
+            assert (again.status_code, again.json()) == (201, first.json())
+            listed = http.get("/applications", params={"user_id": "test-user"}).json()["items"]
+            assert [a["application_no"] for a in listed] == [number]
+            received = http.get("/_control/received").json()["items"]
+            assert [(r["path"], r["idempotency_key"], r["status"]) for r in received] == [
+                ("/applications", "proc-1", 201),
+                ("/applications", "proc-1", 201),
+            ]
+            unauthorized = http.post("/applications", json=body)
+            assert unauthorized.status_code == 401
+            assert unauthorized.json() == {"detail": "身份令牌无效或已过期，请重新登录"}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+    assert process.returncode is not None
+
+
+def test_cli_db_falls_back_to_env_then_default(monkeypatch):
+    monkeypatch.delenv("REFERENCE_API_DB", raising=False)
+    assert parse_args([]).db == DEFAULT_DB == "var/reference_api.sqlite3"
+    assert (parse_args([]).host, parse_args([]).port) == ("127.0.0.1", 8100)
+    monkeypatch.setenv("REFERENCE_API_DB", "/tmp/elsewhere.sqlite3")
+    assert parse_args([]).db == "/tmp/elsewhere.sqlite3"
+    assert parse_args(["--db", "x.sqlite3", "--port", "9001"]).db == "x.sqlite3"
+    assert parse_args(["--port", "9001"]).port == 9001
+    assert os.environ["REFERENCE_API_DB"] == "/tmp/elsewhere.sqlite3"
