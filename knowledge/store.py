@@ -24,6 +24,18 @@ entries = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
+changes = sa.Table(
+    "kb_changes",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("id", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+"""Change log: one row per changed entry, written in the same transaction as the change. Each node's
+search index applies the rows after the last sequence number it applied (see search/), so the index
+follows the database without full rebuilds, and catches up after a crash or on a new node."""
+
 meta = sa.Table(
     "kb_meta",
     metadata,
@@ -75,12 +87,37 @@ class KnowledgeStore:
         if row is None:
             conn.execute(entries.insert().values(
                 kind=kind, id=entry["id"], status=status, version=1, data=data, updated_at=now))
-            return True
-        if row.data == data:
+        elif row.data == data:
             return False
-        conn.execute(entries.update().where(entries.c.kind == kind, entries.c.id == entry["id"]).values(
-            status=status, version=row.version + 1, data=data, updated_at=now))
+        else:
+            conn.execute(entries.update().where(entries.c.kind == kind, entries.c.id == entry["id"]).values(
+                status=status, version=row.version + 1, data=data, updated_at=now))
+        self.record_change(kind, entry["id"], conn)
         return True
+
+    def delete(self, kind: str, entry_id: str, conn: Optional[sa.engine.Connection] = None) -> bool:
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.delete(kind, entry_id, own)
+        gone = conn.execute(entries.delete().where(entries.c.kind == kind, entries.c.id == entry_id)).rowcount
+        if gone:
+            self.record_change(kind, entry_id, conn)
+        return bool(gone)
+
+    @staticmethod
+    def record_change(kind: str, entry_id: str, conn: sa.engine.Connection) -> None:
+        conn.execute(changes.insert().values(kind=kind, id=entry_id, at=dt.datetime.utcnow()))
+
+    def changes_since(self, seq: int, limit: int = 10000) -> list:
+        """[(seq, kind, id)] after `seq`, oldest first."""
+        query = (sa.select(changes.c.seq, changes.c.kind, changes.c.id).where(changes.c.seq > seq)
+                 .order_by(changes.c.seq).limit(limit))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    def latest_change(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(changes.c.seq), 0))).scalar_one())
 
     def get(self, kind: str, entry_id: str) -> Optional[Dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -63,3 +63,18 @@ def test_shipped_sample_profile_loads_without_problems():
     bundle = load_profile(sample)
     assert find_problems(bundle) == []
     assert any(item.id == "ga-idcard-reissue" for item in bundle.items)
+
+
+def test_every_change_is_logged_once_in_order(tmp_path, mini_profile):
+    store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    sync_profile(mini_profile, store)
+    start = store.latest_change()
+    assert start == 7  # 2 items, 1 FAQ, 1 package, 1 app, 2 departments: one row each
+    faq = store.get("faq", "faq-ga-001")
+    assert not store.upsert("faq", faq)  # unchanged: no change row
+    faq["answer"] = "补领收费20元。"
+    assert store.upsert("faq", faq)
+    assert store.delete("app", "app-sscard-query")
+    assert not store.delete("app", "app-sscard-query")
+    assert store.changes_since(start) == [(start + 1, "faq", "faq-ga-001"), (start + 2, "app", "app-sscard-query")]
+    assert store.latest_change() == start + 2
