@@ -31,6 +31,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         buttons=ButtonMemory(),
     )
     errors.install(app)
+    # Routers, one module per resource. Add a new one here (one import above, one entry below).
     for module in (routes_chat, routes_search, routes_health):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
