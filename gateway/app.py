@@ -21,6 +21,7 @@ MAX_BODY_BYTES = 64 * 1024
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per health probe is noise
     app = FastAPI(title="政务服务智能客服网关", version="0.1.0",
                   description="对话、搜索与健康检查接口。")
     app.state.resources = Resources(
