@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     action_server_url: str = Field("http://127.0.0.1:5055", description="动作服务器地址")
     application_api_url: str = Field("http://127.0.0.1:8100", description="平台办事接口（开发时为参考服务器）")
     rasa_model: Optional[Path] = Field(None, description="Rasa 模型文件；默认 var/models/bot.tar.gz")
+    application_api_timeout_seconds: float = Field(5.0, description="调用平台办事接口的超时（秒）")
+    outbox_database_url: Optional[str] = Field(None, description="转办发件箱数据库；默认 var/outbox.sqlite3")
+    outbox_poll_seconds: float = Field(10.0, description="发件箱重发间隔（秒，失败后按倍数退避）")
     staff_admin_token: Optional[str] = Field(None, description="启动时设置则为内置管理员的令牌")
     chat_max_chars: int = Field(500, description="单条消息最大字数")
     rasa_timeout_seconds: float = Field(20.0, description="网关等待 Rasa 回复的超时")
@@ -39,6 +42,16 @@ class Settings(BaseSettings):
     wechat_token: Optional[str] = Field(None, description="公众号 Token")
     wechat_appid: Optional[str] = Field(None, description="公众号 AppID")
     wechat_aes_key: Optional[str] = Field(None, description="公众号 EncodingAESKey（安全模式）")
+    wechat_app_secret: Optional[str] = Field(None, description="公众号 AppSecret（客服消息接口取 access_token 用）")
+    wechat_api_base: str = Field("https://api.weixin.qq.com", description="微信接口地址（测试时指向本机的模拟服务）")
+    wechat_reply_deadline_seconds: float = Field(4.0, description="超过此秒数仍未答出则先回 success，答案改走客服消息")
+    miniprogram_token: Optional[str] = Field(None, description="小程序消息推送 Token")
+    miniprogram_appid: Optional[str] = Field(None, description="小程序 AppID")
+    miniprogram_app_secret: Optional[str] = Field(None, description="小程序 AppSecret")
+    miniprogram_aes_key: Optional[str] = Field(None, description="小程序消息推送 EncodingAESKey（安全模式）")
+    cors_origins: str = Field("", description="允许跨域调用的来源，逗号分隔；空则不允许跨域")
+    rate_limit_messages: int = Field(20, description="每位用户每个时间窗内最多的消息数；0 为不限")
+    rate_limit_window_seconds: int = Field(60, description="限流时间窗（秒）")
     log_level: str = Field("INFO", description="日志级别")
 
     class Config:
@@ -48,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'knowledge.sqlite3'}"
+
+    @property
+    def outbox_database(self) -> str:
+        return self.outbox_database_url or f"sqlite:///{self.data_dir / 'outbox.sqlite3'}"
 
     @property
     def index_dir(self) -> Path:

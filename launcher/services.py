@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 from launcher.endpoints import write_endpoints
@@ -17,7 +17,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}  # 0.0.0.0: this cont
 class Service:
     name: str
     argv: List[str]
-    ready_url: str
+    ready_url: Optional[str]  # None: ready once it has run for a moment without exiting (no HTTP)
     ready_timeout: float = 60.0
     env: Dict[str, str] = field(default_factory=dict)
     needs: List[str] = field(default_factory=list)
@@ -58,6 +58,8 @@ def build_services(settings) -> Dict[str, Service]:
         ready_timeout=90,
         env={"SANIC_HOST": host},  # rasa_sdk's only way to choose the interface (default 0.0.0.0)
     )
+    services["outbox-worker"] = Service(
+        "outbox-worker", [py, "-m", "actions.outbox_worker"], ready_url=None, ready_timeout=5)
     host, port = _host_port(settings.rasa_url, 5005)
     endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
     services["rasa"] = Service(

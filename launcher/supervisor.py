@@ -46,6 +46,13 @@ class Supervisor:
         threading.Thread(target=self._pump, args=(service.name, proc), daemon=True).start()
 
     def _wait_ready(self, service: Service) -> None:
+        if service.ready_url is None:
+            time.sleep(min(2.0, service.ready_timeout))
+            proc = self.procs[service.name]
+            if proc.poll() is not None:
+                raise StartupFailed(f"{service.name} 启动失败（退出码 {proc.returncode}），"
+                                    f"日志见 {self.log_dir / (service.name + '.log')}")
+            return
         deadline = time.monotonic() + service.ready_timeout
         while time.monotonic() < deadline:
             proc = self.procs[service.name]
@@ -68,7 +75,7 @@ class Supervisor:
                 self._start(service)
             for service in wave:
                 self._wait_ready(service)
-                print(f"{service.name} 已就绪：{service.ready_url}", flush=True)
+                print(f"{service.name} 已就绪" + (f"：{service.ready_url}" if service.ready_url else ""), flush=True)
 
     def watch(self) -> int:
         """Blocks until a process dies (reported, exit 1) or a stop is asked (exit 0)."""

@@ -16,7 +16,7 @@ def compose() -> dict:
 
 def test_compose_runs_every_process_of_make_run_plus_redis_and_postgres(tmp_path):
     services = compose()["services"]
-    assert set(services) == {"redis", "postgres", "reference-api", "action-server", "rasa", "gateway"}
+    assert set(services) == {"redis", "postgres", "reference-api", "action-server", "outbox-worker", "rasa", "gateway"}
     launched = {name for name, service in services.items()
                 if "launcher" in " ".join(service.get("command", []))}
     assert launched == set(build_services(Settings(data_dir=tmp_path)))
@@ -39,6 +39,7 @@ def test_compose_uses_the_settings_environment_names_and_ports():
     assert services["reference-api"]["ports"] == ["8100:8100"]
     assert defaults.application_api_url.endswith(":8100")
     assert "ports" not in services["rasa"] and "ports" not in services["action-server"]
+    assert services["outbox-worker"]["environment"]["OUTBOX_DATABASE_URL"].startswith("postgresql://")
 
 
 def test_readme_starts_with_the_two_commands_and_lists_every_variable():

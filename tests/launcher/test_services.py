@@ -22,11 +22,12 @@ def test_redis_url_gives_tracker_and_lock_store_with_expiry_and_timeout(tmp_path
 
 def test_start_order_puts_dependencies_first(tmp_path):
     waves = [[s.name for s in wave] for wave in ordered(build_services(Settings(data_dir=tmp_path)))]
-    assert waves == [["reference-api", "action-server"], ["rasa"], ["gateway"]]
+    assert waves == [["reference-api", "action-server", "outbox-worker"], ["rasa"], ["gateway"]]
 
 
 def test_reference_api_runs_only_for_a_local_application_api(tmp_path):
     assert runs_reference_api(Settings(data_dir=tmp_path))
     remote = Settings(data_dir=tmp_path, application_api_url="https://api.platform.example.gov.cn")
     assert not runs_reference_api(remote)
-    assert [[s.name for s in w] for w in ordered(build_services(remote))] == [["action-server"], ["rasa"], ["gateway"]]
+    assert [[s.name for s in w] for w in ordered(build_services(remote))] == [
+        ["action-server", "outbox-worker"], ["rasa"], ["gateway"]]

@@ -1,0 +1,1 @@
+"""Clients of external systems the actions talk to, one module per system."""

@@ -1,0 +1,22 @@
+"""The hand-off client and outbox of this process, created on first use from the settings."""
+from __future__ import annotations
+
+import functools
+
+from actions.api.application_api import ApplicationApiClient
+from actions.api.circuit_breaker import CircuitBreaker
+from actions.outbox import Outbox
+from settings import get_settings
+
+
+@functools.lru_cache(maxsize=1)
+def application_api_client() -> ApplicationApiClient:
+    settings = get_settings()
+    return ApplicationApiClient(settings.application_api_url, timeout=settings.application_api_timeout_seconds,
+                                breaker=CircuitBreaker(failure_threshold=5, reset_after_seconds=30))
+
+
+@functools.lru_cache(maxsize=1)
+def outbox() -> Outbox:
+    settings = get_settings()
+    return Outbox(settings.outbox_database, retry_after_seconds=settings.outbox_poll_seconds)
