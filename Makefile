@@ -34,7 +34,7 @@ $(DEPS_STAMP): pyproject.toml requirements.lock
 	if [ ! -x $(PY) ]; then echo "创建虚拟环境（$$PY310）…"; "$$PY310" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --upgrade "pip==24.2" "setuptools==69.5.1" "wheel==0.44.0"
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $@
 
 deps: $(DEPS_STAMP)

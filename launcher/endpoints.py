@@ -1,4 +1,5 @@
-"""Writes the Rasa endpoints file from the settings: embedded stores, or Redis when REDIS_URL is set."""
+"""Writes the Rasa endpoints file from the settings: embedded stores, or Redis when REDIS_URL is set.
+Either way the tracker store masks personal numbers (bot_stores/)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,15 +10,20 @@ TRACKER_DB_OFFSET = 0  # the tracker store uses the REDIS_URL database …
 LOCK_DB_OFFSET = 1  # … and the lock store the next one, as Rasa's own defaults do
 
 
+MASKING_IN_MEMORY = "bot_stores.masking_tracker_store.MaskingInMemoryTrackerStore"
+MASKING_REDIS = "bot_stores.masking_tracker_store.MaskingRedisTrackerStore"
+
+
 def render_endpoints(settings) -> dict:
-    config: dict = {"action_endpoint": {"url": settings.action_endpoint}}
+    config: dict = {"action_endpoint": {"url": settings.action_endpoint},
+                    "tracker_store": {"type": MASKING_IN_MEMORY}}
     redis = settings.redis_parts()
     if redis:
         common = {"url": redis["host"], "port": redis["port"], "use_ssl": redis["use_ssl"],
                   "key_prefix": "zwbot"}
         if redis["password"]:
             common["password"] = redis["password"]
-        config["tracker_store"] = {"type": "redis", "db": redis["db"] + TRACKER_DB_OFFSET,
+        config["tracker_store"] = {"type": MASKING_REDIS, "db": redis["db"] + TRACKER_DB_OFFSET,
                                    "record_exp": settings.tracker_expiry_seconds, **common}
         config["lock_store"] = {"type": "redis", "db": redis["db"] + LOCK_DB_OFFSET,
                                 "socket_timeout": 10, **common}

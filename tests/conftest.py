@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
@@ -142,3 +144,21 @@ def sample_index(tmp_path_factory) -> Path:
     sync_profile(SAMPLE_DIR, store)
     build_index(store, tmp / "index")
     return tmp / "index"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_client():
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:  # never skip: CI starts a Redis server, so this is a real failure
+        pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({exc}); .ci/run starts one")
+    return client

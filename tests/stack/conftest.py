@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,7 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "var" / "models" / "bot.tar.gz"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import TEST_REDIS_URL, free_port  # noqa: F401 (re-exported for other test packages)
 
 
 class Stack:
@@ -91,16 +84,6 @@ def stack(tmp_path_factory):
     stack = Stack(tmp_path_factory.mktemp("stack"), {}).start()
     yield stack
     assert stack.stop() == 0, stack.log.read_text()[-4000:]
-
-
-@pytest.fixture(scope="session")
-def redis_client():
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as exc:  # never skip: CI starts a Redis server, so this is a real failure
-        pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({exc}); .ci/run starts one")
-    return client
 
 
 @pytest.fixture(scope="session")

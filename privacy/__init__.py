@@ -1,0 +1,7 @@
+"""Masking of personal numbers (ID numbers, phones, bank cards) — one implementation for every part.
+
+A leaf package: it imports nothing of ours, so every package (knowledge/ included) may use it.
+"""
+from privacy.masking import mask_id_number, mask_phone, mask_text, mask_value
+
+__all__ = ["mask_text", "mask_value", "mask_phone", "mask_id_number"]
