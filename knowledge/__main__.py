@@ -1,4 +1,10 @@
-"""Knowledge-base command line: `python -m knowledge load|validate [DIR]`."""
+"""Knowledge-base command line.
+
+    python -m knowledge load [DIR]                       load a profile directory into the database
+    python -m knowledge validate [DIR]                   list broken links, empty fields and duplicates
+    python -m knowledge import FILE [--kind faq]         import CSV / XLSX / JSONL (all rows or none)
+    python -m knowledge export [--kind faq] [--format csv] [-o FILE]
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,20 +16,37 @@ from knowledge.store import KnowledgeStore
 from knowledge.sync import sync_profile
 from knowledge.validate import find_problems
 
+KINDS = ("faq", "item", "package", "app", "synonym")
+LOAD_LABELS = {"item": "事项", "faq": "FAQ", "package": "一件事", "app": "应用", "department": "部门",
+               "synonym": "同义词", "kept": "保留工作人员修改"}
+
 
 def main(argv=None) -> int:
     from settings import get_settings
 
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description="知识库载入与校验")
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description="知识库载入、校验、导入与导出")
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="把知识库目录载入数据库（内容未变则跳过）")
     load.add_argument("directory", nargs="?", type=Path, default=settings.kb_profile_dir)
     load.add_argument("--force", action="store_true")
     check = sub.add_parser("validate", help="列出断链、空字段与重复条目")
     check.add_argument("directory", nargs="?", type=Path, default=settings.kb_profile_dir)
+    imports = sub.add_parser("import", help="导入 CSV、XLSX 或 JSONL 文件（有错则整个文件都不导入）")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--kind", choices=KINDS, default="faq", help="条目类别（默认 faq）")
+    imports.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    imports.add_argument("--as", dest="actor", default="命令行导入", help="记入审计日志与版本历史的操作人")
+    exports = sub.add_parser("export", help="导出为 CSV、XLSX 或 JSONL")
+    exports.add_argument("--kind", choices=KINDS, default="faq")
+    exports.add_argument("--format", choices=("csv", "xlsx", "jsonl"), default="csv")
+    exports.add_argument("-o", "--output", type=Path, help="输出文件（默认写到标准输出）")
     args = parser.parse_args(argv)
 
+    if args.command == "import":
+        return import_command(KnowledgeStore(settings.database), args)
+    if args.command == "export":
+        return export_command(KnowledgeStore(settings.database), args)
     try:
         bundle = load_profile(args.directory)
     except KnowledgeFileError as exc:
@@ -42,9 +65,55 @@ def main(argv=None) -> int:
             return 0
     result = sync_profile(args.directory, KnowledgeStore(settings.database), force=args.force)
     if result["changed"]:
-        print("已载入：" + "，".join(f"{k} {v}" for k, v in result.items() if k != "changed"))
+        print("已载入：" + "，".join(f"{LOAD_LABELS.get(k, k)} {v}" for k, v in result.items() if k != "changed"))
     else:
         print("知识库未变化，跳过载入")
+    return 0
+
+
+def import_command(store: KnowledgeStore, args) -> int:
+    from knowledge.importer import ImportRejected, import_file, import_summary
+    from knowledge.staff import StaffMember
+    from knowledge.workflow import WorkflowError
+
+    try:
+        content = args.file.read_bytes()
+    except OSError as exc:
+        print(f"无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
+        return 2
+    operator = StaffMember(args.actor, "admin")  # whoever can reach the database is trusted like an admin
+    try:
+        result = import_file(store, args.kind, args.file.name, content, operator, source="cli",
+                             dry_run=args.dry_run)
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            field = f"（{problem['field']}）" if problem["field"] else ""
+            print(f"第 {problem['row']} 行{field}：{problem['reason']}", file=sys.stderr)
+        print(exc.message, file=sys.stderr)
+        return 1
+    except WorkflowError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"检查通过：共 {result['total']} 条，其中发布 {result['published']} 条、草稿 {result['drafts']} 条（未导入）")
+    else:
+        print(import_summary(result) + "。运行中的网关会在几秒内把发布的条目加入搜索索引。")
+    return 0
+
+
+def export_command(store: KnowledgeStore, args) -> int:
+    from knowledge.exporter import export_file
+
+    try:
+        content = export_file(store, args.kind, args.format)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.output:
+        args.output.write_bytes(content)
+        print(f"已导出到 {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
     return 0
 
 

@@ -6,6 +6,7 @@ sample files against these, the store keeps each entry as the model's JSON.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Field, validator
@@ -15,12 +16,29 @@ DRAFT = "draft"
 STATUSES = (DRAFT, "review", PUBLISHED)
 
 
+ID_PATTERN = r"^[a-z0-9][a-z0-9\-]*$"
+
+
 class _Entry(BaseModel):
-    id: str = Field(..., regex=r"^[a-z0-9][a-z0-9\-]*$", max_length=64)
+    id: str = Field(..., regex=ID_PATTERN, max_length=64)
 
     class Config:
         extra = "forbid"
         anystr_strip_whitespace = True
+
+
+class _Editable(_Entry):
+    """An entry staff edit through the review workflow: who last edited it and who published it."""
+
+    status: str = PUBLISHED
+    editor: str = ""
+    reviewer: str = ""
+
+    @validator("status")
+    def _status(cls, v: str) -> str:
+        if v not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        return v
 
 
 class Material(BaseModel):
@@ -54,7 +72,7 @@ class Online(BaseModel):
         extra = "forbid"
 
 
-class Item(_Entry):
+class Item(_Editable):
     """政务服务事项 with its full 办事指南."""
 
     name: str
@@ -76,36 +94,22 @@ class Item(_Entry):
     online: Online
     cross_province: bool = False  # 跨省通办
     legal_basis: List[str] = []
-    status: str = PUBLISHED
     updated_at: dt.date
 
-    @validator("status")
-    def _status(cls, v: str) -> str:
-        if v not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}")
-        return v
 
-
-class Faq(_Entry):
+class Faq(_Editable):
     """常见问题: one answer with the ways citizens ask it."""
 
-    question: str
+    question: str = Field(..., min_length=1, max_length=200)
     similar_questions: List[str] = []
-    answer: str
+    answer: str = Field(..., min_length=1, max_length=5000)
     items: List[str] = []  # Item ids
     department: str = ""
     keywords: List[str] = []
-    status: str = PUBLISHED
     updated_at: Optional[dt.date] = None
 
-    @validator("status")
-    def _status(cls, v: str) -> str:
-        if v not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}")
-        return v
 
-
-class Package(_Entry):
+class Package(_Editable):
     """一件事一次办: a life event served by several items in order."""
 
     name: str
@@ -117,11 +121,10 @@ class Package(_Entry):
     online: Online
     places: List[Place] = []
     time_limit: str = ""
-    status: str = PUBLISHED
     updated_at: dt.date
 
 
-class App(_Entry):
+class App(_Editable):
     """便民服务应用: an app or mini-program page a citizen can open."""
 
     name: str
@@ -129,7 +132,6 @@ class App(_Entry):
     description: str
     department: str = ""
     link: str
-    status: str = PUBLISHED
     updated_at: dt.date
 
 
@@ -167,9 +169,25 @@ class Synonym(BaseModel):
         extra = "forbid"
 
 
+class SynonymEntry(_Editable):
+    """A synonym as staff edit it: one official term and the colloquial words for it."""
+
+    official: str = Field(..., min_length=1, max_length=64)
+    colloquial: List[str] = Field(..., min_items=1)
+    updated_at: Optional[dt.date] = None
+
+
+def synonym_id(official: str) -> str:
+    """A stable id for a synonym, derived from its official term."""
+    return "syn-" + hashlib.sha1(official.encode("utf-8")).hexdigest()[:12]
+
+
 ENTRY_MODELS: Dict[str, type] = {
     "item": Item,
     "faq": Faq,
     "package": Package,
     "app": App,
 }
+
+EDITABLE_MODELS: Dict[str, type] = {**ENTRY_MODELS, "synonym": SynonymEntry}
+"""Kinds staff edit through the admin API and the review workflow."""

@@ -69,7 +69,7 @@ def test_every_change_is_logged_once_in_order(tmp_path, mini_profile):
     store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
     sync_profile(mini_profile, store)
     start = store.latest_change()
-    assert start == 7  # 2 items, 1 FAQ, 1 package, 1 app, 2 departments: one row each
+    assert start == 9  # 2 items, 1 FAQ, 1 package, 1 app, 2 departments, 2 synonyms: one row each
     faq = store.get("faq", "faq-ga-001")
     assert not store.upsert("faq", faq)  # unchanged: no change row
     faq["answer"] = "补领收费20元。"

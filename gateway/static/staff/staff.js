@@ -1,0 +1,459 @@
+// 问答库管理页面：只调用 /admin 接口；令牌保存在 sessionStorage（关闭标签页即失效）。
+"use strict";
+
+const PLURAL = { faq: "faqs", item: "items", package: "packages", app: "apps", synonym: "synonyms" };
+const state = { token: sessionStorage.getItem("staffToken") || "", me: null, current: null, group: null };
+const $ = (selector) => document.querySelector(selector);
+
+class ApiError extends Error {
+  constructor(status, detail, errors) {
+    super(detail);
+    this.status = status;
+    this.errors = errors || [];
+  }
+}
+
+async function api(method, path, body, isForm) {
+  const options = { method, headers: { Authorization: "Bearer " + state.token } };
+  if (body !== undefined) {
+    if (isForm) {
+      options.body = body;
+    } else {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+  }
+  const response = await fetch(path, options);
+  const isJson = (response.headers.get("content-type") || "").includes("application/json");
+  const data = isJson ? await response.json() : null;
+  if (response.status === 401) {
+    logout((data && data.detail) || "登录已失效，请重新输入令牌");
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, (data && data.detail) || "请求失败（HTTP " + response.status + "）", data && data.errors);
+  }
+  return data;
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function button(text, onClick) {
+  const node = element("button", text);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function say(text, isError) {
+  const box = $("#message");
+  box.textContent = text;
+  box.className = isError ? "error" : "";
+}
+
+function canPublish() {
+  return state.me && state.me.permissions.includes("publish");
+}
+
+// -- login --------------------------------------------------------------------------------------------
+
+async function login(token) {
+  state.token = token;
+  try {
+    state.me = await api("GET", "/admin/me");
+  } catch (error) {
+    $("#login-error").textContent = error.message;
+    return;
+  }
+  sessionStorage.setItem("staffToken", token);
+  $("#login").hidden = true;
+  $("#app").hidden = false;
+  $("#whoami").hidden = false;
+  $("#who").textContent = state.me.name + "（" + state.me.role_name + "）";
+  document.querySelectorAll(".reviewer-only").forEach((node) => { node.hidden = !canPublish(); });
+  await loadDepartments();
+  showTab("faqs");
+}
+
+function logout(reason) {
+  sessionStorage.removeItem("staffToken");
+  state.token = "";
+  state.me = null;
+  $("#app").hidden = true;
+  $("#whoami").hidden = true;
+  $("#login").hidden = false;
+  $("#login-error").textContent = reason || "";
+}
+
+async function loadDepartments() {
+  const select = $("#faq-form").elements.department;
+  const { items } = await api("GET", "/admin/departments");
+  select.replaceChildren(new Option("（无）", ""));
+  items.forEach((d) => select.add(new Option(d.name, d.id)));
+}
+
+// -- tabs ---------------------------------------------------------------------------------------------
+
+const LOADERS = { faqs: loadFaqs, reviews: loadReviews, unanswered: loadUnanswered, stats: loadStats, transfer: () => {} };
+
+function showTab(name) {
+  document.querySelectorAll("nav button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
+  document.querySelectorAll(".tab").forEach((s) => { s.hidden = s.id !== "tab-" + name; });
+  LOADERS[name]().catch((error) => say(error.message, true));
+}
+
+// -- FAQ list -----------------------------------------------------------------------------------------
+
+async function loadFaqs() {
+  const params = new URLSearchParams({ state: $("#faq-state").value, limit: "100" });
+  if ($("#faq-query").value.trim() && $("#faq-state").value === "live") params.set("q", $("#faq-query").value.trim());
+  const data = await api("GET", "/admin/faqs?" + params);
+  const body = $("#faq-table tbody");
+  body.replaceChildren();
+  data.items.forEach((row) => {
+    const tr = element("tr", undefined, "clickable");
+    tr.dataset.id = row.id;
+    tr.append(element("td", row.id), element("td", row.title),
+      element("td", row.state_name || (row.status === "published" ? "已上线" : row.status)),
+      element("td", row.version || ""), element("td", row.pending ? (row.pending === "review" ? "待审核" : "草稿") : ""));
+    tr.addEventListener("click", () => openEditor(row.id));
+    body.append(tr);
+  });
+  $("#faq-total").textContent = "共 " + data.total + " 条";
+}
+
+// -- editor -------------------------------------------------------------------------------------------
+
+function fillForm(data) {
+  const form = $("#faq-form").elements;
+  form.id.value = data.id || "";
+  form.question.value = data.question || "";
+  form.similar_questions.value = (data.similar_questions || []).join("\n");
+  form.answer.value = data.answer || "";
+  form.department.value = data.department || "";
+  form.keywords.value = (data.keywords || []).join(",");
+  form.items.value = (data.items || []).join(",");
+  form.comment.value = "";
+}
+
+function readForm() {
+  const form = $("#faq-form").elements;
+  const list = (text, separator) => text.split(separator).map((s) => s.trim()).filter(Boolean);
+  return {
+    id: form.id.value.trim(),
+    question: form.question.value.trim(),
+    similar_questions: list(form.similar_questions.value, /\n/),
+    answer: form.answer.value.trim(),
+    department: form.department.value,
+    keywords: list(form.keywords.value, /[,，]/),
+    items: list(form.items.value, /[,，]/),
+  };
+}
+
+function editorMode(current) {
+  state.current = current;
+  $("#faq-form").elements.id.readOnly = Boolean(current && current.exists);
+  $("#editor-error").textContent = "";
+  const pending = current && current.pending;
+  $("#submit-review").hidden = Boolean(pending && pending.state === "review");
+  $("#withdraw").hidden = !pending;
+  $("#publish").hidden = !canPublish() || !pending;
+  $("#reject").hidden = !canPublish() || !pending;
+  $("#comment-row").hidden = !canPublish() || !pending;
+  $("#history").hidden = !(current && current.live);
+}
+
+async function openEditor(id) {
+  state.group = null;
+  const shown = await api("GET", "/admin/faqs/" + encodeURIComponent(id));
+  const pending = shown.pending;
+  fillForm(pending && pending.data ? pending.data : shown.live.data);
+  let text = shown.live ? "已上线第 " + shown.live.version + " 版" : "尚未上线";
+  if (pending) {
+    text += "；待发布的修改（" + (pending.action === "delete" ? "删除" : "修改") + "，" + pending.state_name + "，编辑："
+      + pending.author + "）";
+    if (pending.comment) text += "；审核意见：" + pending.comment;
+  }
+  $("#editor-title").textContent = "编辑 FAQ " + id;
+  $("#editor-state").textContent = text;
+  editorMode({ id, exists: true, live: shown.live, pending });
+  await loadHistory(id, shown.live);
+  $("#editor").showModal();
+}
+
+async function loadHistory(id, live) {
+  const list = $("#history-list");
+  list.replaceChildren();
+  if (!live) return;
+  const { versions } = await api("GET", "/admin/faqs/" + encodeURIComponent(id) + "/versions");
+  versions.slice().reverse().forEach((v) => {
+    const li = element("li", "第 " + v.version + " 版（" + (v.action === "delete" ? "删除" : "保存") + "，" + v.actor + "，"
+      + v.at.replace("T", " ").slice(0, 16) + "）");
+    if (v.action === "save" && v.version !== live.version) {
+      li.append(" ", button("回滚到此版本", () => rollback(id, v.version)));
+    }
+    list.append(li);
+  });
+}
+
+function newFaq(template, group) {
+  fillForm(template || {});
+  state.group = group || null;
+  $("#editor-title").textContent = group ? "由未答问题生成 FAQ" : "新建 FAQ";
+  $("#editor-state").textContent = "保存后为草稿，提交审核并由审核员发布后才会上线";
+  editorMode({ exists: false });
+  $("#editor").showModal();
+}
+
+async function save() {
+  const entry = readForm();
+  if (state.group) {
+    const made = await api("POST", "/admin/unanswered/" + state.group + "/faq", entry);
+    state.group = null;
+    return made.id;
+  }
+  if (state.current && state.current.exists) {
+    await api("PUT", "/admin/faqs/" + encodeURIComponent(entry.id), entry);
+  } else {
+    await api("POST", "/admin/faqs", entry);
+  }
+  return entry.id;
+}
+
+function showEditorError(error) {
+  const lines = [error.message].concat((error.errors || []).filter((e) => e.reason !== error.message).map((e) => e.reason));
+  $("#editor-error").textContent = lines.join("\n");
+}
+
+async function step(action) {
+  try {
+    await action();
+  } catch (error) {
+    showEditorError(error);
+  }
+}
+
+async function rollback(id, version) {
+  await step(async () => {
+    await api("POST", "/admin/faqs/" + encodeURIComponent(id) + "/rollback", { version, publish: false });
+    say("已把第 " + version + " 版的内容存为草稿，请提交审核");
+    await openEditor(id);
+  });
+}
+
+function bindEditor() {
+  $("#save-draft").addEventListener("click", () => step(async () => {
+    const id = await save();
+    say("已保存草稿：" + id);
+    $("#editor").close();
+    await openEditor(id);
+  }));
+  $("#submit-review").addEventListener("click", () => step(async () => {
+    const id = await save();
+    await api("POST", "/admin/faqs/" + encodeURIComponent(id) + "/submit");
+    say("已提交审核：" + id);
+    $("#editor").close();
+    await loadFaqs();
+  }));
+  $("#publish").addEventListener("click", () => step(async () => {
+    const id = state.current.id;
+    const result = await api("POST", "/admin/faqs/" + encodeURIComponent(id) + "/publish",
+      { comment: $("#faq-form").elements.comment.value.trim() });
+    say("已发布：" + id + "（第 " + result.version + " 版），几秒内即可在对话中查到");
+    $("#editor").close();
+    await loadFaqs();
+  }));
+  $("#reject").addEventListener("click", () => step(async () => {
+    const comment = $("#faq-form").elements.comment.value.trim();
+    if (!comment) throw new ApiError(422, "退回时请填写审核意见");
+    await api("POST", "/admin/faqs/" + encodeURIComponent(state.current.id) + "/reject", { comment });
+    say("已退回：" + state.current.id);
+    $("#editor").close();
+    await loadFaqs();
+  }));
+  $("#withdraw").addEventListener("click", () => step(async () => {
+    await api("POST", "/admin/faqs/" + encodeURIComponent(state.current.id) + "/withdraw");
+    say("已撤销草稿：" + state.current.id);
+    $("#editor").close();
+    await loadFaqs();
+  }));
+  $("#close-editor").addEventListener("click", () => $("#editor").close());
+}
+
+// -- review queue -------------------------------------------------------------------------------------
+
+function describeValue(value) {
+  if (value === null || value === undefined) return "（空）";
+  return Array.isArray(value) ? value.join("、") || "（空）" : String(value);
+}
+
+async function loadReviews() {
+  const data = await api("GET", "/admin/reviews");
+  const box = $("#review-list");
+  box.replaceChildren();
+  if (!data.items.length) box.append(element("p", "没有待审核的修改"));
+  data.items.forEach((change) => {
+    const card = element("article", undefined, "review");
+    card.dataset.id = change.id;
+    card.append(element("h3", change.kind_name + " " + change.id + "：" + change.title));
+    card.append(element("p", (change.action === "delete" ? "申请删除" : change.live_version ? "修改" : "新建") + "，编辑：" + change.author
+      + "，提交于 " + String(change.submitted_at || change.updated_at).replace("T", " ").slice(0, 16)));
+    if (change.stale) card.append(element("p", "注意：这份修改之后条目已被他人更新，发布会被拒绝", "stale"));
+    const list = element("ul");
+    change.changes.forEach((c) => {
+      const li = element("li", undefined, "change");
+      li.append(element("strong", c.label + "："), element("del", describeValue(c.old)), " → ", element("ins", describeValue(c.new)));
+      list.append(li);
+    });
+    card.append(list);
+    const path = "/admin/" + PLURAL[change.kind] + "/" + encodeURIComponent(change.id);
+    if (canPublish()) {
+      card.append(button("发布", () => reviewStep(async () => {
+        const result = await api("POST", path + "/publish", {});
+        say("已发布：" + change.id + "（第 " + result.version + " 版）");
+      })), " ", button("退回", () => reviewStep(async () => {
+        const comment = window.prompt("退回理由");
+        if (!comment) return;
+        await api("POST", path + "/reject", { comment });
+        say("已退回：" + change.id);
+      })));
+    }
+    if (change.kind === "faq") card.append(" ", button("查看", () => openEditor(change.id).catch((e) => say(e.message, true))));
+    box.append(card);
+  });
+}
+
+async function reviewStep(action) {
+  try {
+    await action();
+  } catch (error) {
+    say(error.message, true);
+  }
+  await loadReviews();
+}
+
+// -- unanswered questions -----------------------------------------------------------------------------
+
+async function loadUnanswered() {
+  const data = await api("GET", "/admin/unanswered");
+  const body = $("#unanswered-table tbody");
+  body.replaceChildren();
+  data.items.forEach((group) => {
+    const tr = element("tr");
+    tr.dataset.id = group.id;
+    const others = group.examples.filter((t) => t !== group.text).join(" / ");
+    const actions = element("td");
+    actions.append(button("生成 FAQ", async () => {
+      try {
+        const template = await api("GET", "/admin/unanswered/" + group.id + "/faq-template");
+        newFaq(template, group.id);
+      } catch (error) {
+        say(error.message, true);
+      }
+    }), " ", button("忽略", async () => {
+      try {
+        await api("POST", "/admin/unanswered/" + group.id + "/ignore");
+        await loadUnanswered();
+      } catch (error) {
+        say(error.message, true);
+      }
+    }));
+    tr.append(element("td", group.text), element("td", group.count),
+      element("td", String(group.last_at).replace("T", " ").slice(0, 16)), element("td", others), actions);
+    body.append(tr);
+  });
+}
+
+// -- statistics ---------------------------------------------------------------------------------------
+
+function percent(rate) {
+  return rate === null || rate === undefined ? "—" : (rate * 100).toFixed(1) + "%";
+}
+
+async function loadStats() {
+  const s = await api("GET", "/admin/stats");
+  const index = await api("GET", "/admin/index-status");
+  const summary = $("#stats-summary");
+  summary.replaceChildren();
+  const rows = [
+    ["统计区间", s.since + " 至 " + s.until],
+    ["提问数", s.questions.total],
+    ["回答率", percent(s.questions.answer_rate)],
+    ["转办次数", s.handoffs.total],
+    ["满意率", percent(s.satisfaction.satisfied_rate) + "（" + s.satisfaction.ratings + " 次评价）"],
+    ["待处理未答问题组", s.unanswered_open_groups],
+    ["搜索索引", index.state],
+  ];
+  rows.forEach(([name, value]) => summary.append(element("dt", name), element("dd", value)));
+  const top = $("#stats-top");
+  top.replaceChildren();
+  s.top_questions.forEach((q) => top.append(element("li", q.text + "（" + q.count + " 次）")));
+}
+
+// -- import and export --------------------------------------------------------------------------------
+
+async function importFile(event) {
+  event.preventDefault();
+  const box = $("#import-result");
+  box.replaceChildren();
+  const form = new FormData();
+  form.append("file", $("#import-file").files[0]);
+  try {
+    const result = await api("POST", "/admin/faqs/import", form, true);
+    box.append(element("p", "已导入 " + result.total + " 条：发布 " + result.published + " 条（新增 " + result.created
+      + "，更新 " + result.updated + "），草稿 " + result.drafts + " 条"));
+  } catch (error) {
+    box.append(element("p", error.message, "error"));
+    if (error.errors.length) {
+      const table = element("table");
+      table.id = "import-errors";
+      const head = element("tr");
+      head.append(element("th", "行"), element("th", "原因"));
+      table.append(head);
+      error.errors.forEach((e) => {
+        const tr = element("tr");
+        tr.append(element("td", e.row), element("td", e.reason));
+        table.append(tr);
+      });
+      box.append(table);
+    }
+  }
+}
+
+async function exportFile(format) {
+  const response = await fetch("/admin/faqs/export?format=" + format, { headers: { Authorization: "Bearer " + state.token } });
+  if (!response.ok) {
+    say("导出失败（HTTP " + response.status + "）", true);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = element("a");
+  link.href = url;
+  link.download = "faqs." + format;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+// -- start --------------------------------------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#login-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    login($("#token").value.trim());
+  });
+  $("#logout").addEventListener("click", () => logout());
+  document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+  $("#faq-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadFaqs().catch((error) => say(error.message, true));
+  });
+  $("#faq-new").addEventListener("click", () => newFaq());
+  $("#import-form").addEventListener("submit", importFile);
+  document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportFile(b.dataset.export)));
+  bindEditor();
+  if (state.token) login(state.token);
+});

@@ -1,0 +1,202 @@
+"""Records what citizens asked and how it went, for the staff's unanswered-question queue and statistics.
+
+Called by the action server (each question, answered or not) and by the gateway or hand-off code
+(hand-offs, 好差评 ratings). Text is masked (ID, bank-card and phone numbers) before it is stored.
+An unanswered question joins the open group of the most similar earlier unanswered question (character
+bigram overlap), or starts a new group; staff see groups with counts, newest first, and turn a group
+into a draft FAQ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Dict, Iterable, List, Optional, Set
+
+import sqlalchemy as sa
+
+from knowledge.privacy import mask_personal
+from knowledge.tables import events, questions, unanswered_groups
+
+MAX_TEXT = 200
+SIMILARITY = 0.5
+CANDIDATE_GROUPS = 2000
+RATING_VALUES = range(1, 6)  # 1 非常不满意 … 5 非常满意
+
+_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+_FILLERS = ("请问", "你好", "您好", "我想问一下", "我想问", "想问一下", "想问", "问一下", "一下", "怎么办", "吗", "呢", "啊", "呀")
+
+
+def normalize(text: str) -> str:
+    """Lower-cased, full-width folded, without punctuation and polite fillers: what similarity compares."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    for filler in _FILLERS:
+        text = text.replace(filler, "")
+    return _PUNCTUATION.sub("", text)[:MAX_TEXT]
+
+
+def bigrams(normalized: str) -> Set[str]:
+    if len(normalized) < 2:
+        return {normalized} if normalized else set()
+    return {normalized[i:i + 2] for i in range(len(normalized) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of character bigrams of two normalised texts (0..1)."""
+    grams_a, grams_b = bigrams(a), bigrams(b)
+    if not grams_a or not grams_b:
+        return 0.0
+    return len(grams_a & grams_b) / len(grams_a | grams_b)
+
+
+def _clean(text: str) -> str:
+    return mask_personal(" ".join((text or "").split()))[:MAX_TEXT]
+
+
+def record_question(store, text: str, answered: bool, source_kind: str = "", source_id: str = "",
+                    channel: str = "", region: str = "") -> Optional[int]:
+    """Records one question; when not answered, adds it to the unanswered queue. Returns its group id
+    (None when answered or when the text is empty)."""
+    masked = _clean(text)
+    normalized = normalize(masked)
+    if not normalized:
+        return None
+    now = dt.datetime.utcnow()
+    with store.transaction(entries_lock=False) as conn:
+        group_id = None
+        if not answered:
+            group_id = _join_group(conn, masked, normalized, now)
+        conn.execute(questions.insert().values(
+            at=now, text=masked, normalized=normalized, answered=bool(answered), source_kind=source_kind or "",
+            source_id=source_id or "", channel=(channel or "")[:16], region=(region or "")[:32], group_id=group_id))
+    return group_id
+
+
+def record_unanswered(store, text: str, channel: str = "", region: str = "") -> Optional[int]:
+    """A question the bot found nothing for."""
+    return record_question(store, text, answered=False, channel=channel, region=region)
+
+
+def _join_group(conn, masked: str, normalized: str, now: dt.datetime) -> int:
+    candidates = conn.execute(
+        sa.select(unanswered_groups.c.id, unanswered_groups.c.normalized)
+        .where(unanswered_groups.c.state == "open")
+        .order_by(unanswered_groups.c.last_at.desc()).limit(CANDIDATE_GROUPS)).all()
+    best_id, best = None, 0.0
+    for row in candidates:
+        score = 1.0 if row.normalized == normalized else similarity(row.normalized, normalized)
+        if score > best:
+            best_id, best = row.id, score
+    if best_id is not None and best >= SIMILARITY:
+        conn.execute(unanswered_groups.update().where(unanswered_groups.c.id == best_id).values(
+            count=unanswered_groups.c.count + 1, last_at=now))
+        return best_id
+    return conn.execute(unanswered_groups.insert().values(
+        text=masked, normalized=normalized, count=1, first_at=now, last_at=now, state="open")).inserted_primary_key[0]
+
+
+def record_handoff(store, target: str, channel: str = "") -> None:
+    """The bot handed the citizen over: to an application (预约、申办…), to 12345, or to a person."""
+    with store.transaction(entries_lock=False) as conn:
+        conn.execute(events.insert().values(at=dt.datetime.utcnow(), event="handoff", name=(target or "")[:64],
+                                            value=1, channel=(channel or "")[:16], comment=""))
+
+
+def record_rating(store, score: int, entry: str = "", channel: str = "", comment: str = "") -> None:
+    """A citizen's rating of an answer (好差评): 1 非常不满意 … 5 非常满意; `entry` is "kind:id"."""
+    if score not in RATING_VALUES:
+        raise ValueError("评价只能是 1 到 5 分")
+    with store.transaction(entries_lock=False) as conn:
+        conn.execute(events.insert().values(at=dt.datetime.utcnow(), event="rating", name=(entry or "")[:64],
+                                            value=int(score), channel=(channel or "")[:16],
+                                            comment=_clean(comment)[:500]))
+
+
+# -- the queue, for staff ---------------------------------------------------------------------------
+
+def unanswered_groups_list(store, state: str = "open", offset: int = 0, limit: int = 50,
+                           order: str = "count") -> tuple:
+    """(total, groups) with counts and a few example questions each."""
+    where = [unanswered_groups.c.state == state] if state else []
+    ordering = ([unanswered_groups.c.count.desc(), unanswered_groups.c.last_at.desc()] if order == "count"
+                else [unanswered_groups.c.last_at.desc()])
+    with store.engine.connect() as conn:
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(unanswered_groups).where(*where)).scalar_one())
+        rows = conn.execute(sa.select(unanswered_groups).where(*where).order_by(*ordering, unanswered_groups.c.id)
+                            .offset(offset).limit(limit)).all()
+        examples = _examples(conn, [r.id for r in rows])
+    return total, [_group(r, examples.get(r.id, [])) for r in rows]
+
+
+def unanswered_group(store, group_id: int) -> Optional[Dict]:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(unanswered_groups).where(unanswered_groups.c.id == group_id)).first()
+        if row is None:
+            return None
+        return _group(row, _examples(conn, [group_id], per_group=20).get(group_id, []))
+
+
+def close_group(conn, group_id: int, state: str, by: str, faq_id: Optional[str] = None) -> bool:
+    done = conn.execute(unanswered_groups.update().where(unanswered_groups.c.id == group_id).values(
+        state=state, resolved_by=by, faq_id=faq_id)).rowcount
+    return bool(done)
+
+
+def _examples(conn, group_ids: Iterable[int], per_group: int = 5) -> Dict[int, List[str]]:
+    ids = list(group_ids)
+    out: Dict[int, List[str]] = {}
+    if not ids:
+        return out
+    for group_id in ids:
+        rows = conn.execute(sa.select(questions.c.text).where(questions.c.group_id == group_id)
+                            .order_by(questions.c.id.desc()).limit(per_group * 5))
+        out[group_id] = list(dict.fromkeys(row.text for row in rows))[:per_group]
+    return out
+
+
+def _group(row, examples: List[str]) -> Dict:
+    return {"id": row.id, "text": row.text, "count": row.count, "first_at": row.first_at, "last_at": row.last_at,
+            "state": row.state, "faq_id": row.faq_id, "resolved_by": row.resolved_by, "examples": examples}
+
+
+def faq_template(store, group_id: int) -> Optional[Dict]:
+    """A draft FAQ prefilled from a group: its question, and the other ways it was asked."""
+    group = unanswered_group(store, group_id)
+    if group is None:
+        return None
+    similar = [text for text in group["examples"] if text != group["text"]][:10]
+    return {"id": f"faq-u{group_id}", "question": group["text"], "similar_questions": similar, "answer": "",
+            "department": "", "keywords": [], "items": []}
+
+
+def faq_from_group(store, workflow, group_id: int, fields: Dict, who) -> Dict:
+    """Drafts an FAQ from an unanswered group (staff give the answer) and closes the group, in one
+    transaction. Returns the draft (an open change waiting for review)."""
+    from knowledge import audit
+    from knowledge.workflow import Conflict, NotFound
+
+    template = faq_template(store, group_id)
+    if template is None:
+        raise NotFound(f"未答问题组 {group_id} 不存在")
+    group = unanswered_group(store, group_id)
+    if group["state"] != "open":
+        raise Conflict(f"未答问题组 {group_id} 已处理（{group['state']}）")
+    entry = {**template, **{k: v for k, v in fields.items() if v not in (None, "")}}
+
+    def close(conn) -> None:
+        close_group(conn, group_id, "resolved", who.name, entry["id"])
+        audit.record(conn, who.name, who.role, "unanswered_to_faq", "faq", entry["id"], group=group_id)
+
+    return workflow.save("faq", entry, who, create=True, origin="unanswered", then=close)
+
+
+def ignore_group(store, group_id: int, who) -> bool:
+    from knowledge import audit
+
+    with store.transaction(entries_lock=False) as conn:
+        done = conn.execute(unanswered_groups.update().where(
+            unanswered_groups.c.id == group_id, unanswered_groups.c.state == "open").values(
+            state="ignored", resolved_by=who.name)).rowcount
+        if done:
+            audit.record(conn, who.name, who.role, "unanswered_ignore", "", "", group=group_id)
+    return bool(done)

@@ -1,0 +1,45 @@
+"""Checks that an entry's references point at entries that exist: linked items, departments."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Tuple
+
+from knowledge.problems import label
+
+
+@dataclass
+class KnownIds:
+    items: set = field(default_factory=set)
+    departments: Dict[str, str] = field(default_factory=dict)  # id -> name
+
+    @classmethod
+    def load(cls, store) -> "KnownIds":
+        return cls(items=store.ids("item"),
+                   departments={d["id"]: d["name"] for d in store.iter_entries("department", status=None)})
+
+    def department_id(self, value: str) -> str:
+        """A department given by id or by name, as its id ("" when unknown)."""
+        if value in self.departments:
+            return value
+        for dep_id, name in self.departments.items():
+            if name == value:
+                return dep_id
+        return ""
+
+
+def broken_links(kind: str, entry: Dict, known: KnownIds) -> List[Tuple[str, str]]:
+    problems: List[Tuple[str, str]] = []
+    department = entry.get("department") or ""
+    if department and department not in known.departments:
+        problems.append(("department", f"{label('department')}“{department}”不存在"))
+    if kind == "item" and not department:
+        problems.append(("department", f"{label('department')}不能为空"))
+    linked: List[str] = []
+    if kind == "faq":
+        linked = entry.get("items", [])
+    elif kind == "package":
+        linked = entry.get("items", []) + [i for group in entry.get("together", []) for i in group]
+    for item_id in dict.fromkeys(linked):
+        if item_id not in known.items:
+            problems.append(("items", f"{label('items')}“{item_id}”不存在"))
+    return problems

@@ -1,0 +1,89 @@
+"""Chinese descriptions of what is wrong with an entry, for staff (admin API, imports, the CLI)."""
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+from pydantic import ValidationError
+
+FIELD_LABELS: Dict[str, str] = {
+    "id": "id（编号）",
+    "question": "question（问题）",
+    "similar_questions": "similar_questions（相似问法）",
+    "answer": "answer（答案）",
+    "department": "department（部门）",
+    "keywords": "keywords（关键词）",
+    "status": "status（状态）",
+    "items": "items（关联事项）",
+    "name": "name（名称）",
+    "aliases": "aliases（别名）",
+    "description": "description（说明）",
+    "link": "link（链接）",
+    "official": "official（规范名称）",
+    "colloquial": "colloquial（群众说法）",
+    "conditions": "conditions（办理条件）",
+    "materials": "materials（申请材料）",
+    "steps": "steps（办理流程）",
+    "legal_time_limit": "legal_time_limit（法定时限）",
+    "promised_time_limit": "promised_time_limit（承诺时限）",
+    "fee": "fee（收费）",
+    "places": "places（办理地点）",
+    "hotline": "hotline（咨询电话）",
+    "online": "online（网上办理）",
+    "updated_at": "updated_at（更新日期）",
+    "audience": "audience（服务对象）",
+    "themes": "themes（主题）",
+    "together": "together（可一并办理）",
+    "shared_materials": "shared_materials（共用材料）",
+    "region_scope": "region_scope（适用范围）",
+    "editor": "editor（编辑）",
+    "reviewer": "reviewer（审核）",
+}
+
+
+def label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+def _reason(error: Dict) -> str:
+    loc = [str(part) for part in error.get("loc", ())]
+    field = label(loc[0]) if loc else "条目"
+    if len(loc) > 1:
+        field += "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in loc[1:])
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "value_error.missing":
+        return f"缺少{field}"
+    if kind == "value_error.extra":
+        return f"不认识的字段{field}"
+    if kind == "value_error.any_str.min_length":
+        return f"{field}不能为空"
+    if kind == "value_error.any_str.max_length":
+        return f"{field}过长，最多 {ctx.get('limit_value')} 个字"
+    if kind == "value_error.list.min_items":
+        return f"{field}至少要有 {ctx.get('limit_value')} 项"
+    if kind == "value_error.str.regex" and loc and loc[0] == "id":
+        return "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"
+    if kind.startswith("type_error.str"):
+        return f"{field}应为文字"
+    if kind.startswith("type_error.list"):
+        return f"{field}应为列表"
+    if kind.startswith("type_error.bool"):
+        return f"{field}应为 true 或 false"
+    if kind.startswith("type_error.integer"):
+        return f"{field}应为整数"
+    if kind.startswith("value_error.date") or kind.startswith("type_error.date"):
+        return f"{field}应为日期（如 2026-09-01）"
+    if kind in ("type_error.dict", "type_error.dataclass"):
+        return f"{field}格式不对"
+    if loc and loc[0] == "status":
+        return "status（状态）只能是 published（已发布）或 draft（草稿）"
+    return f"{field}不正确（{error.get('msg', '')}）"
+
+
+def describe(exc: ValidationError) -> List[Tuple[str, str]]:
+    """[(field, reason)] in Chinese, one per problem, in the model's field order."""
+    out: List[Tuple[str, str]] = []
+    for error in exc.errors():
+        loc = error.get("loc", ())
+        out.append((str(loc[0]) if loc else "", _reason(error)))
+    return list(dict.fromkeys(out))

@@ -1,0 +1,44 @@
+"""The contract's promise, end to end on the real stack (gateway, Rasa, action server): FAQs imported
+through POST /admin/faqs/import are answered in chat within 5 seconds, with no restart and no retraining."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from tests.stack.conftest import Stack
+
+pytestmark = pytest.mark.stack
+TOKEN = "stack-admin-token"
+HEADER = "id,question,similar_questions,answer,department,keywords,status\n"
+
+
+@pytest.fixture(scope="module")
+def staff_stack(tmp_path_factory):
+    stack = Stack(tmp_path_factory.mktemp("staff-stack"), {"STAFF_ADMIN_TOKEN": TOKEN}).start()
+    yield stack
+    assert stack.stop() == 0, stack.log.read_text()[-4000:]
+
+
+def test_imported_faq_is_answered_in_chat_within_5_seconds(staff_stack):
+    import httpx
+
+    question = "养犬登记证在哪里办理"
+    before = staff_stack.chat("u-" + uuid.uuid4().hex[:8], question).json()
+    assert "faq-dog-001" not in [s["id"] for s in before["sources"]]
+    content = (HEADER + f"faq-dog-001,{question},办狗证|养狗要办什么证|狗证怎么办,"
+               "到居住地公安派出所办理养犬登记证，需携带身份证、犬只免疫证明。,ga,\"养犬,狗证\",published\n").encode()
+    response = httpx.post(staff_stack.gateway + "/admin/faqs/import", headers={"Authorization": f"Bearer {TOKEN}"},
+                          files={"file": ("faqs.csv", content, "text/csv")}, timeout=60)
+    assert response.status_code == 200, response.text
+    finished = time.monotonic()
+    while True:
+        reply = staff_stack.chat("u-" + uuid.uuid4().hex[:8], question).json()
+        if reply["sources"] and reply["sources"][0]["id"] == "faq-dog-001":
+            break
+        assert time.monotonic() - finished < 5, reply
+        time.sleep(0.2)
+    assert time.monotonic() - finished < 5
+    assert reply["sources"][0] == {"type": "faq", "id": "faq-dog-001", "title": question}
+    assert "养犬登记证" in " ".join(m["text"] for m in reply["messages"])

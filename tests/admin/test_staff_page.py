@@ -1,0 +1,149 @@
+"""The staff page (/staff/) in headless Debian Chromium, driven by Playwright, against a real gateway process:
+an editor writes an FAQ and submits it (and cannot publish), a reviewer publishes it from the review
+queue and it becomes searchable, an unanswered question becomes an FAQ draft, a bad import file shows its
+row errors. Screenshots are saved under the test's tmp dir."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from knowledge import feedback
+from tests.admin.gateway_process import GatewayProcess
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a downloaded browser
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+BOOTSTRAP = "staff-page-bootstrap-token"
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request, tmp_path):  # one backend is enough for the page; the API runs on both elsewhere
+    return f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+
+
+@pytest.fixture
+def gateway(kb, db_url, tmp_path):
+    process = GatewayProcess(tmp_path, db_url, BOOTSTRAP).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def staff_tokens(gateway) -> dict:
+    tokens = {}
+    for name, role in (("张编辑", "editor"), ("李审核", "reviewer")):
+        response = gateway.post("/admin/staff", json={"name": name, "role": role})
+        assert response.status_code == 201, response.text
+        tokens[role] = response.json()["token"]
+    return tokens
+
+
+@pytest.fixture
+def page(tmp_path):
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `apt-get install -y chromium` (.ci/run does it)"
+    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS, locale="zh-CN",
+            viewport={"width": 1280, "height": 900})
+        try:
+            browser_page = context.new_page()
+            browser_page.set_default_timeout(20_000)
+            yield browser_page
+        finally:
+            context.close()
+
+
+def log_in(page, url: str, token: str, who: str) -> None:
+    page.goto(url + "/staff/")
+    page.fill("#token", token)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector(f"#who:has-text('{who}')")
+
+
+def test_editor_writes_reviewer_publishes_in_the_browser(gateway, staff_tokens, page, tmp_path, kb):
+    # A wrong token is refused with the API's Chinese message.
+    page.goto(gateway.url + "/staff/")
+    page.fill("#token", "wrong-token")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#login-error:has-text('工作人员令牌无效或已停用')")
+
+    log_in(page, gateway.url, staff_tokens["editor"], "张编辑（编辑）")
+    page.wait_for_selector("#faq-table tr[data-id='faq-ga-001']")
+    assert page.inner_text("#faq-total") == "共 1 条"
+    page.click("#faq-new")
+    page.wait_for_selector("#editor[open]")
+    form = "#faq-form "
+    page.fill(form + "[name=id]", "faq-dog-001")
+    page.fill(form + "[name=question]", "养狗要办什么证")
+    page.fill(form + "[name=similar_questions]", "养犬登记怎么办\n狗证在哪里办")
+    page.fill(form + "[name=answer]", "到居住地公安派出所办理养犬登记证。")
+    page.select_option(form + "[name=department]", "ga")
+    page.fill(form + "[name=keywords]", "养犬,登记")
+    assert page.is_hidden("#publish")
+    page.click("#submit-review")
+    page.wait_for_selector("#message:has-text('已提交审核：faq-dog-001')")
+    page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
+    page.select_option("#faq-state", "pending")
+    page.click("#faq-search button[type=submit]")
+    page.click("#faq-table tr[data-id='faq-dog-001']")
+    page.wait_for_selector("#editor-state:has-text('待审核')")
+    assert page.is_hidden("#publish") and page.is_hidden("#reject")  # an editor cannot publish
+    page.click("#close-editor")
+    assert gateway.get("/admin/faqs/faq-dog-001").json()["live"] is None
+
+    page.click("#logout")
+    log_in(page, gateway.url, staff_tokens["reviewer"], "李审核（审核员）")
+    page.click("nav button[data-tab=reviews]")
+    card = page.locator(".review[data-id='faq-dog-001']")
+    card.wait_for()
+    assert "question（问题）：（空） → 养狗要办什么证" in card.inner_text()
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+    card.locator("button", has_text="发布").click()
+    page.wait_for_selector("#message:has-text('已发布：faq-dog-001（第 1 版）')")
+    live = gateway.get("/admin/faqs/faq-dog-001").json()["live"]["data"]
+    assert (live["editor"], live["reviewer"], live["similar_questions"]) == ("张编辑", "李审核", ["养犬登记怎么办", "狗证在哪里办"])
+    gateway.wait_until(lambda: gateway.search_ids("养狗要办什么证")[:1] == ["faq-dog-001"], timeout=5)
+
+
+def test_unanswered_question_becomes_an_faq_and_bad_imports_show_their_rows(gateway, staff_tokens, page, tmp_path, kb):
+    group = feedback.record_unanswered(kb, "公园几点关门")
+    feedback.record_unanswered(kb, "请问公园几点关门呢")
+    log_in(page, gateway.url, staff_tokens["editor"], "张编辑（编辑）")
+    page.click("nav button[data-tab=unanswered]")
+    row = page.locator(f"#unanswered-table tr[data-id='{group}']")
+    row.wait_for()
+    assert row.locator("td").nth(1).inner_text() == "2"
+    row.locator("button", has_text="生成 FAQ").click()
+    page.wait_for_selector("#editor[open]")
+    page.wait_for_function("() => document.querySelector('#faq-form [name=question]').value !== ''")
+    assert page.input_value("#faq-form [name=question]") == "公园几点关门"
+    assert page.input_value("#faq-form [name=similar_questions]") == "请问公园几点关门呢"
+    page.fill("#faq-form [name=answer]", "市内公园一般 6:00 开园、22:00 闭园，以各公园公告为准。")
+    page.click("#submit-review")
+    page.wait_for_selector(f"#message:has-text('已提交审核：faq-u{group}')")
+    pending = gateway.get(f"/admin/faqs/faq-u{group}").json()["pending"]
+    assert (pending["state"], pending["origin"]) == ("review", "unanswered")
+    page.click("nav button[data-tab=unanswered]")
+    page.wait_for_function("() => document.querySelectorAll('#unanswered-table tbody tr').length === 0")
+
+    page.click("nav button[data-tab=transfer]")
+    bad = tmp_path / "faqs.csv"
+    bad.write_text("id,question,similar_questions,answer,department,keywords,status\n"
+                   "faq-a,问题一,,答案一。,ga,,draft\nfaq-b,问题二,,,ga,,draft\n", encoding="utf-8")
+    page.set_input_files("#import-file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    assert page.inner_text("#import-result p") == "导入失败：文件中有 1 行有误，整个文件都没有导入，请改正后重新导入"
+    assert page.locator("#import-errors tr").nth(1).inner_text().split("\t") == ["3", "answer（答案）不能为空"]
+    page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
+    page.click("nav button[data-tab=stats]")
+    page.wait_for_selector("#stats-summary dt:has-text('搜索索引')")
+    summary = page.inner_text("#stats-summary")
+    assert "提问数\n2" in summary and "回答率\n0.0%" in summary and "待处理未答问题组\n0" in summary
+    assert page.inner_text("#stats-top") == "公园几点关门（2 次）"
+    assert httpx.get(gateway.url + "/staff/", timeout=10).headers["content-security-policy"].startswith("default-src 'self'")
