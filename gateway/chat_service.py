@@ -1,40 +1,105 @@
-"""One conversation turn, shared by every channel (/api/chat, WeChat, mini-program push): send the
-citizen's text to Rasa and return the contract's reply (messages, sources, intent)."""
+"""One conversation turn, shared by every channel (/api/chat, WeChat, mini-program push): check the
+sender's rate limit, send the citizen's text to Rasa and return the contract's reply (messages, sources,
+intent); record the turn's latency, fallback and hand-off in the metrics and one structured log line."""
 from __future__ import annotations
 
 import logging
-from typing import Optional
+import time
+from typing import Dict, Optional
 
 from gateway import messages as convert
 from gateway.deps import Resources
+from gateway.middleware.masking import mask_pii
 from gateway.rasa_client import RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "智能客服暂时无法回复，请稍后再试；急需办理可拨打 12345 政务服务便民热线。"
+TOO_FAST = "您发送得太快了，请 {seconds} 秒后再试。"
+
+# A turn counts as a fallback when the bot did not understand, or was asked something and found nothing.
+FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
+# A turn counts as a hand-off when the citizen is handed to the application API or to a person.
+HANDOFF_INTENTS = {"human_handoff", "make_appointment", "apply_online", "check_progress", "complaint",
+                   "suggestion", "evaluate"}
+HANDOFF_MESSAGE_TYPES = {"handoff"}
+# Metric labels stay bounded: a client-chosen channel name outside this set is counted as "other".
+KNOWN_CHANNELS = {"app", "miniprogram", "web", "h5", "wechat"}
 
 
 class ChatUnavailable(RuntimeError):
     """The dialogue engine did not answer; the message says what the citizen can do."""
 
 
+class RateLimited(RuntimeError):
+    """The sender sent too many messages in the current window; the message says when to retry."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(TOO_FAST.format(seconds=retry_after))
+        self.retry_after = retry_after
+
+
+def is_fallback(reply: Dict) -> bool:
+    name = reply["intent"]["name"] or ""
+    return name in FALLBACK_INTENTS or (name.startswith("ask_") and not reply["sources"])
+
+
+def is_handoff(reply: Dict) -> bool:
+    return (reply["intent"]["name"] in HANDOFF_INTENTS
+            or any(m.get("type") in HANDOFF_MESSAGE_TYPES for m in reply["messages"]))
+
+
 async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = "app",
-                      elder_mode: bool = False, region: Optional[str] = None) -> dict:
-    is_payload = res.buttons.is_sent_payload(sender_id, text)
+                      elder_mode: bool = False, region: Optional[str] = None, *,
+                      allow_payloads: bool = True, trusted_payload: bool = False,
+                      identity_token: Optional[str] = None) -> dict:
+    """`allow_payloads`: whether text equal to a button payload the bot sent this sender may reach Rasa as
+    that command (False on text-only channels, where nobody clicks). `trusted_payload`: the gateway itself
+    sends `text` as a command (a WeChat numbered choice, a menu event) — never citizen-typed text."""
+    metrics = res.metrics
+    label = channel if channel in KNOWN_CHANNELS else "other"
+    if res.rate_limiter is not None:
+        decision = await res.rate_limiter.hit(sender_id)
+        if not decision.allowed:
+            if metrics:
+                metrics.rate_limited.labels(label).inc()
+            raise RateLimited(decision.retry_after)
+    is_payload = trusted_payload or (allow_payloads and res.buttons.is_sent_payload(sender_id, text))
     metadata = {"channel": channel, "elder_mode": bool(elder_mode)}
     if region:
         metadata["region"] = region
+    if identity_token:
+        metadata["identity_token"] = identity_token
+    started = time.perf_counter()
     try:
-        reply = await res.rasa.send(sender_id, text, is_payload, metadata)
+        raw = await res.rasa.send(sender_id, text, is_payload, metadata)
     except RasaUnavailable as exc:
-        logger.warning("rasa unavailable: %s", exc)
+        logger.warning("rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel,
+                                                                     "kind": "rasa_unavailable"}})
+        if metrics:
+            metrics.errors.labels(label, "rasa_unavailable").inc()
         raise ChatUnavailable(UNAVAILABLE) from exc
-    messages, sources = convert.convert(reply.get("messages", []))
+    elapsed = time.perf_counter() - started
+    messages, sources = convert.convert(raw.get("messages", []))
     res.buttons.remember(sender_id, convert.button_payloads(messages))
-    intent = reply.get("intent") or {}
-    return {
+    intent = raw.get("intent") or {}
+    reply = {
         "sender_id": sender_id,
         "messages": messages,
         "sources": sources,
         "intent": {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)},
     }
+    fallback, handoff = is_fallback(reply), is_handoff(reply)
+    if metrics:
+        metrics.turns.labels(label).inc()
+        metrics.turn_duration.labels(label).observe(elapsed)
+        if fallback:
+            metrics.fallbacks.labels(label).inc()
+        if handoff:
+            metrics.handoffs.labels(label, reply["intent"]["name"] or "unknown").inc()
+    logger.info("chat turn", extra={"fields": {
+        "event": "chat_turn", "channel": channel, "sender": sender_id, "text": mask_pii(text),
+        "payload": is_payload, "intent": reply["intent"]["name"], "confidence": reply["intent"]["confidence"],
+        "sources": [f"{s['type']}:{s['id']}" for s in sources], "fallback": fallback, "handoff": handoff,
+        "elder_mode": bool(elder_mode), "duration_ms": round(elapsed * 1000, 1)}})
+    return reply

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
 
 from fastapi import Request
 
@@ -12,6 +13,11 @@ from knowledge.store import KnowledgeStore
 from search.searcher import KnowledgeSearcher
 from settings import Settings
 
+if TYPE_CHECKING:
+    from gateway.kv import KeyValueStore
+    from gateway.middleware.metrics import GatewayMetrics
+    from gateway.middleware.rate_limit import RateLimiter
+
 
 @dataclass
 class Resources:
@@ -20,6 +26,11 @@ class Resources:
     store: KnowledgeStore
     searcher: KnowledgeSearcher
     buttons: ButtonMemory
+    # Shared state of the channels (WeChat dedupe, rate limits, tokens), rate limiter and metrics;
+    # optional so that a bare Resources still works (tests, tools).
+    kv: Optional["KeyValueStore"] = None
+    rate_limiter: Optional["RateLimiter"] = None
+    metrics: Optional["GatewayMetrics"] = None
 
 
 def resources(request: Request) -> Resources:

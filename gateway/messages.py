@@ -1,5 +1,14 @@
 """Turns Rasa's output messages into the contract's messages (each with a plain-text rendering)
-and collects the knowledge-base `sources` the actions attached."""
+and collects the knowledge-base `sources` the actions attached.
+
+Rich message types and what their plain `text` shows (text-only channels such as WeChat send `text`):
+- `text`: the text itself.
+- `buttons`: the prompt, then the numbered choices ("1. 补领").
+- `guide_card`: 【title】, one line per section ("所需材料：…"), the last-updated date; `sections`, `link`.
+- `link`: "title：url" (`title`, `url`).
+- `results`: a title and numbered result lines (`items`: title, snippet, url or payload).
+- `image`: the image URL.
+"""
 from __future__ import annotations
 
 from typing import Dict, List, Tuple
@@ -9,6 +18,35 @@ def buttons_text(text: str, buttons: List[Dict]) -> str:
     lines = [text] if text else []
     lines += [f"{n}. {b.get('title', '')}" for n, b in enumerate(buttons, start=1)]
     return "\n".join(lines)
+
+
+def render_text(message: Dict) -> str:
+    """The plain-text rendering of a rich message that came without one."""
+    kind = message.get("type")
+    if kind == "buttons":
+        return buttons_text(message.get("title", ""), message.get("buttons", []))
+    if kind == "guide_card":
+        lines = [f"【{message.get('title', '')}】"]
+        lines += [f"{s.get('title', '')}：" + "；".join(s.get("lines", [])) for s in message.get("sections", [])]
+        if message.get("updated_at"):
+            lines.append(f"（信息更新于 {message['updated_at']}）")
+        return "\n".join(lines)
+    if kind == "link":
+        return f"{message.get('title', '')}：{message.get('url', '')}"
+    if kind == "results":
+        lines = [message.get("title", "")] if message.get("title") else []
+        for n, item in enumerate(message.get("items", []), start=1):
+            snippet = f"——{item['snippet']}" if item.get("snippet") else ""
+            lines.append(f"{n}. {item.get('title', '')}{snippet}")
+        return "\n".join(lines)
+    if kind == "image":
+        return message.get("url", "")
+    return ""
+
+
+def plain_text(messages: List[Dict], separator: str = "\n\n") -> str:
+    """A whole reply as one text, for channels that can show nothing else."""
+    return separator.join(m["text"] for m in messages if m.get("text"))
 
 
 def convert(rasa_messages: List[Dict]) -> Tuple[List[Dict], List[Dict]]:
@@ -25,7 +63,8 @@ def convert(rasa_messages: List[Dict]) -> Tuple[List[Dict], List[Dict]]:
                     seen.add(key)
                     sources.append({"type": source["type"], "id": source["id"], "title": source.get("title", "")})
             if custom.get("type"):
-                custom.setdefault("text", "")
+                if not custom.get("text"):
+                    custom["text"] = render_text(custom)
                 messages.append(custom)
             continue
         if raw.get("buttons"):

@@ -1,0 +1,1 @@
+"""Cross-cutting parts of the gateway: request ids, structured masked logs, metrics, rate limits, CORS."""

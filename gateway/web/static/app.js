@@ -1,0 +1,343 @@
+// H5 chat page of the 政务服务智能客服. Talks to /api/chat (the contract), keeps the history in this
+// browser (localStorage), renders rich messages (buttons, guide cards, links, result lists) and has
+// 长辈模式: large text, high contrast, guide cards one step at a time. Every text goes in through
+// textContent — never innerHTML — so nothing a reply contains can run as code.
+(function () {
+  "use strict";
+
+  var KEYS = { sender: "zw.sender", history: "zw.history.v1", elder: "zw.elder" };
+  var MAX_HISTORY = 100;
+  var MAX_CHARS = 500;
+  var SAFE_LINK = /^(https?:|[a-z][a-z0-9+.-]*:\/\/)/i;  // http(s) or an app deep link; never javascript:
+  var BAD_SCHEME = /^\s*(javascript|data|vbscript|file):/i;
+
+  var log, input, sendButton, elderToggle, voiceButton;
+  var history = [];
+  var busy = false;
+
+  function store(key, value) {
+    try { localStorage.setItem(key, value); } catch (e) { /* private mode: history is kept for this page only */ }
+  }
+  function load(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function senderId() {
+    var id = load(KEYS.sender);
+    if (!id) {
+      var bytes = new Uint8Array(8);
+      (window.crypto || window.msCrypto).getRandomValues(bytes);
+      id = "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      store(KEYS.sender, id);
+    }
+    return id;
+  }
+
+  function elderMode() { return document.body.classList.contains("elder"); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function safeHref(url) {
+    return typeof url === "string" && SAFE_LINK.test(url) && !BAD_SCHEME.test(url) ? url : null;
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  function speakButton(text) {
+    if (!("speechSynthesis" in window) || !text) return null;
+    var button = el("button", "speak", "朗读");
+    button.type = "button";
+    button.setAttribute("aria-label", "朗读这条回复");
+    button.addEventListener("click", function () {
+      window.speechSynthesis.cancel();
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = "zh-CN";
+      utterance.rate = elderMode() ? 0.85 : 1;
+      window.speechSynthesis.speak(utterance);
+    });
+    return button;
+  }
+
+  function choiceButton(title, payload) {
+    var button = el("button", "choice", title);
+    button.type = "button";
+    button.addEventListener("click", function () { send(payload || title, title); });
+    return button;
+  }
+
+  function promptOf(message) {
+    // The plain text of a buttons message ends with the numbered choices; show only the prompt above them.
+    var lines = (message.text || "").split("\n");
+    var count = (message.buttons || []).length;
+    return lines.slice(0, Math.max(0, lines.length - count)).join("\n");
+  }
+
+  function renderGuideCard(message) {
+    var card = el("article", "card");
+    card.appendChild(el("h2", null, message.title || ""));
+    var sections = message.sections || [];
+    if (!sections.length) {
+      card.appendChild(el("section", "current", message.text || ""));
+    }
+    sections.forEach(function (section, index) {
+      var part = el("section", index === 0 ? "current" : null);
+      part.appendChild(el("h3", null, section.title || ""));
+      var list = el("ul");
+      (section.lines || []).forEach(function (line) { list.appendChild(el("li", null, line)); });
+      part.appendChild(list);
+      card.appendChild(part);
+    });
+    if (sections.length > 1) {
+      // 长辈模式 shows one section at a time with these buttons (hidden by CSS otherwise).
+      var nav = el("div", "step-nav");
+      var prev = el("button", null, "上一项");
+      var next = el("button", null, "下一项");
+      var count = el("span", "step-count");
+      prev.type = next.type = "button";
+      var current = 0;
+      var parts = card.querySelectorAll("section");
+      var show = function (index) {
+        current = Math.max(0, Math.min(parts.length - 1, index));
+        Array.prototype.forEach.call(parts, function (p, i) { p.classList.toggle("current", i === current); });
+        count.textContent = "第 " + (current + 1) + " 项，共 " + parts.length + " 项";
+        prev.disabled = current === 0;
+        next.disabled = current === parts.length - 1;
+      };
+      prev.addEventListener("click", function () { show(current - 1); });
+      next.addEventListener("click", function () { show(current + 1); });
+      nav.appendChild(prev);
+      nav.appendChild(count);
+      nav.appendChild(next);
+      card.appendChild(nav);
+      show(0);
+    }
+    if (message.updated_at) card.appendChild(el("p", "updated", "信息更新于 " + message.updated_at));
+    var href = safeHref(message.link);
+    if (href) {
+      var actions = el("div", "actions");
+      var link = el("a", "card-link", "去办理");
+      link.href = href;
+      link.rel = "noopener noreferrer";
+      actions.appendChild(link);
+      card.appendChild(actions);
+    }
+    return card;
+  }
+
+  function renderMessage(message) {
+    var type = message.type;
+    if (type === "buttons") {
+      var wrap = el("div", "row-part");
+      var prompt = promptOf(message);
+      if (prompt) wrap.appendChild(el("div", "bubble", prompt));
+      var buttons = el("div", "buttons");
+      (message.buttons || []).forEach(function (b) { buttons.appendChild(choiceButton(b.title, b.payload)); });
+      wrap.appendChild(buttons);
+      return wrap;
+    }
+    if (type === "guide_card") return renderGuideCard(message);
+    if (type === "link") {
+      var box = el("div", "bubble");
+      box.appendChild(el("div", null, message.title || message.text || ""));
+      var href = safeHref(message.url);
+      if (href) {
+        var a = el("a", "card-link", "打开");
+        a.href = href;
+        a.rel = "noopener noreferrer";
+        box.appendChild(a);
+      }
+      return box;
+    }
+    if (type === "results") {
+      var card = el("article", "card");
+      if (message.title) card.appendChild(el("h2", null, message.title));
+      var list = el("ol", "results");
+      (message.items || []).forEach(function (item) {
+        var li = el("li");
+        if (item.payload) li.appendChild(choiceButton(item.title, item.payload));
+        else if (safeHref(item.url)) {
+          var link = el("a", null, item.title);
+          link.href = safeHref(item.url);
+          link.rel = "noopener noreferrer";
+          li.appendChild(link);
+        } else li.appendChild(el("span", null, item.title));
+        if (item.snippet) li.appendChild(el("div", "sources", item.snippet));
+        list.appendChild(li);
+      });
+      card.appendChild(list);
+      return card;
+    }
+    return el("div", "bubble", message.text || "");
+  }
+
+  function renderEntry(entry) {
+    var row = el("div", "row " + entry.role);
+    if (entry.role === "bot") {
+      var spoken = [];
+      (entry.messages || []).forEach(function (message) {
+        row.appendChild(renderMessage(message));
+        if (message.text) spoken.push(message.type === "buttons" ? message.text : message.text);
+      });
+      if (entry.sources && entry.sources.length) {
+        row.appendChild(el("p", "sources", "依据：" + entry.sources.map(function (s) { return s.title || s.id; }).join("、")));
+      }
+      var speak = speakButton(spoken.join("\n"));
+      if (speak) row.appendChild(speak);
+    } else {
+      row.appendChild(el("div", "bubble", entry.text));
+    }
+    log.appendChild(row);
+    return row;
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    history.forEach(renderEntry);
+    scrollDown();
+  }
+
+  function add(entry) {
+    history.push(entry);
+    if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
+    store(KEYS.history, JSON.stringify(history));
+    renderEntry(entry);
+    scrollDown();
+  }
+
+  // ---- talking to the gateway ------------------------------------------------------------------
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+  }
+
+  function send(text, shown) {
+    text = (text || "").trim();
+    if (!text || busy) return;
+    if (text.length > MAX_CHARS) {
+      add({ role: "system", text: "消息过长，最多 " + MAX_CHARS + " 个字，请分几次发送。" });
+      return;
+    }
+    add({ role: "user", text: shown || text });
+    setBusy(true);
+    var typing = el("div", "row bot");
+    typing.appendChild(el("div", "bubble typing", "正在为您查询…"));
+    log.appendChild(typing);
+    scrollDown();
+    fetch("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender_id: senderId(), text: text, channel: "web", elder_mode: elderMode() })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) throw new Error(body.detail || "服务暂时不可用，请稍后再试；急需办理可拨打 12345。");
+        return body;
+      });
+    }).then(function (body) {
+      typing.remove();
+      add({ role: "bot", messages: body.messages || [], sources: body.sources || [] });
+    }).catch(function (error) {
+      typing.remove();
+      var text = error && error.message && !/fetch|network/i.test(error.message)
+        ? error.message : "网络连接失败，请检查网络后再试；急需办理可拨打 12345 政务服务便民热线。";
+      add({ role: "system", text: text });
+    }).then(function () {
+      setBusy(false);
+      input.focus();
+    });
+  }
+
+  function welcome() {
+    fetch("/web/api/welcome").then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
+      if (!body) return;
+      if (body.platform) setTitle(body.platform);
+      if (!history.length) add({ role: "bot", messages: body.messages || [], sources: [] });
+    }).catch(function () { /* the page still works without its welcome */ });
+  }
+
+  function setTitle(platform) {
+    var title = platform + "智能客服";
+    document.getElementById("title").textContent = title;
+    document.title = title;
+  }
+
+  // ---- 长辈模式 and voice ------------------------------------------------------------------------
+
+  function setElder(on) {
+    document.body.classList.toggle("elder", on);
+    elderToggle.setAttribute("aria-pressed", on ? "true" : "false");
+    elderToggle.textContent = on ? "长辈模式：开" : "长辈模式";
+    store(KEYS.elder, on ? "1" : "0");
+    renderAll();  // guide cards start again at their first step
+  }
+
+  function setupVoice() {
+    var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    if (!Recognition) return;  // the button stays hidden where the browser cannot listen
+    voiceButton.hidden = false;
+    var recognizer = null;
+    voiceButton.addEventListener("click", function () {
+      if (recognizer) { recognizer.stop(); return; }
+      try {
+        recognizer = new Recognition();
+      } catch (e) { recognizer = null; return; }
+      recognizer.lang = "zh-CN";
+      recognizer.interimResults = false;
+      recognizer.maxAlternatives = 1;
+      voiceButton.classList.add("listening");
+      voiceButton.textContent = "停止";
+      recognizer.onresult = function (event) {
+        var said = event.results[0][0].transcript || "";
+        input.value = said;
+        if (said) send(said);
+        input.value = "";
+      };
+      var done = function () {
+        recognizer = null;
+        voiceButton.classList.remove("listening");
+        voiceButton.textContent = "语音";
+      };
+      recognizer.onerror = function (event) {
+        if (event.error === "not-allowed") add({ role: "system", text: "没有麦克风权限，请在浏览器设置中允许，或直接打字。" });
+        done();
+      };
+      recognizer.onend = done;
+      recognizer.start();
+    });
+  }
+
+  function start() {
+    log = document.getElementById("log");
+    input = document.getElementById("input");
+    sendButton = document.getElementById("send");
+    elderToggle = document.getElementById("elder-toggle");
+    voiceButton = document.getElementById("voice");
+    try { history = JSON.parse(load(KEYS.history) || "[]"); } catch (e) { history = []; }
+    if (!Array.isArray(history)) history = [];
+    document.getElementById("composer").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value;
+      input.value = "";
+      send(text);
+    });
+    elderToggle.addEventListener("click", function () { setElder(!elderMode()); });
+    document.getElementById("clear").addEventListener("click", function () {
+      history = [];
+      store(KEYS.history, "[]");
+      renderAll();
+      welcome();
+    });
+    setupVoice();
+    setElder(load(KEYS.elder) === "1");
+    welcome();
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();
