@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     outbox_database_url: Optional[str] = Field(None, description="转办发件箱数据库；默认 var/outbox.sqlite3")
     outbox_poll_seconds: float = Field(10.0, description="发件箱重发间隔（秒，失败后按倍数退避）")
     staff_admin_token: Optional[str] = Field(None, description="启动时设置则为内置管理员的令牌")
+    index_sync_interval_seconds: float = Field(1.0, description="网关增量同步搜索索引的间隔（秒）；0 为不同步")
+    staff_import_max_mb: int = Field(20, description="工作人员一次导入文件的大小上限（MB）")
     chat_max_chars: int = Field(500, description="单条消息最大字数")
     rasa_timeout_seconds: float = Field(20.0, description="网关等待 Rasa 回复的超时")
     tracker_expiry_seconds: int = Field(7 * 24 * 3600, description="Redis 中对话状态的保留时长")

@@ -6,11 +6,21 @@ from typing import Optional
 
 from fastapi import FastAPI
 
-from gateway import errors, routes_chat, routes_health, routes_search
-from gateway.body_limit import BodySizeLimit
+from gateway import errors, index_sync, routes_chat, routes_health, routes_search
+from gateway import admin as routes_admin
+from gateway.admin.body_limits import AdminAwareBodyLimit
 from gateway.button_memory import ButtonMemory
 from gateway.deps import Resources
+from gateway.kv import open_store
+from gateway.middleware import metrics as routes_metrics
+from gateway.middleware.cors import install_cors
+from gateway.middleware.logs import install_logging
+from gateway.middleware.metrics import GatewayMetrics
+from gateway.middleware.rate_limit import RateLimiter
+from gateway.middleware.request_context import RequestContext
 from gateway.rasa_client import RasaClient
+from gateway.web import routes as routes_web
+from gateway.wechat import routes as routes_wechat
 from knowledge.store import KnowledgeStore
 from search.searcher import KnowledgeSearcher
 from settings import Settings, get_settings
@@ -20,7 +30,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_logging(settings.log_level)  # JSON lines, request ids, ID numbers and phones masked
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per health probe is noise
     app = FastAPI(title="政务服务智能客服网关", version="0.1.0",
                   description="对话、搜索与健康检查接口。")
@@ -31,14 +41,26 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         searcher=KnowledgeSearcher(settings.index_dir),
         buttons=ButtonMemory(),
     )
+    res = app.state.resources
+    res.kv = open_store(settings.redis_url)
+    res.rate_limiter = RateLimiter(res.kv, settings.rate_limit_messages, settings.rate_limit_window_seconds)
+    res.metrics = GatewayMetrics()
+    app.state.wechat = routes_wechat.WeChatChannels(res)
     errors.install(app)
+    index_sync.install(app)  # keeps this node's search index current (background task)
     # Routers, one module per resource. Add a new one here (one import above, one entry below).
-    for module in (routes_chat, routes_search, routes_health):
+    for module in (routes_chat, routes_search, routes_health, routes_wechat, routes_web, routes_metrics,
+                   routes_admin):
         app.include_router(module.router)
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AdminAwareBodyLimit, max_bytes=MAX_BODY_BYTES,  # larger for staff imports
+                       import_max_bytes=settings.staff_import_max_mb * 1024 * 1024)
+    install_cors(app, settings.cors_origins)
+    app.add_middleware(RequestContext, metrics=res.metrics)  # outermost: ids, access log, HTTP metrics
 
     @app.on_event("shutdown")
     async def _close() -> None:
         await app.state.resources.rasa.close()
+        await app.state.wechat.close()
+        await app.state.resources.kv.close()
 
     return app

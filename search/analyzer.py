@@ -1,20 +1,30 @@
 """The Chinese analyzer of the index and its user dictionary (names from the knowledge base).
 
-jieba's dictionary is process-global: every process that opens the index calls `load_user_words`
-with the words stored beside the index, so the gateway and the action server segment alike.
+jieba (search mode: a long word also yields its dictionary sub-words, 居民身份证 → 居民, 身份, 身份证,
+居民身份证) after NFKC folding and lower-casing, with question particles dropped. jieba's dictionary
+is process-global: every process that opens the index calls `load_user_words` with the words stored
+beside the index, so the gateway and the action server segment alike.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
-from typing import Iterable
+from typing import Iterable, List
 
 import jieba
-from jieba.analyse.analyzer import ChineseAnalyzer
+from jieba.analyse.analyzer import STOP_WORDS, ChineseTokenizer
+from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter
+from whoosh.lang.porter import stem
+
+from search.normalize import fold
 
 jieba.setLogLevel(logging.WARNING)
 _loaded: set = set()
 _lock = threading.Lock()
+
+# Particles and fillers of spoken questions: they say nothing about what is asked.
+QUESTION_PARTICLES = frozenset("吗 呢 吧 啊 呀 嘛 哦 哈 呗 请问 一下 您好 你好".split())
 
 
 def load_user_words(words: Iterable[str]) -> int:
@@ -27,14 +37,30 @@ def load_user_words(words: Iterable[str]) -> int:
                 jieba.add_word(word, freq=2000)
                 _loaded.add(word)
                 added += 1
+    if added:
+        _cached_tokens.cache_clear()
     return added
 
 
+class FoldingChineseTokenizer(ChineseTokenizer):
+    """jieba's search-mode tokenizer on NFKC-folded, lower-cased text (full-width → half-width)."""
+
+    def __call__(self, text, **kwargs):
+        return super().__call__(fold(text), **kwargs)
+
+
+@functools.lru_cache(maxsize=1)
 def build_analyzer():
-    return ChineseAnalyzer()
+    return (FoldingChineseTokenizer() | LowercaseFilter()
+            | StopFilter(stoplist=STOP_WORDS | QUESTION_PARTICLES, minsize=1)
+            | StemFilter(stemfn=stem, ignore=None, cachesize=50000))
 
 
-def tokens(text: str) -> list:
+@functools.lru_cache(maxsize=4096)
+def _cached_tokens(text: str) -> tuple:
+    return tuple(t.text for t in build_analyzer()(text))
+
+
+def tokens(text: str) -> List[str]:
     """The analyzer's terms for `text`, in order (what a query is matched with)."""
-    analyzer = build_analyzer()
-    return [t.text for t in analyzer(text)]
+    return list(_cached_tokens(text))

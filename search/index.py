@@ -1,100 +1,86 @@
-"""Builds the Whoosh index from the knowledge store and swaps it in atomically.
+"""Full build of the index from the knowledge store into a new generation, then an atomic swap.
 
-Layout of the index directory:
-    CURRENT              name of the live generation (replaced with os.replace: readers never see half a build)
-    gen-<stamp>/         one full index generation, with words.txt (jieba user words) and synonyms.json
+The build notes the store's latest change sequence *before* it reads the entries and records it in the
+new generation; just before the swap, under the writer lock, it applies the changes made while it was
+building (search/sync.py), so a rebuild never loses an edit made meanwhile. Readers keep the old
+generation open until they notice the new CURRENT; the old generation is removed at the next rebuild.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict
 
 from whoosh import index as whoosh_index
-from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
-from search.analyzer import build_analyzer, load_user_words
-from search.documents import SEARCHABLE_KINDS, to_document, user_words
+from search.documents import SEARCHABLE_KINDS, entry_words, to_document
+from search.layout import (CURRENT, current_generation, make_schema, new_generation_dir, swap_current,
+                           writer_lock)
+from search.sync import IndexSync, load_context, sync_document, write_context
 
-CURRENT = "CURRENT"
-WORDS_FILE = "words.txt"
-SYNONYMS_FILE = "synonyms.json"
-
-
-def make_schema() -> Schema:
-    analyzer = build_analyzer()
-    return Schema(
-        key=ID(stored=True, unique=True),
-        kind=ID(stored=True),
-        id=ID(stored=True),
-        title=TEXT(stored=True, analyzer=analyzer, field_boost=4.0),
-        aliases=TEXT(analyzer=analyzer, field_boost=2.5),
-        keywords=TEXT(analyzer=analyzer, field_boost=1.5),
-        body=TEXT(stored=True, analyzer=analyzer),
-        department=ID(stored=True),
-        regions=KEYWORD(stored=True, commas=True),
-        online=BOOLEAN(stored=True),
-        high_frequency=BOOLEAN(stored=True),
-        updated=STORED,
-        prior=STORED,
-    )
+# Re-exported for callers that only need the layout.
+__all__ = ["build_index", "current_generation", "CURRENT"]
+BUILDING = "BUILDING"
 
 
-KIND_PRIOR = {"item": 1.3, "package": 1.15, "app": 1.0, "faq": 1.0}
-HIGH_FREQUENCY_BOOST = 1.1
+def _published(store):
+    for entry in store.iter_entries():
+        if entry["kind"] in SEARCHABLE_KINDS:
+            yield entry
 
 
-def prior(doc: Dict) -> float:
-    """How much a document is preferred when texts match equally: a guide over a FAQ, and 高频事项."""
-    return KIND_PRIOR.get(doc["kind"], 1.0) * (HIGH_FREQUENCY_BOOST if doc["high_frequency"] else 1.0)
-
-
-def current_generation(index_dir: Path) -> Optional[Path]:
-    pointer = Path(index_dir) / CURRENT
-    if not pointer.exists():
-        return None
-    path = Path(index_dir) / pointer.read_text().strip()
-    return path if path.exists() else None
-
-
-def build_index(store, index_dir: Path) -> Dict[str, int]:
-    """Full build from the store's published entries into a new generation, then an atomic swap."""
+def build_index(store, index_dir: Path, limitmb: int = 256, lock_timeout: float = 300.0) -> Dict[str, int]:
+    """Builds a new generation from the store's published entries and swaps it in; returns counts by kind."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    departments = {d["id"]: d["name"] for d in store.iter_entries("department")}
-    synonyms: List[Dict] = json.loads(store.get_meta("synonyms") or "[]")
-    entries = [e for e in store.iter_entries() if e["kind"] in SEARCHABLE_KINDS]
-
-    generation = index_dir / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    generation.mkdir()
-    words = sorted(set(w for w in user_words(entries, departments, synonyms) if w and 2 <= len(w) <= 8))
-    (generation / WORDS_FILE).write_text("\n".join(words), encoding="utf-8")
-    (generation / SYNONYMS_FILE).write_text(json.dumps(synonyms, ensure_ascii=False), encoding="utf-8")
-    load_user_words(words)
-
-    ix = whoosh_index.create_in(str(generation), make_schema())
-    counts: Dict[str, int] = {}
-    with ix.writer(limitmb=256) as writer:
-        for entry in entries:
-            doc = to_document(entry, departments)
-            doc["updated"] = entry.get("updated_at") or ""
-            doc["prior"] = prior(doc)
-            writer.add_document(**doc)
-            counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
-
-    tmp_pointer = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
-    tmp_pointer.write_text(generation.name)
-    previous = current_generation(index_dir)
-    os.replace(tmp_pointer, index_dir / CURRENT)
+    start_seq = store.latest_change()
+    context = load_context(store)
+    generation = new_generation_dir(index_dir)
+    (generation / BUILDING).write_text(str(os.getpid()))
+    try:
+        write_context(generation, context, (w for entry in _published(store) for w in entry_words(entry)))
+        ix = whoosh_index.create_in(str(generation), make_schema())
+        counts: Dict[str, int] = {}
+        writer = ix.writer(limitmb=limitmb)
+        try:
+            for entry in _published(store):
+                writer.add_document(**to_document(entry, context["departments"]))
+                counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+            writer.add_document(**sync_document(start_seq, {}))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        with writer_lock(index_dir, lock_timeout):
+            IndexSync(store, index_dir).apply_to(generation)
+            previous = current_generation(index_dir)
+            (generation / BUILDING).unlink()
+            swap_current(index_dir, generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     _remove_old_generations(index_dir, keep={generation.name, previous.name if previous else ""})
     return counts
 
 
 def _remove_old_generations(index_dir: Path, keep: set) -> None:
-    """Keeps the live generation and the one before it (a reader may still hold it open)."""
+    """Keeps the live generation, the one before it (a reader may still hold it open) and any another
+    process is still building."""
     for path in index_dir.glob("gen-*"):
-        if path.name not in keep:
+        if path.name not in keep and not _being_built(path):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _being_built(generation: Path) -> bool:
+    try:
+        pid = int((generation / BUILDING).read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
