@@ -17,7 +17,7 @@ COPY . .
 RUN pip install --no-cache-dir --no-deps -e . \
     && python -m knowledge load \
     && python -m search build \
-    && rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
+    && rasa train --config bot/config.yml --domain bot/domain --data bot/data \
          --out var/models --fixed-model-name bot
 
 EXPOSE 8000 5005 5055 8100

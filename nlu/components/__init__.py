@@ -1,0 +1,1 @@
+"""Rasa 3 graph components, referenced from bot/config.yml by their dotted class path."""

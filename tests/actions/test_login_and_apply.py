@@ -1,0 +1,50 @@
+"""Personal operations: the login check, 申办 with a prefilled form, and cancelling a form."""
+from actions import handoff
+from actions.apply_online import ActionApplyOnline
+from actions.forms_common import ActionCancelForm, ActionCheckLogin
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+
+async def test_login_check(dispatcher):
+    assert slot_events(await ActionCheckLogin().run(
+        dispatcher, make_tracker("我要预约", metadata={"identity_token": "t"}), {})) == {"logged_in": True}
+    assert dispatcher.messages == []
+    assert slot_events(await ActionCheckLogin().run(dispatcher, make_tracker("我要预约"), {})) == {"logged_in": False}
+    link = dispatcher.messages[0]["custom"]
+    assert link == {"type": "link", "title": "登录三晋通", "url": handoff.LOGIN_URL,
+                    "text": f"{handoff.LOGIN_MESSAGE}\n登录：{handoff.LOGIN_URL}"}
+
+
+async def test_apply_online_creates_a_prefilled_draft(api, dispatcher):
+    tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}],
+                           metadata={"identity_token": api.token("citizen-a")}, sender="citizen-a")
+    events = await ActionApplyOnline().run(dispatcher, tracker, {})
+    (application,) = api.listing("applications", "citizen-a")
+    assert application["item_id"] == "rs-sscard-apply" and set(application["form"]) == {"申请人姓名", "联系电话"}
+    message = dispatcher.messages[0]["custom"]
+    assert message["type"] == "link" and message["url"] == application["finish_link"]
+    assert message["text"].startswith(f"已为您创建【社会保障卡申领】的申办（编号 {application['application_no']}）")
+    assert slot_events(events)["item"] == "rs-sscard-apply"
+
+
+async def test_apply_online_for_an_item_done_at_the_window(api, dispatcher):
+    tracker = make_tracker("我要网上申请补办身份证", "apply_online", [{"entity": "item", "value": "ga-idcard-reissue"}],
+                           metadata={"identity_token": api.token("citizen-b")})
+    await ActionApplyOnline().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0] == "【居民身份证补领】暂不支持网上申办，需要到窗口办理。"
+    assert texts(dispatcher)[1].startswith("【居民身份证补领】办理地点：")
+    assert api.listing("applications", "citizen-b") == []
+
+
+async def test_apply_online_without_login(api, dispatcher):
+    tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}])
+    await ActionApplyOnline().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["url"] == handoff.LOGIN_URL
+
+
+async def test_cancel_forgets_the_form(dispatcher):
+    tracker = make_tracker("算了", "deny", slots={"application_no": "SX1"}, active_loop="progress_form")
+    events = await ActionCancelForm().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_form_cancelled"
+    assert texts(dispatcher)[1] == "不知道编号的话，可以登录三晋通，在“我的办件”里查看全部办件。"
+    assert slot_events(events) == {"application_no": None, "requested_slot": None, "candidates": None}

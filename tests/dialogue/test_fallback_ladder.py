@@ -1,0 +1,48 @@
+"""The fallback ladder through /api/chat: clarify → search results → 转人工 (12345)."""
+import pytest
+
+from tests.dialogue.conftest import buttons, texts
+
+pytestmark = pytest.mark.stack
+
+# Messages the NLU does not understand (checked: each comes back as nlu_fallback).
+UNCLEAR = ["吧啦吧啦", "叽里咕噜过户", "啊这"]
+
+
+def test_three_misses_climb_the_ladder_and_an_understood_turn_resets_it(talk):
+    first = talk(UNCLEAR[0])
+    assert first["intent"]["name"] == "nlu_fallback"
+    assert texts(first)[0].startswith("抱歉，我没太明白。您是想办哪类事情？")
+    assert [b["payload"] for b in buttons(first)] == ["/ask_guide", "/check_progress", "/make_appointment",
+                                                      "/complaint", "/human_handoff"]
+    second = talk(UNCLEAR[1])
+    assert second["intent"]["name"] == "nlu_fallback"
+    assert texts(second)[0].startswith("还是没能确定您的意思。知识库里这几条可能相关")
+    assert 1 <= len(buttons(second)) <= 3
+    third = talk(UNCLEAR[2])
+    assert third["intent"]["name"] == "nlu_fallback"
+    handoff = third["messages"][0]
+    assert handoff["type"] == "handoff" and handoff["hotline"] == "12345"
+    assert handoff["text"].startswith("抱歉，这个问题我还回答不好。\n人工服务请拨打 12345 政务服务便民热线")
+    assert talk("你好")["intent"]["name"] == "greet"
+    restart = talk(UNCLEAR[0])
+    assert texts(restart)[0].startswith("抱歉，我没太明白。")  # understood in between: step 1 again
+
+
+def test_a_search_result_can_be_picked(talk):
+    talk(UNCLEAR[0])
+    results = talk(UNCLEAR[1])
+    offered = buttons(results)
+    picked = talk("1")
+    assert picked["sources"] and picked["sources"][0]["title"] == offered[0]["title"]
+
+
+def test_a_vague_pick_with_nothing_offered_is_a_miss_too(talk):
+    reply = talk("就那个东西")
+    assert reply["intent"]["name"] == "choose_option"
+    assert texts(reply)[0].startswith("抱歉，我没太明白。")
+
+
+def test_asking_for_a_person_at_any_time(talk):
+    reply = talk("转人工")
+    assert reply["intent"]["name"] == "human_handoff" and reply["messages"][0]["type"] == "handoff"
