@@ -1,21 +1,24 @@
 """Disambiguation: when several entries match, the bot offers numbered choices (actions/choices.py); this
 module acts on the citizen's pick — "第二个", "2", or part of a name ("就是补领那个") — and continues with
-what was asked (`pending_aspect`: a part of the guide, the whole guide, or 申办)."""
+what was asked (`pending_aspect`: a part of the guide, the whole guide, or 申办), or starts the kind of help
+picked from the fallback ladder's clarifying question."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import aspects, choices, elder_mode, fallback, render
-from actions.apply_online import APPLY, apply_for
-from actions.context import ITEM_SLOT
+from actions.apply_online import APPLY, apply_for, login_message
+from actions.context import ITEM_SLOT, tracker_context
 from actions.life_event import show_package
 from actions.resources import knowledge_store
 
 ASPECT_LABELS = dict(aspects.ELDER_MENU)
+SERVICE_LABELS = dict(fallback.SERVICES)
+SERVICE_FORMS = {"appointment": "appointment_form", "complaint": "workorder_form"}
 
 
 async def respond_for_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str,
@@ -30,10 +33,31 @@ def option_title(ref: str) -> str:
     kind, value = ref.split(":", 1)
     if kind == "aspect":
         return ASPECT_LABELS.get(value, aspects.ASPECT_TITLES.get(value, value))
+    if kind == "service":
+        return SERVICE_LABELS.get(value, value)
     entry = knowledge_store().get(kind, value) if kind in ("item", "faq", "package", "app") else None
     if entry:
         return entry.get("name") or entry.get("question") or value
     return value
+
+
+def start_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: str) -> List[Dict]:
+    """A kind of help picked from the fallback ladder's clarifying question."""
+    events = [SlotSet(choices.SLOT, None), SlotSet(fallback.SLOT, None)]
+    if service == "handoff":
+        fallback.human_handoff(dispatcher, tracker)
+        return events
+    if service == "guide":
+        dispatcher.utter_message(response="utter_ask_which_item")
+        return events + [SlotSet(aspects.PENDING_SLOT, aspects.GUIDE)]
+    if service == "progress":
+        return events + [FollowupAction("progress_form")]
+    ctx = tracker_context(tracker)
+    if not ctx.logged_in:
+        dispatcher.utter_message(json_message=login_message(ctx))
+        return events + [SlotSet("logged_in", False)]
+    kind = [SlotSet("workorder_kind", "complaint")] if service == "complaint" else []
+    return events + kind + [SlotSet("logged_in", True), FollowupAction(SERVICE_FORMS[service])]
 
 
 def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str) -> List[Dict]:
@@ -63,7 +87,8 @@ class ActionChooseOption(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        refs = [r for r in choices.offered(tracker) if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app")]
+        refs = [r for r in choices.offered(tracker)
+                if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app", "service")]
         if not refs:  # "那个那个" with nothing offered: the bot did not understand — one step up the ladder
             return fallback.climb(dispatcher, tracker)
         titles = [option_title(r) for r in refs]
@@ -85,4 +110,6 @@ class ActionChooseOption(Action):
             return [e for e in events if e.get("name") != choices.SLOT]
         if kind == "package":
             return show_package(dispatcher, tracker, value)
+        if kind == "service":
+            return start_service(dispatcher, tracker, value)
         return answer_entry(dispatcher, tracker, kind, value)

@@ -27,13 +27,9 @@ CLARIFY, SEARCH_RESULTS, HUMAN = 1, 2, 3
 MIN_SEARCH_SCORE = 10.0
 SEARCH_CHOICES = 3
 HOTLINE = "12345"
-CLARIFY_BUTTONS = [
-    ("查办事指南", "/ask_guide"),
-    ("查办件进度", "/check_progress"),
-    ("预约办理", "/make_appointment"),
-    ("投诉建议", "/complaint"),
-    ("转人工", "/human_handoff"),
-]
+# The clarifying question's choices (numbered like every choice, so a typed digit works too).
+SERVICES = [("guide", "查办事指南"), ("progress", "查办件进度"), ("appointment", "预约办理"), ("complaint", "投诉建议"),
+            ("handoff", "转人工")]
 
 
 def step_of_this_turn(tracker: Tracker) -> int:
@@ -84,11 +80,11 @@ def climb(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
     """One step up the ladder for a turn the bot could not answer; returns the events to return."""
     step = step_of_this_turn(tracker)
     if step == CLARIFY:
-        prompt = "抱歉，我没太明白。您是想办哪类事情？可以点选，也可以换个说法再说一次："
+        prompt = "抱歉，我没太明白。您是想办哪类事情？请回复序号，也可以换个说法再说一次："
         if elder_mode.is_on(tracker):
-            prompt = "抱歉，我没听明白。\n您想办哪类事？\n请点一下，或者换个说法。"
-        dispatcher.utter_message(text=prompt, buttons=[{"title": t, "payload": p} for t, p in CLARIFY_BUTTONS])
-        return [SlotSet(SLOT, CLARIFY), SlotSet(choices.SLOT, None)]
+            prompt = "抱歉，我没听明白。\n您想办哪类事？\n回复数字就行。"
+        options = [choices.Option(f"service:{key}", title) for key, title in SERVICES]
+        return choices.offer(dispatcher, prompt, options, {SLOT: CLARIFY})
     if step == SEARCH_RESULTS:
         options = search_options(tracker.latest_message.get("text") or "")
         if options:

@@ -72,3 +72,26 @@ async def test_a_package_pick_shows_it_and_its_items(sample_kb, dispatcher):
     assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "pk-marriage"
     assert slot_events(events)["candidates"] == ["item:mz-marriage", "item:wj-birth-registration",
                                                  "item:ga-hukou-move-in"]
+
+
+SERVICES = ["service:guide", "service:progress", "service:appointment", "service:complaint", "service:handoff"]
+
+
+async def test_picking_a_kind_of_help_from_the_clarifying_question(sample_kb, dispatcher):
+    guide = await choose(dispatcher, "1", [{"entity": "number", "value": "1"}], candidates=SERVICES, fallback_step=1)
+    assert dispatcher.messages[-1]["response"] == "utter_ask_which_item"
+    assert slot_events(guide) == {"candidates": None, "fallback_step": None, "pending_aspect": "guide"}
+    progress = await choose(dispatcher, "2", [{"entity": "number", "value": "2"}], candidates=SERVICES)
+    assert progress[-1] == {"event": "followup", "timestamp": None, "name": "progress_form"}
+    await choose(dispatcher, "转人工", candidates=SERVICES)
+    assert dispatcher.messages[-1]["custom"]["type"] == "handoff"
+
+
+async def test_a_personal_service_needs_a_login_first(sample_kb, dispatcher):
+    events = await choose(dispatcher, "3", [{"entity": "number", "value": "3"}], candidates=SERVICES)
+    assert dispatcher.messages[-1]["custom"]["type"] == "link" and slot_events(events)["logged_in"] is False
+    tracker = make_tracker("4", "choose_option", [{"entity": "number", "value": "4"}], {"candidates": SERVICES},
+                           metadata={"identity_token": "tok"})
+    events = await ActionChooseOption().run(dispatcher, tracker, {})
+    assert slot_events(events)["workorder_kind"] == "complaint"
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "workorder_form"}

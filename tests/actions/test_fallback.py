@@ -22,10 +22,11 @@ def test_step_counts_only_the_previous_turn():
 async def test_first_miss_asks_one_clarifying_question(sample_kb, dispatcher):
     events = await ActionFallbackLadder().run(dispatcher, make_tracker("嗯那个啥", "nlu_fallback"), {})
     (message,) = dispatcher.messages
-    assert message["text"] == "抱歉，我没太明白。您是想办哪类事情？可以点选，也可以换个说法再说一次："
-    assert [b["payload"] for b in message["buttons"]] == ["/ask_guide", "/check_progress", "/make_appointment",
-                                                          "/complaint", "/human_handoff"]
-    assert slot_events(events) == {"fallback_step": 1, "candidates": None}
+    assert message["text"] == "抱歉，我没太明白。您是想办哪类事情？请回复序号，也可以换个说法再说一次："
+    assert [b["title"] for b in message["buttons"]] == ["查办事指南", "查办件进度", "预约办理", "投诉建议", "转人工"]
+    assert message["buttons"][0]["payload"] == '/choose_option{"number": "1"}'
+    assert slot_events(events) == {"fallback_step": 1, "candidates": [
+        "service:guide", "service:progress", "service:appointment", "service:complaint", "service:handoff"]}
 
 
 async def test_second_miss_shows_search_results_as_choices(sample_kb, dispatcher):

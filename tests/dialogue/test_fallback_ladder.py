@@ -13,8 +13,7 @@ def test_three_misses_climb_the_ladder_and_an_understood_turn_resets_it(talk):
     first = talk(UNCLEAR[0])
     assert first["intent"]["name"] == "nlu_fallback"
     assert texts(first)[0].startswith("抱歉，我没太明白。您是想办哪类事情？")
-    assert [b["payload"] for b in buttons(first)] == ["/ask_guide", "/check_progress", "/make_appointment",
-                                                      "/complaint", "/human_handoff"]
+    assert [b["title"] for b in buttons(first)] == ["查办事指南", "查办件进度", "预约办理", "投诉建议", "转人工"]
     second = talk(UNCLEAR[1])
     assert second["intent"]["name"] == "nlu_fallback"
     assert texts(second)[0].startswith("还是没能确定您的意思。知识库里这几条可能相关")
@@ -35,6 +34,12 @@ def test_a_search_result_can_be_picked(talk):
     offered = buttons(results)
     picked = talk("1")
     assert picked["sources"] and picked["sources"][0]["title"] == offered[0]["title"]
+
+
+def test_a_kind_of_help_can_be_picked_by_its_number(talk):
+    talk(UNCLEAR[0])
+    picked = talk("2")  # 查办件进度
+    assert texts(picked) == ["请提供办件编号（申办编号 SX…、工单编号 GD… 或预约编号 YY…），例如 SX2026112300001。"]
 
 
 def test_a_vague_pick_with_nothing_offered_is_a_miss_too(talk):
