@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import entity_values
+from actions.context import common_run, entity_values
 
 SLOT = "candidates"
 _FILLERS = re.compile(r"就是|我要|我选|选|那个|这个|那一个|这一个|那项|的|吧|呀|啊|呢|是|要|第|个|项|一下")
@@ -56,24 +56,12 @@ def offered(tracker: Tracker, kind: Optional[str] = None) -> List[str]:
     return [r for r in refs if kind is None or r.startswith(kind + ":")]
 
 
-def _common_run(a: str, b: str) -> int:
-    """Length of the longest common substring."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
-
-
 def pick_by_name(text: str, titles: Sequence[str]) -> Optional[int]:
     """The index of the one title that shares the most (at least two) characters in a row with `text`."""
     rest = _FILLERS.sub("", _PUNCT.sub("", text or ""))
     if len(rest) < 2:
         return None
-    scores = [_common_run(rest, title) for title in titles]
+    scores = [common_run(rest, title) for title in titles]
     best = max(scores, default=0)
     if best < 2 or scores.count(best) > 1:
         return None

@@ -166,7 +166,8 @@ class ItemCatalog:
         return sorted(i for i, n in best.items() if n == top)
 
 
-def _common_run(a: str, b: str) -> int:
+def common_run(a: str, b: str) -> int:
+    """Length of the longest common substring of `a` and `b`."""
     best = 0
     for i in range(len(a)):
         for j in range(i + best + 1, len(a) + 1):
@@ -181,7 +182,7 @@ def _from_search(searcher, catalog: ItemCatalog, query: str, rest: str) -> List[
     """Item hits that share at least two characters in a row with what the citizen wrote (scores alone are
     no evidence: every guide contains "材料"); one clear winner, or the close ones."""
     hits = [h for h in searcher.search(query, kind="item", limit=MAX_CHOICES + 1)
-            if _common_run(rest, catalog.forms_text(h.id)) >= 2]
+            if common_run(rest, catalog.forms_text(h.id)) >= 2]
     if not hits:
         return []
     top = hits[0].score
@@ -217,7 +218,7 @@ def resolve_items(tracker: Tracker, catalog: ItemCatalog, searcher, extra_words:
         # another item only when the message names it: a certificate or life event, or three characters in a
         # row of an item's names ("公积金提取…"); "我家孩子的呢" is still about the current item
         named = entity_values(tracker, "document") or entity_values(tracker, "life_event") or (
-            found and _common_run(rest, catalog.forms_text(found[0])) >= 3)
+            found and common_run(rest, catalog.forms_text(found[0])) >= 3)
         return Resolution(found, "search") if named and found and current not in found else Resolution(
             [current], "context")
     return Resolution(found, "search") if found else Resolution()
