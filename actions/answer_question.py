@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import aspects, elder_mode, fallback, render
-from actions.context import after_answer
+from actions.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, searcher
 from knowledge import feedback
 
@@ -34,13 +34,6 @@ def record_question(text: str, metadata: Dict[str, Any], source_kind: str = "", 
     asyncio.get_running_loop().run_in_executor(None, write)
 
 
-def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return event.get("metadata") or {}
-    return {}
-
-
 class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
@@ -48,21 +41,22 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
-        region: Optional[str] = latest_metadata(tracker).get("region")
+        metadata = latest_metadata(tracker)
+        region: Optional[str] = metadata.get("region")
         hits = [h for h in searcher().search(text, limit=5) if h.score >= MIN_SCORE]
         if not hits:
-            record_question(text, latest_metadata(tracker))
+            record_question(text, metadata)
             return fallback.climb(dispatcher, tracker)
         top = hits[0]
         store = knowledge_store()
         entry = store.get(top.type, top.id)
         if entry is None or entry.get("status", "published") != "published":
             dispatcher.utter_message(response="utter_no_answer")
-            record_question(text, latest_metadata(tracker))
+            record_question(text, metadata)
             return []
         elder = elder_mode.is_on(tracker)
         if top.type == "item" and elder:  # one step at a time: the guide's parts as a numbered menu
-            record_question(text, latest_metadata(tracker), top.type, top.id)
+            record_question(text, metadata, top.type, top.id)
             return aspects.answer_item(dispatcher, tracker, top.id, aspects.GUIDE)
         if top.type == "faq":
             message = render.faq_answer(entry)
@@ -77,5 +71,5 @@ class ActionAnswerQuestion(Action):
             message = render.app_link(entry)
         message["sources"] = [render.source_of(top.type, entry)]
         dispatcher.utter_message(json_message=message)
-        record_question(text, latest_metadata(tracker), top.type, top.id)
+        record_question(text, metadata, top.type, top.id)
         return after_answer(top.type, entry)

@@ -28,6 +28,11 @@ def _host_port(url: str, default_port: int) -> tuple:
     return parsed.hostname or "127.0.0.1", parsed.port or default_port
 
 
+def _probe_host(host: str) -> str:
+    """Where to check a service that listens on `host`: a wildcard address is reached on loopback."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
 def _bin(name: str) -> str:
     """An executable of the running virtual environment."""
     return str(Path(sys.executable).parent / name)
@@ -54,7 +59,7 @@ def build_services(settings) -> Dict[str, Service]:
     services["action-server"] = Service(
         "action-server",
         [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        ready_url=f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/health",
+        ready_url=f"http://{_probe_host(host)}:{port}/health",
         ready_timeout=90,
         env={"SANIC_HOST": host},  # rasa_sdk's only way to choose the interface (default 0.0.0.0)
     )
@@ -75,7 +80,7 @@ def build_services(settings) -> Dict[str, Service]:
         "gateway",
         [py, "-m", "uvicorn", "gateway.app:create_app", "--factory", "--ws", "none",
          "--host", settings.gateway_host, "--port", str(settings.gateway_port)],
-        ready_url=f"http://{'127.0.0.1' if settings.gateway_host in ('0.0.0.0', '::') else settings.gateway_host}:{settings.gateway_port}/healthz",
+        ready_url=f"http://{_probe_host(settings.gateway_host)}:{settings.gateway_port}/healthz",
         ready_timeout=90,
         needs=["rasa"] + (["reference-api"] if "reference-api" in services else []),
     )
