@@ -154,8 +154,9 @@ class IndexSync:
             keys[(kind, entry_id)] = None
         changed_departments: Set[str] = set()
         entries: Dict[Tuple[str, str], Optional[Dict]] = {}
+        current = self.store.get_many(keys)  # one query per kind and chunk, not one per entry
         for kind, entry_id in keys:
-            entry = self.store.get(kind, entry_id)
+            entry = current.get((kind, entry_id))
             if kind == "department":
                 if entry is None:
                     context["departments"].pop(entry_id, None)

@@ -35,11 +35,12 @@ def test_published_faq_is_answered_in_chat_within_five_seconds(running):
     store.upsert("faq", dict(FAQ))
     published = time.monotonic()
     searched = answered = None
+    while searched is None and time.monotonic() - published < 5.0:  # search first: a chat turn is slower
+        results = httpx.get(running.gateway + "/api/search", params={"q": question}, timeout=5).json()["results"]
+        if results and results[0]["id"] == FAQ["id"]:
+            searched = time.monotonic() - published
+        time.sleep(0.1)
     while time.monotonic() - published < 5.0:
-        if searched is None:
-            results = httpx.get(running.gateway + "/api/search", params={"q": question}, timeout=5).json()["results"]
-            if results and results[0]["id"] == FAQ["id"]:
-                searched = time.monotonic() - published
         body = running.chat("t-" + uuid.uuid4().hex[:8], question).json()
         if body["sources"] and body["sources"][0]["id"] == FAQ["id"]:
             answered = time.monotonic() - published
