@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     application_api_url: str = Field("http://127.0.0.1:8100", description="平台办事接口（开发时为参考服务器）")
     rasa_model: Optional[Path] = Field(None, description="Rasa 模型文件；默认 var/models/bot.tar.gz")
     application_api_timeout_seconds: float = Field(5.0, description="调用平台办事接口的超时（秒）")
+    application_api_breaker_failures: int = Field(5, description="平台办事接口连续失败几次后暂停调用（熔断）")
+    application_api_breaker_reset_seconds: float = Field(30.0, description="熔断后多少秒再试探调用")
     outbox_database_url: Optional[str] = Field(None, description="转办发件箱数据库；默认 var/outbox.sqlite3")
     outbox_poll_seconds: float = Field(10.0, description="发件箱重发间隔（秒，失败后按倍数退避）")
     staff_admin_token: Optional[str] = Field(None, description="启动时设置则为内置管理员的令牌")

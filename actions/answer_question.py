@@ -1,19 +1,16 @@
 """Answers a free question from the knowledge base: the best-matching FAQ, guide, package or app."""
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import aspects, elder_mode, fallback, render
+from actions.background import in_background
 from actions.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, searcher
 from knowledge import feedback
-
-logger = logging.getLogger(__name__)
 
 MIN_SCORE = 1.0
 
@@ -24,14 +21,11 @@ def record_question(text: str, metadata: Dict[str, Any], source_kind: str = "", 
     delays the reply; a failure is logged, never shown to the citizen."""
 
     def write() -> None:
-        try:
-            feedback.record_question(knowledge_store(), text, answered=bool(source_id), source_kind=source_kind,
-                                     source_id=source_id, channel=str(metadata.get("channel") or ""),
-                                     region=str(metadata.get("region") or ""))
-        except Exception:  # statistics must never break answering
-            logger.exception("recording the question failed")
+        feedback.record_question(knowledge_store(), text, answered=bool(source_id), source_kind=source_kind,
+                                 source_id=source_id, channel=str(metadata.get("channel") or ""),
+                                 region=str(metadata.get("region") or ""))
 
-    asyncio.get_running_loop().run_in_executor(None, write)
+    in_background(write, "recording the question")
 
 
 class ActionAnswerQuestion(Action):

@@ -15,26 +15,33 @@ Personal operations need the citizen's identity token (统一身份认证), whic
 message as metadata `identity_token`; without it they return status LOGIN_REQUIRED and the dialogue sends
 `login_link` — the bot never asks for a password or a full ID number.
 
-The bodies below call the API directly over httpx; the robust client (retries, idempotency, circuit
-breaker, outbox) can replace them without the dialogue changing.
+Creates (appointment, application, work order, evaluation) go through the durable outbox
+(actions/outbox.py): stored before the first call, sent with an idempotency key, and — if the platform is
+down or slow — kept and delivered later by the outbox worker (status QUEUED: the citizen is told so and
+need not send again). Reads go through the robust client (actions/api/application_api.py): timeouts,
+bounded retries, circuit breaker.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import json
 import logging
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Awaitable, Dict, Optional
 
-import httpx
-
+from actions import outbox as outbox_module
+from actions.api.application_api import HandoffRejected, HandoffUnavailable
+from actions.background import in_background
+from actions.handoff_resources import application_api_client, outbox
 from settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 DONE = "done"
+QUEUED = "queued"  # kept in the outbox: delivered automatically when the platform is back
 REJECTED = "rejected"  # the platform said no (4xx): tell the citizen why
 UNAVAILABLE = "unavailable"  # the platform could not be reached or failed
 LOGIN_REQUIRED = "login_required"
@@ -44,8 +51,17 @@ LOGIN_URL = "sanjintong://login?from=chatbot"
 HOTLINE = "12345"
 UNAVAILABLE_MESSAGE = f"办事系统暂时连不上，请稍后再试；急需办理可拨打 {HOTLINE} 政务服务便民热线。"
 LOGIN_MESSAGE = "这项业务需要先登录。请点击链接用三晋通账号登录（统一身份认证），登录后再跟我说一次即可。"
-TIMEOUT_SECONDS = 8.0
+KIND_LABELS = {"appointment": "预约", "application": "申办", "workorder": "诉求", "evaluation": "评价"}
 PRIVATE_FILE = "private_session.sqlite3"
+# A request the platform refused may be sent again (after a new login, or when the refusal was passing):
+# each resend gets the next key, because the platform replays its first answer for a key it has seen.
+MAX_RESENDS = 5
+
+
+def queued_message(kind: str) -> str:
+    label = KIND_LABELS[kind]
+    return (f"办事系统暂时连不上，您的{label}已经记下，系统恢复后会自动提交，不用再发一次；"
+            f"结果可在三晋通“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。")
 
 
 @dataclass(frozen=True)
@@ -103,83 +119,97 @@ def login_link(ctx: TrackerContext) -> str:
     return LOGIN_URL
 
 
-def idempotency_key(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> str:
+def idempotency_key(ctx: TrackerContext, kind: str, body: Dict[str, Any], resend: int = 0) -> str:
     """The same citizen sending the same request again (a double tap, a retried turn) makes one record."""
-    payload = json.dumps({"sender": ctx.sender_id, "kind": kind, "body": body}, ensure_ascii=False, sort_keys=True)
+    payload = json.dumps({"sender": ctx.sender_id, "kind": kind, "body": body, "resend": resend},
+                         ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def _base_url() -> str:
-    return get_settings().application_api_url.rstrip("/")
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        detail = response.json().get("detail")
-    except (ValueError, AttributeError):
-        detail = None
-    return detail if isinstance(detail, str) and detail else f"办事系统没有受理（{response.status_code}）"
-
-
-async def _call(method: str, path: str, ctx: Optional[TrackerContext] = None, *, json_body: Optional[Dict] = None,
-                params: Optional[Dict] = None, key: Optional[str] = None) -> HandoffResult:
-    headers = {}
-    if ctx is not None and ctx.identity_token:
-        headers["Authorization"] = f"Bearer {ctx.identity_token}"
-    if key:
-        headers["Idempotency-Key"] = key
-    try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-            response = await client.request(method, _base_url() + path, json=json_body, params=params,
-                                            headers=headers)
-    except httpx.HTTPError as exc:
-        logger.warning("application API %s %s failed: %s", method, path, type(exc).__name__)
-        return HandoffResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
-    if response.status_code >= 500:
-        return HandoffResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE, http_status=response.status_code)
-    if response.status_code == 401:
+def _refused(exc: HandoffRejected) -> HandoffResult:
+    if exc.status == 401:
         return HandoffResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE, http_status=401)
-    if response.status_code == 404:
-        return HandoffResult(False, NOT_FOUND, _detail(response), http_status=404)
-    if response.status_code >= 400:
-        return HandoffResult(False, REJECTED, _detail(response), http_status=response.status_code)
-    return HandoffResult(True, DONE, data=response.json(), http_status=response.status_code)
+    if exc.status == 404:
+        return HandoffResult(False, NOT_FOUND, exc.message, http_status=404)
+    return HandoffResult(False, REJECTED, exc.message, http_status=exc.status)
 
 
-def _needs_login(ctx: TrackerContext) -> Optional[HandoffResult]:
-    return None if ctx.logged_in else HandoffResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
+async def _read(call: Awaitable[Dict[str, Any]], what: str) -> HandoffResult:
+    """A read through the robust client (retried, behind the circuit breaker)."""
+    try:
+        return HandoffResult(True, DONE, data=await call)
+    except HandoffRejected as exc:
+        return _refused(exc)
+    except HandoffUnavailable as exc:
+        logger.warning("application API read %s failed: %s", what, exc.message)
+        return HandoffResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
+
+
+def _free_key(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> str:
+    """The key of this request: the same as before unless the platform refused it before."""
+    box = outbox()
+    for resend in range(MAX_RESENDS):
+        key = idempotency_key(ctx, kind, body, resend)
+        entry = box.get(key)
+        if entry is None or entry.status != outbox_module.REJECTED:
+            return key
+    return key
+
+
+async def _create(ctx: TrackerContext, kind: str, body: Dict[str, Any], reference_field: str) -> HandoffResult:
+    """Stores the request in the outbox, then sends it: delivered, queued for later, or refused."""
+    if not ctx.logged_in:
+        return HandoffResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
+    try:
+        key = await asyncio.to_thread(_free_key, ctx, kind, body)
+        outcome = await outbox_module.submit(outbox(), application_api_client(), kind, ctx.sender_id[:64],
+                                             ctx.identity_token, body, key)
+    except Exception:  # the outbox's own database failed: nothing was stored, so say so plainly
+        logger.exception("the hand-off outbox failed for a %s", kind)
+        return HandoffResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    if outcome.status in ("delivered", "queued") and not outcome.repeated:
+        record_stats(ctx, kind, body)
+    if outcome.status == "delivered":
+        data = outcome.result or {}
+        return HandoffResult(True, DONE, reference=data.get(reference_field), data=data)
+    if outcome.status == "queued":
+        return HandoffResult(False, QUEUED, queued_message(kind), data={"key": key})
+    return _refused(HandoffRejected(outcome.reason or "办事系统没有受理", outcome.http_status))
+
+
+def record_stats(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> None:
+    """Counts a hand-off — or, for an evaluation, the rating — in the staff's statistics (in a worker
+    thread: it never delays or breaks the reply)."""
+    from actions.resources import knowledge_store
+    from knowledge import feedback
+
+    def write() -> None:
+        if kind == "evaluation":
+            feedback.record_rating(knowledge_store(), int(body["rating"]), entry=body["target_type"],
+                                   channel=ctx.channel, comment=body.get("comment") or "")
+        else:
+            feedback.record_handoff(knowledge_store(), kind, channel=ctx.channel)
+
+    in_background(write, f"recording the {kind} in the statistics")
 
 
 async def available_slots(ctx: TrackerContext, item_id: str, place: str, date: str) -> HandoffResult:
-    result = await _call("GET", "/appointments/slots", params={"item_id": item_id, "place": place, "date": date})
+    result = await _read(application_api_client().slots(item_id, place, date), "slots")
     if result.ok:
         result.data = {"slots": result.data.get("slots", [])}
     return result
 
 
 async def book_appointment(ctx: TrackerContext, form: AppointmentRequest) -> HandoffResult:
-    missing = _needs_login(ctx)
-    if missing:
-        return missing
-    body = asdict(form)
-    result = await _call("POST", "/appointments", ctx, json_body=body, key=idempotency_key(ctx, "appointment", body))
-    if result.ok:
-        result.reference = result.data.get("appointment_id")
-    return result
+    return await _create(ctx, "appointment", asdict(form), "appointment_id")
 
 
 async def submit_workorder(ctx: TrackerContext, form: WorkorderRequest) -> HandoffResult:
-    missing = _needs_login(ctx)
-    if missing:
-        return missing
     body = {k: v for k, v in asdict(form).items() if v not in (None, "")}
-    result = await _call("POST", "/workorders", ctx, json_body=body, key=idempotency_key(ctx, "workorder", body))
-    if result.ok:
-        result.reference = result.data.get("workorder_no")
-    return result
+    return await _create(ctx, "workorder", body, "workorder_no")
 
 
-_PROGRESS_PATHS = {"SX": "/applications/{}", "GD": "/workorders/{}", "YY": "/appointments/{}"}
+_PROGRESS_KINDS = {"SX": "application", "GD": "workorder", "YY": "appointment"}
 _NUMBER = re.compile(r"^(SX|GD|YY)\d{13}$")
 
 
@@ -188,7 +218,8 @@ async def query_progress(ctx: TrackerContext, number: str) -> HandoffResult:
     number = (number or "").strip().upper()
     if not _NUMBER.match(number):
         return HandoffResult(False, REJECTED, "编号格式不对，应为字母加 13 位数字，例如 SX2026112300001。")
-    result = await _call("GET", _PROGRESS_PATHS[number[:2]].format(number), ctx)
+    call = application_api_client().record(_PROGRESS_KINDS[number[:2]], number, ctx.identity_token)
+    result = await _read(call, "progress")
     if result.ok:
         result.reference = number
     elif result.status == NOT_FOUND:
@@ -197,31 +228,29 @@ async def query_progress(ctx: TrackerContext, number: str) -> HandoffResult:
 
 
 async def start_application(ctx: TrackerContext, item_id: str, item_name: str) -> HandoffResult:
-    """An application draft with the applicant's fields prefilled from the identity profile."""
-    missing = _needs_login(ctx)
-    if missing:
-        return missing
-    profile = await _call("GET", "/auth/me", ctx)
+    """An application draft with the applicant's fields prefilled from the identity profile (only the
+    fields the form needs: name and phone)."""
+    if not ctx.logged_in:
+        return HandoffResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
+    profile = await _read(application_api_client().profile(ctx.identity_token), "profile")
     if not profile.ok:
         return profile
     form = {"申请人姓名": profile.data.get("name"), "联系电话": profile.data.get("phone")}
     body = {"item_id": item_id, "item_name": item_name, "form": form}
-    result = await _call("POST", "/applications", ctx, json_body=body, key=idempotency_key(ctx, "application", body))
+    result = await _create(ctx, "application", body, "application_no")
     if result.ok:
-        result.reference = result.data.get("application_no")
         result.data = {"finish_link": result.data.get("finish_link"), "status": result.data.get("status")}
     return result
 
 
 async def submit_evaluation(ctx: TrackerContext, form: EvaluationRequest) -> HandoffResult:
-    missing = _needs_login(ctx)
-    if missing:
-        return missing
+    """好差评: to the platform when the citizen is logged in; an anonymous rating still reaches the staff's
+    statistics (asking an older citizen to log in just to say 满意 would lose most ratings)."""
     body = {k: v for k, v in asdict(form).items() if v not in (None, "")}
-    result = await _call("POST", "/evaluations", ctx, json_body=body, key=idempotency_key(ctx, "evaluation", body))
-    if result.ok:
-        result.reference = result.data.get("evaluation_id")
-    return result
+    if not ctx.logged_in:
+        record_stats(ctx, "evaluation", body)
+        return HandoffResult(True, DONE, data={"statistics_only": True})
+    return await _create(ctx, "evaluation", body, "evaluation_id")
 
 
 # Raw values (a phone number) that the stored conversation keeps only masked -------------------------
@@ -245,4 +274,4 @@ def recall_private(ctx: TrackerContext, name: str) -> Optional[str]:
 __all__ = ["TrackerContext", "HandoffResult", "AppointmentRequest", "WorkorderRequest", "EvaluationRequest",
            "login_link", "available_slots", "book_appointment", "submit_workorder", "query_progress",
            "start_application", "submit_evaluation", "keep_private", "recall_private", "idempotency_key",
-           "DONE", "REJECTED", "UNAVAILABLE", "LOGIN_REQUIRED", "NOT_FOUND"]
+           "DONE", "QUEUED", "REJECTED", "UNAVAILABLE", "LOGIN_REQUIRED", "NOT_FOUND"]

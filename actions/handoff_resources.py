@@ -13,7 +13,8 @@ from settings import get_settings
 def application_api_client() -> ApplicationApiClient:
     settings = get_settings()
     return ApplicationApiClient(settings.application_api_url, timeout=settings.application_api_timeout_seconds,
-                                breaker=CircuitBreaker(failure_threshold=5, reset_after_seconds=30))
+                                breaker=CircuitBreaker(failure_threshold=settings.application_api_breaker_failures,
+                                                       reset_after_seconds=settings.application_api_breaker_reset_seconds))
 
 
 @functools.lru_cache(maxsize=1)

@@ -132,6 +132,8 @@ class HandoffOutcome:
     key: str
     result: Optional[Dict[str, Any]] = None
     reason: Optional[str] = None
+    http_status: Optional[int] = None  # of a refusal, when this call saw it
+    repeated: bool = False  # the same request (same key) was submitted before: nothing new was done
 
 
 async def submit(outbox: Outbox, client: ApplicationApiClient, kind: str, user_ref: str, token: str,
@@ -141,7 +143,7 @@ async def submit(outbox: Outbox, client: ApplicationApiClient, kind: str, user_r
     if not outbox.put(kind, user_ref, token, body, key):
         entry = outbox.get(key)
         status = {DELIVERED: "delivered", REJECTED: "rejected"}.get(entry.status, "queued")
-        return HandoffOutcome(status, key, entry.result, entry.error)
+        return HandoffOutcome(status, key, entry.result, entry.error, repeated=True)
     return await _attempt(outbox, client, kind, token, body, key)
 
 
@@ -150,7 +152,7 @@ async def _attempt(outbox: Outbox, client: ApplicationApiClient, kind: str, toke
         result = await _send(client, kind, token, body, key)
     except HandoffRejected as exc:
         outbox.mark_rejected(key, exc.message)
-        return HandoffOutcome("rejected", key, reason=exc.message)
+        return HandoffOutcome("rejected", key, reason=exc.message, http_status=exc.status)
     except HandoffUnavailable as exc:
         outbox.mark_retry(key, exc.message)
         return HandoffOutcome("queued", key, reason=exc.message)

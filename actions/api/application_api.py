@@ -22,6 +22,7 @@ from actions.api.circuit_breaker import CircuitBreaker, CircuitOpen
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = {500, 502, 503, 504}
+RECORD_PATHS = {"application": "/applications", "workorder": "/workorders", "appointment": "/appointments"}
 
 
 class HandoffError(Exception):
@@ -106,8 +107,11 @@ class ApplicationApiClient:
     async def create_application(self, token: str, body: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
         return await self._request("POST", "/applications", token=token, json=body, idempotency_key=idempotency_key)
 
-    async def application_status(self, application_no: str) -> Dict[str, Any]:
-        return await self._request("GET", f"/applications/{application_no}")
+
+    # any record's status (办件进度) --------------------------------------------------------------
+    async def record(self, kind: str, number: str, token: Optional[str] = None) -> Dict[str, Any]:
+        """An application, work order or appointment by its number (404 when there is none)."""
+        return await self._request("GET", f"{RECORD_PATHS[kind]}/{number}", token=token)
 
     # 12345 work orders ----------------------------------------------------------------------
     async def create_workorder(self, token: str, body: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:

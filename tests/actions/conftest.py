@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _clear_caches() -> None:
     import actions.aspects as aspects
     import actions.handoff as handoff
+    import actions.handoff_resources as handoff_resources
     import actions.resources as resources
     import settings
 
@@ -30,6 +31,8 @@ def _clear_caches() -> None:
     resources.searcher.cache_clear()
     aspects.catalog.cache_clear()
     handoff._private_store.cache_clear()
+    handoff_resources.application_api_client.cache_clear()
+    handoff_resources.outbox.cache_clear()
 
 
 @pytest.fixture
@@ -110,6 +113,12 @@ class ReferenceApi:
 
     def listing(self, kind: str, user_id: str) -> List[Dict]:
         return httpx.get(f"{self.url}/{kind}", params={"user_id": user_id}, timeout=5).json()["items"]
+
+    def received_count(self) -> int:
+        return len(httpx.get(self.url + "/_control/received", timeout=5).json()["items"])
+
+    def control(self, **settings) -> None:
+        httpx.post(self.url + "/_control", json=settings, timeout=5).raise_for_status()
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -1,7 +1,33 @@
 """actions/handoff.py against the reference application API (a real process)."""
+import asyncio
+import datetime as dt
+
 import pytest
 
 from actions import handoff
+from knowledge import stats
+
+
+def last_rating(store):
+    import sqlalchemy as sa
+
+    from knowledge.feedback import events
+
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(events.c.value, events.c.name, events.c.channel, events.c.comment)
+                           .where(events.c.event == "rating").order_by(events.c.id.desc()).limit(1)).first()
+    return tuple(row)
+
+
+async def wait_for_stats(store, ready, seconds: float = 5.0):
+    """The statistics are written in a worker thread: poll until `ready(summary)`."""
+    now = dt.datetime.utcnow()
+    for _ in range(int(seconds / 0.05)):
+        summary = stats.summary(store, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
+        if ready(summary):
+            return summary
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"statistics not updated: {summary}")
 
 
 def ctx(api, user=None, sender="s-1"):
@@ -9,14 +35,26 @@ def ctx(api, user=None, sender="s-1"):
 
 
 async def test_login_is_required_for_personal_operations(api):
+    before = api.received_count()
     anonymous = handoff.TrackerContext("s-0")
     request = handoff.AppointmentRequest("ga-idcard-reissue", "居民身份证补领", "太原市", "2026-12-01", "09:00-10:00",
                                          "13812345678")
     for result in (await handoff.book_appointment(anonymous, request),
                    await handoff.submit_workorder(anonymous, handoff.WorkorderRequest("complaint", "x")),
-                   await handoff.start_application(anonymous, "rs-sscard-apply", "社会保障卡申领"),
-                   await handoff.submit_evaluation(anonymous, handoff.EvaluationRequest("conversation", "s-0", 5))):
+                   await handoff.start_application(anonymous, "rs-sscard-apply", "社会保障卡申领")):
         assert (result.ok, result.status, result.message) == (False, handoff.LOGIN_REQUIRED, handoff.LOGIN_MESSAGE)
+    assert api.received_count() == before
+
+
+async def test_an_anonymous_rating_reaches_the_statistics_only(api, sample_kb):
+    before = api.received_count()
+    rated = (await wait_for_stats(sample_kb, lambda s: True))["satisfaction"]["ratings"]
+    result = await handoff.submit_evaluation(handoff.TrackerContext("s-0", channel="wechat"),
+                                             handoff.EvaluationRequest("conversation", "s-0", 2, "排队太久"))
+    assert (result.ok, result.data) == (True, {"statistics_only": True})
+    await wait_for_stats(sample_kb, lambda s: s["satisfaction"]["ratings"] > rated)
+    assert last_rating(sample_kb) == (2, "conversation", "wechat", "排队太久")
+    assert api.received_count() == before
 
 
 async def test_an_expired_token_is_treated_as_not_logged_in(api):
@@ -52,3 +90,53 @@ async def test_unreachable_platform_gives_the_hotline(monkeypatch, sample_kb):
     result = await handoff.available_slots(handoff.TrackerContext("s"), "x", "y", "2026-12-01")
     assert (result.ok, result.status, result.message) == (False, handoff.UNAVAILABLE, handoff.UNAVAILABLE_MESSAGE)
     assert "12345" in result.message
+
+
+def appointment(slot="09:00-10:00", date=None):
+    from tests.handoff.conftest import next_weekday
+
+    return handoff.AppointmentRequest("ga-idcard-reissue", "居民身份证补领", "太原市政务服务中心",
+                                      date or next_weekday(3), slot, "13812345678")
+
+
+async def test_a_booking_is_delivered_once_and_counted_as_a_handoff(api, sample_kb):
+    citizen = ctx(api, "citizen-h1", sender="s-h1")
+    booked = (await wait_for_stats(sample_kb, lambda s: True))["handoffs"]["by_target"].get("appointment", 0)
+    first = await handoff.book_appointment(citizen, appointment())
+    again = await handoff.book_appointment(citizen, appointment())  # a double tap / a retried turn
+    assert first.ok and first.reference.startswith("YY")
+    assert (again.ok, again.reference) == (True, first.reference)
+    assert len(api.listing("appointments", "citizen-h1")) == 1
+    summary = await wait_for_stats(sample_kb, lambda s: s["handoffs"]["by_target"].get("appointment", 0) > booked)
+    await asyncio.sleep(0.3)  # time for a wrongly counted repeat to show up too
+    summary = await wait_for_stats(sample_kb, lambda s: True)
+    assert summary["handoffs"]["by_target"]["appointment"] == booked + 1  # the repeat is not counted again
+
+
+async def test_a_refused_request_can_be_sent_again_with_a_new_key(api, sample_kb):
+    citizen = ctx(api, "citizen-h2", sender="s-h2")
+    api.control(fail_status=409, fail_times=1)
+    refused = await handoff.submit_workorder(citizen, handoff.WorkorderRequest("suggestion", "建议延长周末办理时间"))
+    assert (refused.ok, refused.status, refused.http_status) == (False, handoff.REJECTED, 409)
+    accepted = await handoff.submit_workorder(citizen, handoff.WorkorderRequest("suggestion", "建议延长周末办理时间"))
+    assert accepted.ok and accepted.reference.startswith("GD")
+    assert len(api.listing("workorders", "citizen-h2")) == 1
+
+
+async def test_platform_down_keeps_the_request_and_says_so(monkeypatch, api, sample_kb):
+    import settings
+    from actions.handoff_resources import outbox
+    from tests.stack.conftest import free_port
+
+    token = api.token("citizen-h3")
+    monkeypatch.setenv("APPLICATION_API_URL", f"http://127.0.0.1:{free_port()}")
+    settings.reset_settings_cache()
+    from tests.actions.conftest import _clear_caches
+
+    _clear_caches()
+    result = await handoff.submit_workorder(handoff.TrackerContext("s-h3", token),
+                                            handoff.WorkorderRequest("complaint", "窗口不开"))
+    assert (result.ok, result.status) == (False, handoff.QUEUED)
+    assert result.message == handoff.queued_message("workorder") and "12345" in result.message
+    entry = outbox().get(result.data["key"])
+    assert (entry.kind, entry.status) == ("workorder", "pending")

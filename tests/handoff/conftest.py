@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class ReferenceServer:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, host: str = "127.0.0.1") -> None:
         self.db = db
+        self.host = host
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.proc = None
 
     def start(self) -> "ReferenceServer":
-        self.proc = subprocess.Popen([sys.executable, "-m", "reference_application_api", "--host", "127.0.0.1",
+        self.proc = subprocess.Popen([sys.executable, "-m", "reference_application_api", "--host", self.host,
                                       "--port", str(self.port), "--db", str(self.db)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
@@ -51,8 +52,10 @@ class ReferenceServer:
         return httpx.post(self.url + "/auth/token", json={"user_id": user_id}, timeout=5).json()["access_token"]
 
     def appointments(self, user_id: str) -> list:
-        body = httpx.get(self.url + "/appointments", params={"user_id": user_id}, timeout=5).json()
-        return body["items"]
+        return self.listing("appointments", user_id)
+
+    def listing(self, kind: str, user_id: str) -> list:
+        return httpx.get(f"{self.url}/{kind}", params={"user_id": user_id}, timeout=5).json()["items"]
 
     def received(self) -> list:
         body = httpx.get(self.url + "/_control/received", timeout=5).json()
