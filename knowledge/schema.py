@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Dict, List, Optional
+import re
+from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Field, validator
 
@@ -17,6 +18,21 @@ STATUSES = (DRAFT, "review", PUBLISHED)
 
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9\-]*$"
+# Characters XML 1.0 (so XLSX) and CSV cannot carry: an entry holding one could not be exported.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROL_REFUSED = "不能含有控制字符（如 \\x00；换行与制表符除外）"
+
+
+def has_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, BaseModel):
+        value = value.dict()
+    if isinstance(value, dict):
+        return any(has_control_characters(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_control_characters(v) for v in value)
+    return False
 
 
 class _Entry(BaseModel):
@@ -38,6 +54,12 @@ class _Editable(_Entry):
     def _status(cls, v: str) -> str:
         if v not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}")
+        return v
+
+    @validator("*")
+    def _no_control_characters(cls, v: Any) -> Any:
+        if has_control_characters(v):
+            raise ValueError(CONTROL_REFUSED)
         return v
 
 

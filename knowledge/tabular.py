@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -22,6 +23,31 @@ Rows = List[Tuple[int, Dict[str, Any]]]
 
 class FileProblem(ValueError):
     """The file as a whole cannot be read (wrong format, encoding, no header)."""
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+INVALID_UNICODE = "含有无效的 Unicode 字符（不成对的代理项 \\uD800–\\uDFFF）"
+TOO_DEEP = "JSON 嵌套层数过多"
+# csv.Error's English messages, as staff should read them.
+CSV_ERRORS = {"line contains NUL": "含有空字符（NUL）",
+              "field larger than field limit": f"有单元格过长（超过 {csv.field_size_limit()} 个字符）"}
+
+
+def contains_lone_surrogate(value: Any) -> bool:
+    """Whether decoded JSON holds a string Python cannot encode as UTF-8 (a lone "\\ud800" escape):
+    it would pass validation and fail later, when written to the database or sent on."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def detect_format(filename: str, content: bytes) -> str:
@@ -80,7 +106,8 @@ def read_csv(content: bytes) -> Tuple[List[str], Rows]:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise FileProblem(f"CSV 格式有误（第 {reader.line_num} 行附近）：{exc}") from None
+        reason = next((text for english, text in CSV_ERRORS.items() if str(exc).startswith(english)), "无法解析")
+        raise FileProblem(f"CSV 格式有误（第 {reader.line_num} 行附近）：{reason}") from None
     if not records:
         raise FileProblem("文件是空的")
     return _table(records[0], ((number, values) for number, values in enumerate(records[1:], start=2)))
@@ -113,6 +140,12 @@ def read_jsonl(content: bytes) -> Rows:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             out.append((number, {"__error__": f"不是合法的 JSON（第 {exc.colno} 个字符附近）"}))
+            continue
+        except RecursionError:
+            out.append((number, {"__error__": TOO_DEEP}))
+            continue
+        if contains_lone_surrogate(record):
+            out.append((number, {"__error__": INVALID_UNICODE}))
             continue
         if not isinstance(record, dict):
             out.append((number, {"__error__": "每行应为一个 JSON 对象"}))

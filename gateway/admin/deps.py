@@ -23,6 +23,9 @@ from knowledge.workflow import Workflow, WorkflowError
 UNAUTHENTICATED = "未登录：请在请求头 Authorization: Bearer <令牌> 中提供工作人员令牌"
 INVALID_TOKEN = "工作人员令牌无效或已停用"
 MIN_BOOTSTRAP_LENGTH = 24
+# Upper bound of every number in an /admin path, query or body (PostgreSQL `integer`): a larger one could
+# only fail in the database (a 500), so it is refused as bad input.
+MAX_INT = 2_147_483_647
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, Optional, Tuple
 
-from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
-from gateway.admin.deps import AdminServices, allow, current_staff, services, workflow_errors
+from gateway.admin.deps import MAX_INT, AdminServices, allow, current_staff, services, workflow_errors
 from gateway.admin.schemas import RejectRequest, ReviewNote, RollbackRequest
 from knowledge.exporter import export_file
 from knowledge.importer import TABULAR, import_file
@@ -62,7 +62,7 @@ def build_router(kind: str, plural: str) -> APIRouter:
     def list_entries(state: str = Query("live", regex="^(live|pending)$", description="live 已上线 | pending 待发布的修改"),
                      q: Optional[str] = Query(None, max_length=100, description="按文字筛选"),
                      status: Optional[str] = Query(None, max_length=16),
-                     offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500),
+                     offset: int = Query(0, ge=0, le=MAX_INT), limit: int = Query(50, ge=1, le=500),
                      admin: AdminServices = Depends(services)) -> Dict:
         if state == "pending":
             if status not in (None, "draft", "review"):
@@ -165,7 +165,8 @@ def build_router(kind: str, plural: str) -> APIRouter:
 
     @router.get("/{entry_id}/versions/{number}", summary="某一版本的内容", **allow("read"))
     @workflow_errors
-    def version(entry_id: str, number: int, admin: AdminServices = Depends(services)) -> Dict:
+    def version(entry_id: str, number: int = Path(..., ge=1, le=MAX_INT),
+                admin: AdminServices = Depends(services)) -> Dict:
         found = admin.store.version(kind, entry_id, number)
         if found is None:
             raise NotFound(f"{name} {entry_id} 没有第 {number} 版")
@@ -173,8 +174,8 @@ def build_router(kind: str, plural: str) -> APIRouter:
 
     @router.get("/{entry_id}/diff", summary="比较两个版本（不给 to 时比较已上线内容与待发布的修改）", **allow("read"))
     @workflow_errors
-    def diff(entry_id: str, from_version: Optional[int] = Query(None, alias="from", ge=1),
-             to_version: Optional[int] = Query(None, alias="to", ge=1),
+    def diff(entry_id: str, from_version: Optional[int] = Query(None, alias="from", ge=1, le=MAX_INT),
+             to_version: Optional[int] = Query(None, alias="to", ge=1, le=MAX_INT),
              admin: AdminServices = Depends(services)) -> Dict:
         return admin.workflow.diff(kind, entry_id, from_version, to_version)
 

@@ -5,7 +5,7 @@ from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from gateway.admin.deps import AdminServices, allow, services
+from gateway.admin.deps import MAX_INT, AdminServices, allow, services
 from gateway.admin.entry_routes import title_of
 from knowledge.diff import diff_entries
 from knowledge.workflow import KIND_NAMES
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/admin/reviews", tags=["管理：审核"])
 @router.get("", summary="待审核的修改（含与已上线内容的差异）", **allow("read"))
 def review_queue(kind: Optional[str] = Query(None, description="faq | item | package | app | synonym"),
                  state: str = Query("review", regex="^(review|draft)$"),
-                 offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=500),
+                 offset: int = Query(0, ge=0, le=MAX_INT), limit: int = Query(50, ge=1, le=500),
                  admin: AdminServices = Depends(services)) -> Dict:
     if kind is not None and kind not in KIND_NAMES:
         raise HTTPException(422, "kind（类别）只能是 " + "、".join(f"{k}（{v}）" for k, v in KIND_NAMES.items()))

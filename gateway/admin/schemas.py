@@ -5,6 +5,8 @@ from typing import List, Optional
 
 from pydantic import BaseModel, Field, StrictBool, conint, constr
 
+from gateway.admin.deps import MAX_INT
+
 
 class ReviewNote(BaseModel):
     comment: constr(strip_whitespace=True, max_length=500) = ""
@@ -15,7 +17,7 @@ class RejectRequest(BaseModel):
 
 
 class RollbackRequest(BaseModel):
-    version: conint(strict=True, ge=1) = Field(..., description="回滚到的版本号")
+    version: conint(strict=True, ge=1, le=MAX_INT) = Field(..., description="回滚到的版本号")
     publish: StrictBool = Field(False, description="同时发布（需要审核员或管理员）")
 
 

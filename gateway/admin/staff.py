@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Dict
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path
 
-from gateway.admin.deps import AdminServices, allow, current_staff, services
+from gateway.admin.deps import MAX_INT, AdminServices, allow, current_staff, services
 from gateway.admin.schemas import StaffCreate
 from knowledge.staff import ROLE_NAMES, ROLES, StaffMember
 
@@ -36,7 +36,7 @@ def create_staff(body: StaffCreate, admin: AdminServices = Depends(services),
 
 
 @router.delete("/admin/staff/{token_id}", summary="停用工作人员令牌", **allow("manage_staff"))
-def revoke_staff(token_id: int, admin: AdminServices = Depends(services),
+def revoke_staff(token_id: int = Path(..., ge=1, le=MAX_INT), admin: AdminServices = Depends(services),
                  who: StaffMember = Depends(current_staff)) -> Dict:
     if not admin.staff.revoke(token_id, who):
         raise HTTPException(404, f"令牌 {token_id} 不存在或已停用")

@@ -15,6 +15,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from knowledge.tabular import INVALID_UNICODE, contains_lone_surrogate
+
 MAX_FIELDS = 64
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -26,8 +28,12 @@ class MalformedMessage(ValueError):
 def parse_xml(body: bytes) -> Dict[str, str]:
     try:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        raise MalformedMessage(f"XML 无法解析（{type(exc).__name__}）") from exc
+    except DefusedXmlException as exc:  # billion laughs, external entities: refused before any expansion
+        raise MalformedMessage("XML 中不允许 DTD 或实体声明") from exc
+    except LookupError as exc:
+        raise MalformedMessage("XML 声明了不支持的编码") from exc
+    except (ParseError, ValueError) as exc:
+        raise MalformedMessage("XML 格式错误") from exc
     if root.tag != "xml":
         raise MalformedMessage("XML 根元素应为 <xml>")
     fields: Dict[str, str] = {}
@@ -41,11 +47,13 @@ def parse_xml(body: bytes) -> Dict[str, str]:
 def parse_json(body: bytes) -> Dict[str, str]:
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise MalformedMessage("JSON 无法解析") from exc
     if not isinstance(data, dict):
         raise MalformedMessage("JSON 应为对象")
-    return {str(k): str(v) for k, v in list(data.items())[:MAX_FIELDS]
+    if contains_lone_surrogate(data):
+        raise MalformedMessage("JSON " + INVALID_UNICODE)
+    return {str(k): str(v).strip() for k, v in list(data.items())[:MAX_FIELDS]
             if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
 
 
