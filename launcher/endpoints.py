@@ -12,6 +12,7 @@ LOCK_DB_OFFSET = 1  # … and the lock store the next one, as Rasa's own default
 
 MASKING_IN_MEMORY = "bot_stores.masking_tracker_store.MaskingInMemoryTrackerStore"
 MASKING_REDIS = "bot_stores.masking_tracker_store.MaskingRedisTrackerStore"
+ATOMIC_REDIS_LOCK = "bot_stores.redis_lock_store.AtomicRedisLockStore"  # safe with several Rasa servers
 
 
 def render_endpoints(settings) -> dict:
@@ -25,7 +26,7 @@ def render_endpoints(settings) -> dict:
             common["password"] = redis["password"]
         config["tracker_store"] = {"type": MASKING_REDIS, "db": redis["db"] + TRACKER_DB_OFFSET,
                                    "record_exp": settings.tracker_expiry_seconds, **common}
-        config["lock_store"] = {"type": "redis", "db": redis["db"] + LOCK_DB_OFFSET,
+        config["lock_store"] = {"type": ATOMIC_REDIS_LOCK, "db": redis["db"] + LOCK_DB_OFFSET,
                                 "socket_timeout": 10, **common}
     return config
 
