@@ -2,6 +2,6 @@
 
 A leaf package: it imports nothing of ours, so every package (knowledge/ included) may use it.
 """
-from privacy.masking import mask_id_number, mask_phone, mask_text, mask_value
+from privacy.masking import mask_id_number, mask_phone, mask_text, mask_value, redact_text
 
-__all__ = ["mask_text", "mask_value", "mask_phone", "mask_id_number"]
+__all__ = ["mask_text", "mask_value", "mask_phone", "mask_id_number", "redact_text"]

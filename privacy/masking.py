@@ -1,6 +1,12 @@
 """Masks what identifies a citizen before it is logged or stored: resident ID numbers (18 or 15 digits),
-mainland mobile numbers, landlines and bank-card numbers. A masked value keeps just enough for the
-citizen to recognise it (first 3 and last 4 characters of an ID or mobile number)."""
+mainland mobile numbers, landlines and bank-card numbers — one set of patterns for the whole system.
+
+Two renderings of the same policy:
+- `mask_text` (logs, stored conversations, confirmations read back to the citizen) keeps just enough to
+  recognise the number: the first 3 and last 4 characters of an ID or mobile number;
+- `redact_text` (what the knowledge base keeps for staff: the unanswered-question queue, comments) puts a
+  placeholder instead — staff need to know *that* a number was typed, never which, and questions that
+  differ only in the number then group together."""
 from __future__ import annotations
 
 import re
@@ -32,6 +38,20 @@ def mask_text(text: str) -> str:
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _BANK_CARD.sub(lambda m: f"{m.group(1)}{'*' * (len(m.group(0)) - 8)}{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
+
+
+ID_PLACEHOLDER, PHONE_PLACEHOLDER, CARD_PLACEHOLDER = "[身份证号]", "[电话]", "[卡号]"
+
+
+def redact_text(text: str) -> str:
+    """The text with every ID, phone and bank-card number replaced by a placeholder."""
+    if not text:
+        return text
+    text = _ID18.sub(ID_PLACEHOLDER, text)
+    text = _ID15.sub(ID_PLACEHOLDER, text)
+    text = _MOBILE.sub(PHONE_PLACEHOLDER, text)
+    text = _BANK_CARD.sub(CARD_PLACEHOLDER, text)
+    return _LANDLINE.sub(PHONE_PLACEHOLDER, text)
 
 
 def mask_value(value: Any) -> Any:

@@ -8,8 +8,8 @@ import logging
 import sys
 from typing import Any, Dict
 
-from gateway.middleware.masking import mask_pii, mask_value
 from gateway.middleware.request_id import current_request_id
+from privacy import mask_text, mask_value
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -19,7 +19,7 @@ class MaskingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = mask_pii(record.msg)
+            record.msg = mask_text(record.msg)
         if record.args:
             record.args = mask_value(record.args)
         fields = getattr(record, "fields", None)
@@ -34,7 +34,7 @@ class JsonFormatter(logging.Formatter):
             "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask_pii(record.getMessage()),
+            "message": mask_text(record.getMessage()),
         }
         request_id = current_request_id()
         if request_id:
@@ -43,7 +43,7 @@ class JsonFormatter(logging.Formatter):
         if isinstance(fields, dict):
             entry.update(mask_value(fields))
         if record.exc_info:
-            entry["exception"] = mask_pii(self.formatException(record.exc_info))
+            entry["exception"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from gateway.middleware.cors import parse_origins
 from gateway.middleware.logs import JsonFormatter, MaskingFilter
-from gateway.middleware.masking import mask_pii
+from privacy import mask_text
 from tests.channels.conftest import channel_settings
 from tests.channels.wechat_client import WeChatSide, text_fields
 
@@ -17,11 +17,11 @@ from tests.channels.wechat_client import WeChatSide, text_fields
     ("11010119900307123X", "110***********123X"),
     ("旧证号 110101900307123 在此", "旧证号 110********7123 在此"),
     ("电话 +86 138-1234-5678 或 138 1234 5678", "电话 +86 138****5678 或 138****5678"),
-    ("热线 12345、0351-1234567、办件号 SX2024000123", "热线 12345、0351-1234567、办件号 SX2024000123"),
+    ("热线 12345、座机 0351-1234567、办件号 SX2024000123", "热线 12345、座机 0351-****4567、办件号 SX2024000123"),
     ("流水号2024010112345678901234", "流水号2024010112345678901234"),  # 22 digits: neither
 ])
 def test_masking(text, masked):
-    assert mask_pii(text) == masked
+    assert mask_text(text) == masked
 
 
 def test_log_records_are_masked_as_json_lines():

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from knowledge import feedback, stats
-from knowledge.privacy import mask_personal
+from privacy import redact_text
 from knowledge.staff import StaffMember
 from knowledge.tables import events, questions
 from knowledge.workflow import Conflict, Workflow
@@ -25,7 +25,7 @@ EDITOR = StaffMember("张编辑", "editor", 1)
     ("拨打12345热线，2024年办理，事项编号140100", "拨打12345热线，2024年办理，事项编号140100"),
 ])
 def test_masks_id_numbers_phones_and_cards_only(text, masked):
-    assert mask_personal(text) == masked
+    assert redact_text(text) == masked
 
 
 def test_similar_unanswered_questions_are_grouped_with_counts(make_store):
