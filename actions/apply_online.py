@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import handoff, render
 from actions.aspects import aspect_message, catalog, offer_items
 from actions.context import ITEM_SLOT, resolve_items, tracker_context
-from actions.rating_offer import rating_offer
+from actions.rating_offer import offer_message
 from actions.resources import knowledge_store, searcher
 
 APPLY = "apply"
@@ -45,7 +45,7 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
             "sources": [render.source_of("item", item)],
             "text": (f"已为您创建【{item['name']}】的申办（编号 {result.reference}），姓名、电话已按实名信息预填。\n"
                      f"请点击链接，在三晋通中补充材料并提交：{link}")})
-        dispatcher.utter_message(json_message=rating_offer())
+        dispatcher.utter_message(json_message=offer_message())
     elif result.status == handoff.LOGIN_REQUIRED:
         dispatcher.utter_message(json_message=login_message(ctx, result.message))
     else:

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import choices, elder_mode, handoff
 from actions.apply_online import login_message
-from actions.rating_offer import rating_offer
+from actions.rating_offer import offer_message
 from actions.aspects import aspect_lines, catalog
 from actions.context import ITEM_SLOT, entity_values, resolve_items, tracker_context
 from actions.forms_common import requested, reset, today, yes_no
@@ -358,7 +358,7 @@ class ActionSubmitAppointment(Action):
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
             dispatcher.utter_message(json_message={"type": "text", "text": text,
                                                    "appointment_id": result.reference})
-            dispatcher.utter_message(json_message=rating_offer("预约办好了，您对这次服务满意吗？"))
+            dispatcher.utter_message(json_message=offer_message())
             return reset(FORM) + [SlotSet(ITEM_SLOT, item["id"])]
         if result.status == handoff.LOGIN_REQUIRED:
             dispatcher.utter_message(json_message=login_message(ctx, result.message))

@@ -1,7 +1,9 @@
 """Disambiguation: when several entries match, the bot offers numbered choices (actions/choices.py); this
 module acts on the citizen's pick — "第二个", "2", or part of a name ("就是补领那个") — and continues with
 what was asked (`pending_aspect`: a part of the guide, the whole guide, or 申办), or starts the kind of help
-picked from the fallback ladder's clarifying question."""
+picked from the fallback ladder's clarifying question. A whole entry picked (a FAQ, an app, a guide, a 一件事)
+is followed, like every answer, by 有帮助 / 没帮助 and 猜你想问 (actions/answer_extras.py); when the choices
+answered a question retrieval was unsure of (slot `asked_question`), that question is recorded as answered."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -11,14 +13,16 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import aspects, choices, elder_mode, fallback, render
+from actions.answer_extras import follow_up, record_question
 from actions.apply_online import APPLY, apply_for, login_message
-from actions.context import ITEM_SLOT, tracker_context
+from actions.context import ITEM_SLOT, latest_metadata, tracker_context
 from actions.life_event import show_package
 from actions.resources import knowledge_store
 
 ASPECT_LABELS = dict(aspects.ELDER_MENU)
 SERVICE_LABELS = dict(fallback.SERVICES)
 SERVICE_FORMS = {"appointment": "appointment_form", "complaint": "workorder_form"}
+ASKED_SLOT = "asked_question"
 
 
 async def respond_for_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str,
@@ -60,6 +64,20 @@ def start_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: s
     return events + kind + [SlotSet("logged_in", True), FollowupAction(SERVICE_FORMS[service])]
 
 
+def after_pick(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str,
+               related: bool = True) -> List[Dict]:
+    """After a whole entry picked from a list: the question behind the list is recorded as answered from it,
+    then the follow-ups (the entry's own phrasing stands for the question when there was none)."""
+    entry = knowledge_store().get(kind, entry_id)
+    if entry is None or entry.get("status", "published") != "published":
+        return []
+    asked = tracker.get_slot(ASKED_SLOT) or ""
+    if asked:
+        record_question(asked, latest_metadata(tracker), kind, entry_id)
+    question = asked or entry.get("question") or entry.get("name") or ""
+    return [SlotSet(ASKED_SLOT, None)] + follow_up(dispatcher, tracker, kind, entry, question, related=related)
+
+
 def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str) -> List[Dict]:
     """A FAQ or an app picked from a list (search results of the fallback ladder)."""
     entry = knowledge_store().get(kind, entry_id)
@@ -99,7 +117,10 @@ class ActionChooseOption(Action):
         kind, value = refs[index].split(":", 1)
         pending = tracker.get_slot(aspects.PENDING_SLOT)
         if kind == "item":
-            return await respond_for_item(dispatcher, tracker, value, pending)
+            events = await respond_for_item(dispatcher, tracker, value, pending)
+            if pending in (None, aspects.GUIDE):  # the whole guide: an answer like any other
+                events += after_pick(dispatcher, tracker, kind, value)
+            return events
         if kind == "aspect":
             item_id = tracker.get_slot(ITEM_SLOT)
             if not item_id:
@@ -108,8 +129,8 @@ class ActionChooseOption(Action):
             events = aspects.answer_item(dispatcher, tracker, item_id, value)
             # keep the elder-mode menu open: the next digit picks another part of the same guide
             return [e for e in events if e.get("name") != choices.SLOT]
-        if kind == "package":
-            return show_package(dispatcher, tracker, value)
+        if kind == "package":  # its items follow as numbered choices: no related questions besides
+            return show_package(dispatcher, tracker, value) + after_pick(dispatcher, tracker, kind, value, False)
         if kind == "service":
             return start_service(dispatcher, tracker, value)
-        return answer_entry(dispatcher, tracker, kind, value)
+        return answer_entry(dispatcher, tracker, kind, value) + after_pick(dispatcher, tracker, kind, value)

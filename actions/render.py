@@ -81,6 +81,16 @@ def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
             "updated_at": package.get("updated_at", ""), "link": package.get("online", {}).get("link", "")}
 
 
+def numbered(prompt: str, titles: List[str]) -> str:
+    """A prompt and its numbered choices, one per line (how every buttons message reads as plain text)."""
+    return "\n".join([prompt] + [f"{n}. {title}" for n, title in enumerate(titles, start=1)])
+
+
+def buttons_message(text: str, buttons: List[Dict]) -> Dict:
+    """A `buttons` message with its own plain text, which ends with one line per button."""
+    return {"type": "buttons", "text": text, "buttons": [dict(b) for b in buttons]}
+
+
 def app_link(app: Dict) -> Dict:
     return {"type": "link", "title": app["name"], "url": app["link"],
             "text": f"{app['name']}：{app['description']}\n打开：{app['link']}"}

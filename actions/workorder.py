@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import elder_mode, handoff
 from actions.apply_online import login_message
-from actions.rating_offer import rating_offer
+from actions.rating_offer import offer_message
 from actions.context import entity_values, tracker_context
 from actions.forms_common import STOP_INTENTS, intent_of, requested, reset, text_of, yes_no
 from privacy.masking import mask_phone
@@ -119,7 +119,7 @@ class ActionSubmitWorkorder(Action):
                      "承办单位会尽快处理，您可以随时发送工单编号查询办理进度。"]
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
             dispatcher.utter_message(json_message={"type": "text", "text": text, "workorder_no": result.reference})
-            dispatcher.utter_message(json_message=rating_offer())
+            dispatcher.utter_message(json_message=offer_message())
         elif result.status == handoff.LOGIN_REQUIRED:
             dispatcher.utter_message(json_message=login_message(ctx, result.message))
         else:

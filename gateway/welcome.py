@@ -1,13 +1,15 @@
 """The welcome every channel shows first (H5 page, WeChat subscribe, mini-program session): a greeting
-with the platform's name and the 高频事项 as question buttons, all drawn from the knowledge base."""
+with the platform's name and this week's 热门问题 as question buttons (knowledge/hot_questions.py: the
+entries answered most in the last 7 days, topped up with the 高频事项), all drawn from the knowledge base.
+The chat greeting (你好) shows the same questions (actions/greeting.py)."""
 from __future__ import annotations
 
 import json
 import time
-from collections import OrderedDict
 from typing import Dict, List
 
 from gateway.messages import buttons_text
+from knowledge import hot_questions as hot
 from knowledge.store import KnowledgeStore
 
 GREETING = ("您好！我是{platform}政务服务智能客服，可以帮您查办事指南、找服务、答疑解惑。"
@@ -26,19 +28,9 @@ def platform_name(store: KnowledgeStore) -> str:
         return ""
 
 
-def hot_questions(store: KnowledgeStore, limit: int = 6) -> List[str]:
-    """High-frequency items, one per department in turn, phrased as citizens say them (first alias)."""
-    by_department: "OrderedDict[str, List[Dict]]" = OrderedDict()
-    for item in sorted(store.iter_entries("item"), key=lambda e: e["id"]):
-        if item.get("high_frequency"):
-            by_department.setdefault(item.get("department", ""), []).append(item)
-    questions: List[str] = []
-    while len(questions) < limit and any(by_department.values()):
-        for items in by_department.values():
-            if items and len(questions) < limit:
-                item = items.pop(0)
-                questions.append((item.get("aliases") or [item["name"]])[0])
-    return questions
+def hot_questions(store: KnowledgeStore, limit: int = hot.LIMIT) -> List[str]:
+    """This week's 热门问题 as citizens ask them."""
+    return [q.text for q in hot.hot_questions(store, limit=limit)]
 
 
 def welcome_messages(store: KnowledgeStore) -> List[Dict]:

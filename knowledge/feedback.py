@@ -1,7 +1,7 @@
 """Records what citizens asked and how it went, for the staff's unanswered-question queue and statistics.
 
-Called by the action server (each question, answered or not) and by the gateway or hand-off code
-(hand-offs, 好差评 ratings). Text is masked (ID, bank-card and phone numbers) before it is stored.
+Called by the action server (each question, answered or not; 有帮助/没帮助 on an answer) and by the
+gateway or hand-off code (hand-offs, 好差评 ratings). Text is masked (ID, bank-card and phone numbers) before it is stored.
 An unanswered question joins the open group of the most similar earlier unanswered question (character
 bigram overlap), or starts a new group; staff see groups with counts, newest first, and turn a group
 into a draft FAQ.
@@ -15,13 +15,15 @@ from typing import Dict, Iterable, List, Optional, Set
 
 import sqlalchemy as sa
 
-from knowledge.privacy import mask_personal
+from privacy import redact_text
 from knowledge.tables import events, questions, unanswered_groups
 
 MAX_TEXT = 200
 SIMILARITY = 0.5
 CANDIDATE_GROUPS = 2000
 RATING_VALUES = range(1, 6)  # 1 非常不满意 … 5 非常满意
+ANSWER_FEEDBACK = "answer_feedback"  # kb_events.event of 有帮助 (value 1) / 没帮助 (value 0) on one answer
+RECORDED_WITHIN = dt.timedelta(days=1)  # how far back 没帮助 looks for the answered question's own record
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 _FILLERS = ("请问", "你好", "您好", "我想问一下", "我想问", "想问一下", "想问", "问一下", "一下", "怎么办", "吗", "呢", "啊", "呀")
@@ -50,7 +52,7 @@ def similarity(a: str, b: str) -> float:
 
 
 def _clean(text: str) -> str:
-    return mask_personal(" ".join((text or "").split()))[:MAX_TEXT]
+    return redact_text(" ".join((text or "").split()))[:MAX_TEXT]
 
 
 def record_question(store, text: str, answered: bool, source_kind: str = "", source_id: str = "",
@@ -110,6 +112,38 @@ def record_rating(store, score: int, entry: str = "", channel: str = "", comment
         conn.execute(events.insert().values(at=dt.datetime.utcnow(), event="rating", name=(entry or "")[:64],
                                             value=int(score), channel=(channel or "")[:16],
                                             comment=_clean(comment)[:500]))
+
+
+def record_answer_feedback(store, helpful: bool, entry: str, question: str = "", channel: str = "",
+                           region: str = "") -> Optional[int]:
+    """A citizen's 有帮助 / 没帮助 on one answer; `entry` is "kind:id" of the entry answered from.
+
+    When not helpful, the question that was answered joins the unanswered queue: its own record (answered
+    from that entry, within a day) is marked not answered — so the answer rate no longer counts it — or, when
+    there is none, a record is added. Returns the group id (None when helpful or without a question)."""
+    now = dt.datetime.utcnow()
+    masked = _clean(question)
+    normalized = normalize(masked)
+    kind, _, entry_id = (entry or "").partition(":")
+    with store.transaction(entries_lock=False) as conn:
+        conn.execute(events.insert().values(at=now, event=ANSWER_FEEDBACK, name=(entry or "")[:64],
+                                            value=1 if helpful else 0, channel=(channel or "")[:16], comment=""))
+        if helpful or not normalized:
+            return None
+        group_id = _join_group(conn, masked, normalized, now)
+        own = conn.execute(
+            sa.select(questions.c.id).where(
+                questions.c.normalized == normalized, questions.c.answered == sa.true(),
+                questions.c.source_kind == kind, questions.c.source_id == entry_id,
+                questions.c.at >= now - RECORDED_WITHIN)
+            .order_by(questions.c.id.desc()).limit(1)).first()
+        if own is not None:
+            conn.execute(questions.update().where(questions.c.id == own.id).values(answered=False, group_id=group_id))
+        else:
+            conn.execute(questions.insert().values(
+                at=now, text=masked, normalized=normalized, answered=False, source_kind=kind[:16],
+                source_id=entry_id[:64], channel=(channel or "")[:16], region=(region or "")[:32], group_id=group_id))
+    return group_id
 
 
 # -- the queue, for staff ---------------------------------------------------------------------------

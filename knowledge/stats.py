@@ -1,4 +1,5 @@
-"""Statistics for staff over a period: top questions, answer rate, hand-offs, satisfaction."""
+"""Statistics for staff over a period: top questions, answer rate, hand-offs, satisfaction, and the
+有帮助 / 没帮助 citizens gave individual answers (which entries need work first)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +8,7 @@ from typing import Dict, Optional
 
 import sqlalchemy as sa
 
+from knowledge.feedback import ANSWER_FEEDBACK
 from knowledge.tables import entries, events, questions, unanswered_groups
 
 TITLE_FIELDS = {"faq": "question", "item": "name", "package": "name", "app": "name"}
@@ -14,6 +16,30 @@ TITLE_FIELDS = {"faq": "question", "item": "name", "package": "name", "app": "na
 
 def _rate(part: int, whole: int) -> Optional[float]:
     return round(part / whole, 4) if whole else None
+
+
+def _title(conn, kind: str, entry_id: str) -> str:
+    data = conn.execute(sa.select(entries.c.data).where(entries.c.kind == kind, entries.c.id == entry_id)).scalar()
+    return json.loads(data).get(TITLE_FIELDS.get(kind, "name"), "") if data else ""
+
+
+def answer_feedback(conn, events_in_period, top: int) -> Dict:
+    """有帮助 / 没帮助 counts, and per entry — the most 没帮助 first."""
+    by_entry: Dict[str, Dict[str, int]] = {}
+    for row in conn.execute(
+            sa.select(events.c.name, events.c.value, sa.func.count().label("count"))
+            .where(events_in_period, events.c.event == ANSWER_FEEDBACK).group_by(events.c.name, events.c.value)):
+        counts = by_entry.setdefault(row.name, {"helpful": 0, "not_helpful": 0})
+        counts["helpful" if int(row.value) else "not_helpful"] += int(row.count)
+    helpful = sum(c["helpful"] for c in by_entry.values())
+    not_helpful = sum(c["not_helpful"] for c in by_entry.values())
+    ranked = sorted(by_entry.items(), key=lambda kv: (-kv[1]["not_helpful"], kv[1]["helpful"], kv[0]))[:top]
+    listed = []
+    for name, counts in ranked:
+        kind, _, entry_id = name.partition(":")
+        listed.append({"type": kind, "id": entry_id, "title": _title(conn, kind, entry_id), **counts})
+    return {"helpful": helpful, "not_helpful": not_helpful, "helpful_rate": _rate(helpful, helpful + not_helpful),
+            "by_entry": listed}
 
 
 def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dict:
@@ -37,9 +63,7 @@ def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dic
                 .where(in_period, questions.c.answered == sa.true(), questions.c.source_id != "")
                 .group_by(questions.c.source_kind, questions.c.source_id)
                 .order_by(sa.func.count().desc(), questions.c.source_id).limit(top)):
-            data = conn.execute(sa.select(entries.c.data).where(
-                entries.c.kind == row.source_kind, entries.c.id == row.source_id)).scalar()
-            title = json.loads(data).get(TITLE_FIELDS.get(row.source_kind, "name"), "") if data else ""
+            title = _title(conn, row.source_kind, row.source_id)
             top_entries.append({"type": row.source_kind, "id": row.source_id, "title": title, "count": int(row.count)})
         handoffs = {row.name: int(row.count) for row in conn.execute(
             sa.select(events.c.name, sa.func.count().label("count"))
@@ -47,6 +71,7 @@ def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dic
         scores = {int(row.value): int(row.count) for row in conn.execute(
             sa.select(events.c.value, sa.func.count().label("count"))
             .where(events_in_period, events.c.event == "rating").group_by(events.c.value))}
+        feedback = answer_feedback(conn, events_in_period, top)
         open_groups = int(conn.execute(sa.select(sa.func.count()).select_from(unanswered_groups).where(
             unanswered_groups.c.state == "open")).scalar_one())
     ratings = sum(scores.values())
@@ -62,5 +87,6 @@ def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dic
                          "average": round(sum(k * v for k, v in scores.items()) / ratings, 2) if ratings else None,
                          "satisfied_rate": _rate(sum(v for k, v in scores.items() if k >= 4), ratings),
                          "by_score": {str(k): scores.get(k, 0) for k in range(1, 6)}},
+        "answer_feedback": feedback,
         "unanswered_open_groups": open_groups,
     }

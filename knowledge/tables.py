@@ -140,9 +140,9 @@ events = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("event", sa.String(16), nullable=False),  # handoff | rating
+    sa.Column("event", sa.String(16), nullable=False),  # handoff | rating | answer_feedback
     sa.Column("name", sa.String(64), nullable=False, default=""),  # hand-off target, or rated entry kind:id
-    sa.Column("value", sa.Integer, nullable=False, default=0),  # rating 1..5
+    sa.Column("value", sa.Integer, nullable=False, default=0),  # rating 1..5; answer_feedback 1 helpful, 0 not
     sa.Column("channel", sa.String(16), nullable=False, default=""),
     sa.Column("comment", sa.String(500), nullable=False, default=""),  # masked
 )

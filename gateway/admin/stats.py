@@ -1,4 +1,4 @@
-"""/admin/stats: top questions, answer rate, hand-offs and satisfaction over a period."""
+"""/admin/stats: top questions, answer rate, hand-offs, satisfaction and 有帮助/没帮助 per answer over a period."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,7 @@ from knowledge import stats as kb_stats
 router = APIRouter(prefix="/admin/stats", tags=["管理：统计"])
 
 
-@router.get("", summary="统计：热门问题、回答率、转办、满意度", **allow("read"))
+@router.get("", summary="统计：热门问题、回答率、转办、满意度、答案有无帮助", **allow("read"))
 def summary(since: Optional[dt.date] = Query(None, description="起始日期（含），默认 30 天前"),
             until: Optional[dt.date] = Query(None, description="结束日期（含），默认今天"),
             top: int = Query(10, ge=1, le=100), admin: AdminServices = Depends(services)) -> Dict:

@@ -1,0 +1,190 @@
+"""How sure an answer found by retrieval is: answer the top hit, offer the top three as numbered choices,
+or admit that the knowledge base has nothing (the fallback ladder).
+
+Two measures of the top hit, chosen on the graded query set (rationale and figures: docs/decisions.md,
+"FAQ 作答的置信阈值"; reproduce with `.venv/bin/python benchmarks/answer_threshold.py`):
+
+- coverage: the share of the citizen's content words (jieba words of two or more characters, without
+  question words such as 怎么/需要 and numbers) that the entry's text contains, directly, through a synonym
+  (暂住证 → 居住证) or through a dictionary sub-word one character shorter (身份证号 → 身份证). A question
+  with no content word at all ("怎么办", "啊这") has coverage 0.
+- gap: the score of the best hit about another topic divided by the top score. Hits about the same item
+  (the guide and its FAQs, a 一件事 and its items) do not compete: either is a right answer.
+
+Answer when coverage ≥ MIN_COVERAGE and gap < GAP_RATIO, or when the question is one of the entry's own
+phrasings; nothing when coverage < MIN_RELATED (the top hit shares at most a stray word with the question);
+offer the top three as choices in between.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Set
+
+import jieba
+
+from search.documents import to_document
+from search.normalize import fold, normalize_query
+
+ANSWER, CHOOSE, NONE = "answer", "choose", "none"
+GAP_RATIO = 0.8
+MIN_COVERAGE = 0.6
+MIN_RELATED = 0.3  # below this coverage the hits only share a stray word with the question: nothing found
+CHOICES = 3
+SYNONYM_CACHE_SECONDS = 60.0
+# Question and filler words: they say how something is asked, not what.
+QUESTION_WORDS = frozenset(
+    "怎么 怎么办 怎么样 怎样 如何 什么 为什么 哪里 哪儿 哪些 哪个 多少 多久 几天 能不能 可不可以 可以 是不是 要不要 "
+    "需要 办理 一下 请问 我的 我们 你们 现在 还是 或者 这个 那个 的话 一个 有没有 没有 是否 能否 咨询 请教 问问 "
+    "问下 想问 知道 谢谢".split())
+_NOT_A_WORD = re.compile(r"[\d*\[\]]")  # numbers and masked numbers ([电话], 140***1234) say nothing asked
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    level: str  # ANSWER | CHOOSE | NONE
+    coverage: float = 0.0
+    gap: float = 0.0
+    exact: bool = False
+
+
+def topics(kind: str, entry: Optional[Dict]) -> Set[str]:
+    """The items an entry is about: an item itself, a FAQ's or 一件事's linked items."""
+    if not entry:
+        return set()
+    if kind == "item":
+        return {entry["id"]}
+    return set(entry.get("items") or [])
+
+
+def phrasings(kind: str, entry: Dict) -> List[str]:
+    """The entry's own ways of asking: a FAQ's question and similar questions, a name and its aliases."""
+    if kind == "faq":
+        return [entry.get("question", "")] + list(entry.get("similar_questions") or [])
+    return [entry.get("name", "")] + list(entry.get("aliases") or [])
+
+
+def bare(text: str) -> str:
+    return _PUNCT.sub("", normalize_query(text or ""))
+
+
+class _Synonyms:
+    """Colloquial word → official terms, from the store's published synonym list (reread every minute)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_store: Dict[int, tuple] = {}
+
+    def of(self, store) -> Dict[str, List[str]]:
+        key = id(store)
+        with self._lock:
+            cached = self._by_store.get(key)
+            if cached and cached[0] > time.monotonic():
+                return cached[1]
+        mapping: Dict[str, List[str]] = {}
+        try:
+            rows = json.loads(store.get_meta("synonyms") or "[]")
+        except ValueError:
+            rows = []
+        for row in rows:
+            for word in row.get("colloquial", []):
+                mapping.setdefault(fold(word), []).append(fold(row.get("official", "")))
+        with self._lock:
+            self._by_store[key] = (time.monotonic() + SYNONYM_CACHE_SECONDS, mapping)
+        return mapping
+
+
+synonyms = _Synonyms()
+
+
+def content_words(corrected_query: str) -> List[str]:
+    """The words that say what is asked (jieba precise mode, with the knowledge base's dictionary that the
+    searcher has loaded)."""
+    words = []
+    for word in jieba.lcut(corrected_query):
+        word = word.strip()
+        if (len(word) >= 2 and word not in QUESTION_WORDS and not _PUNCT.fullmatch(word)
+                and not _NOT_A_WORD.search(word) and word not in words):
+            words.append(word)
+    return words
+
+
+def entry_text(kind: str, entry: Dict) -> str:
+    document = to_document({**entry, "kind": kind}, {})
+    return fold(" ".join(str(document.get(name, "")) for name in ("title", "aliases", "keywords", "body")))
+
+
+def found_in(word: str, text: str, synonym_map: Dict[str, List[str]]) -> bool:
+    """The word, an official synonym of it, or a dictionary sub-word one character shorter (身份证号 → 身份证,
+    社保咔 → 社保) is in the text."""
+    def present(term: str) -> bool:
+        return term in text or any(o and o in text for o in synonym_map.get(term, []))
+
+    if present(word):
+        return True
+    shortest = max(2, len(word) - 1)
+    return any(len(part) >= shortest and part != word and present(part) for part in jieba.cut_for_search(word))
+
+
+def coverage(words: Sequence[str], text: str, synonym_map: Dict[str, List[str]]) -> float:
+    if not words:
+        return 0.0  # nothing but question words and particles ("怎么办", "啊这"): nothing says what is asked
+    return sum(1 for w in words if found_in(w, text, synonym_map)) / len(words)
+
+
+def judge(searcher, store, text: str, hits: Sequence, entries: Optional[Dict[tuple, Dict]] = None,
+          gap_ratio: float = GAP_RATIO, min_coverage: float = MIN_COVERAGE,
+          min_related: float = MIN_RELATED) -> Judgement:
+    """How to answer `text` given its search hits (best first). `entries` may hold (kind, id) → entry
+    already read; others are read from `store`. The thresholds are parameters for the benchmark's sweep."""
+    if not hits:
+        return Judgement(NONE)
+    entries = dict(entries or {})
+
+    def entry_of(hit) -> Optional[Dict]:
+        key = (hit.type, hit.id)
+        if key not in entries:
+            entries[key] = store.get(hit.type, hit.id)
+        return entries[key]
+
+    top = hits[0]
+    top_entry = entry_of(top)
+    if not top_entry:
+        return Judgement(NONE)
+    asked = bare(text)
+    if asked and any(asked == bare(p) for p in phrasings(top.type, top_entry) if p):
+        return Judgement(ANSWER, 1.0, 0.0, exact=True)
+    _, corrected = searcher.corrected(text)
+    share = coverage(content_words(corrected or normalize_query(text)), entry_text(top.type, top_entry),
+                     synonyms.of(store))
+    if share < min_related:
+        return Judgement(NONE, share)
+    about = topics(top.type, top_entry)
+    gap = 0.0
+    for hit in hits[1:]:
+        if not (about & topics(hit.type, entry_of(hit))):
+            gap = hit.score / top.score if top.score else 1.0
+            break
+    level = ANSWER if share >= min_coverage and gap < gap_ratio else CHOOSE
+    return Judgement(level, share, gap)
+
+
+def distinct_hits(hits: Iterable, limit: int = CHOICES) -> List:
+    """The first `limit` hits with distinct titles (what a choice list shows)."""
+    seen, out = set(), []
+    for hit in hits:
+        if hit.title in seen:
+            continue
+        seen.add(hit.title)
+        out.append(hit)
+        if len(out) == limit:
+            break
+    return out
+
+
+__all__ = ["bare", "judge", "Judgement", "ANSWER", "CHOOSE", "NONE", "GAP_RATIO", "MIN_COVERAGE", "topics", "phrasings",
+           "distinct_hits"]
