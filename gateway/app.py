@@ -11,6 +11,7 @@ from gateway import admin as routes_admin
 from gateway.admin.body_limits import AdminAwareBodyLimit
 from gateway.button_memory import ButtonMemory
 from gateway.deps import Resources
+from gateway.json_guard import JsonTextGuard
 from gateway.kv import open_store
 from gateway.middleware import metrics as routes_metrics
 from gateway.middleware.cors import install_cors
@@ -39,10 +40,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         rasa=RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
         store=KnowledgeStore(settings.database),
         searcher=KnowledgeSearcher(settings.index_dir),
-        buttons=ButtonMemory(),
     )
     res = app.state.resources
     res.kv = open_store(settings.redis_url)
+    res.buttons = ButtonMemory(res.kv)
     res.rate_limiter = RateLimiter(res.kv, settings.rate_limit_messages, settings.rate_limit_window_seconds)
     res.metrics = GatewayMetrics()
     app.state.wechat = routes_wechat.WeChatChannels(res)
@@ -52,6 +53,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     for module in (routes_chat, routes_search, routes_health, routes_wechat, routes_web, routes_metrics,
                    routes_admin):
         app.include_router(module.router)
+    app.add_middleware(JsonTextGuard)  # lone surrogates, too-deep JSON: Chinese 422 (inside the size limit)
     app.add_middleware(AdminAwareBodyLimit, max_bytes=MAX_BODY_BYTES,  # larger for staff imports
                        import_max_bytes=settings.staff_import_max_mb * 1024 * 1024)
     install_cors(app, settings.cors_origins)

@@ -9,13 +9,19 @@ from typing import Dict, Optional
 
 from gateway import messages as convert
 from gateway.deps import Resources
-from gateway.middleware.masking import mask_pii
 from gateway.rasa_client import RasaUnavailable
+from nlu.normalize import normalize
+from gateway.routes_health import action_server_state
+from privacy import mask_text
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "智能客服暂时无法回复，请稍后再试；急需办理可拨打 12345 政务服务便民热线。"
 TOO_FAST = "您发送得太快了，请 {seconds} 秒后再试。"
+# Sent instead of a message with no letter, digit or Chinese character left after the NLU's normalisation
+# (emoji become spaces): Rasa's classifier fails on a message without tokens (a 500, so the citizen would
+# be told the service is down); the intent command gives the bot's own "not understood" reply instead.
+NOT_UNDERSTOOD = "/nlu_fallback"
 
 # A turn counts as a fallback when the bot did not understand, or was asked something and found nothing.
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
@@ -39,6 +45,10 @@ class RateLimited(RuntimeError):
         self.retry_after = retry_after
 
 
+def readable(text: str) -> bool:
+    return any(c.isalnum() for c in normalize(text))
+
+
 def is_fallback(reply: Dict) -> bool:
     name = reply["intent"]["name"] or ""
     return name in FALLBACK_INTENTS or (name.startswith("ask_") and not reply["sources"])
@@ -47,6 +57,17 @@ def is_fallback(reply: Dict) -> bool:
 def is_handoff(reply: Dict) -> bool:
     return (reply["intent"]["name"] in HANDOFF_INTENTS
             or any(m.get("type") in HANDOFF_MESSAGE_TYPES for m in reply["messages"]))
+
+
+async def _failed_turn(res: Resources, reply: Dict) -> Optional[str]:
+    """Why the turn has no real answer, or None. With the action server down Rasa still answers 200, but
+    the custom action's reply is lost (an empty reply) or the bot falls back ("没太明白") although it did
+    understand: the citizen is then told that the service is down instead."""
+    if reply["messages"] and reply["intent"]["name"] and not is_fallback(reply):
+        return None
+    if await action_server_state(res.settings.action_server_url) != "ok":
+        return "action_server_unavailable"
+    return None if reply["messages"] else "empty_reply"
 
 
 async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = "app",
@@ -64,7 +85,9 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
             if metrics:
                 metrics.rate_limited.labels(label).inc()
             raise RateLimited(decision.retry_after)
-    is_payload = trusted_payload or (allow_payloads and res.buttons.is_sent_payload(sender_id, text))
+    if not trusted_payload and not readable(text):  # only emoji, symbols or punctuation: the NLU reads nothing
+        text, trusted_payload = NOT_UNDERSTOOD, True
+    is_payload = trusted_payload or (allow_payloads and await res.buttons.is_sent_payload(sender_id, text))
     metadata = {"channel": channel, "elder_mode": bool(elder_mode)}
     if region:
         metadata["region"] = region
@@ -75,13 +98,12 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
         raw = await res.rasa.send(sender_id, text, is_payload, metadata)
     except RasaUnavailable as exc:
         logger.warning("rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel,
-                                                                     "kind": "rasa_unavailable"}})
+                                                                     "kind": exc.kind}})
         if metrics:
-            metrics.errors.labels(label, "rasa_unavailable").inc()
+            metrics.errors.labels(label, exc.kind).inc()
         raise ChatUnavailable(UNAVAILABLE) from exc
     elapsed = time.perf_counter() - started
     messages, sources = convert.convert(raw.get("messages", []))
-    res.buttons.remember(sender_id, convert.button_payloads(messages))
     intent = raw.get("intent") or {}
     reply = {
         "sender_id": sender_id,
@@ -89,7 +111,15 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
         "sources": sources,
         "intent": {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)},
     }
-    fallback, handoff = is_fallback(reply), is_handoff(reply)
+    failed = await _failed_turn(res, reply)
+    if failed:
+        logger.warning("chat turn without an answer: %s", failed, extra={"fields": {
+            "event": "chat_error", "channel": channel, "kind": failed}})
+        if metrics:
+            metrics.errors.labels(label, failed).inc()
+        reply.update(messages=[{"type": "text", "text": UNAVAILABLE}], sources=[])
+    await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
+    fallback, handoff = (False, False) if failed else (is_fallback(reply), is_handoff(reply))
     if metrics:
         metrics.turns.labels(label).inc()
         metrics.turn_duration.labels(label).observe(elapsed)
@@ -98,8 +128,8 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
         if handoff:
             metrics.handoffs.labels(label, reply["intent"]["name"] or "unknown").inc()
     logger.info("chat turn", extra={"fields": {
-        "event": "chat_turn", "channel": channel, "sender": sender_id, "text": mask_pii(text),
+        "event": "chat_turn", "channel": channel, "sender": sender_id, "text": mask_text(text),
         "payload": is_payload, "intent": reply["intent"]["name"], "confidence": reply["intent"]["confidence"],
-        "sources": [f"{s['type']}:{s['id']}" for s in sources], "fallback": fallback, "handoff": handoff,
+        "sources": [f"{s['type']}:{s['id']}" for s in reply["sources"]], "fallback": fallback, "handoff": handoff,
         "elder_mode": bool(elder_mode), "duration_ms": round(elapsed * 1000, 1)}})
     return reply

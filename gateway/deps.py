@@ -25,10 +25,10 @@ class Resources:
     rasa: RasaClient
     store: KnowledgeStore
     searcher: KnowledgeSearcher
-    buttons: ButtonMemory
     # Shared state of the channels (WeChat dedupe, rate limits, tokens), rate limiter and metrics;
     # optional so that a bare Resources still works (tests, tools).
     kv: Optional["KeyValueStore"] = None
+    buttons: Optional[ButtonMemory] = None  # button payloads last sent per sender, in `kv`
     rate_limiter: Optional["RateLimiter"] = None
     metrics: Optional["GatewayMetrics"] = None
 

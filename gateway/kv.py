@@ -45,6 +45,10 @@ class KeyValueStore(abc.ABC):
         """Async context manager yielding True when this caller holds the lock (False: gave up waiting).
         `ttl` bounds how long a crashed holder can keep it."""
 
+    async def ping(self) -> None:
+        """Raises when the backend does not answer."""
+        return None
+
     async def close(self) -> None:
         return None
 
@@ -154,6 +158,9 @@ class RedisStore(KeyValueStore):
                     await lock.release()
                 except RedisError:  # expired meanwhile: another holder may have it now; nothing to undo
                     pass
+
+    async def ping(self) -> None:
+        await self._client.ping()
 
     async def close(self) -> None:
         await self._client.close()

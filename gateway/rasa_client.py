@@ -7,7 +7,12 @@ import httpx
 
 
 class RasaUnavailable(RuntimeError):
-    """Rasa did not answer (down, restarting, or too slow)."""
+    """Rasa did not answer (down, restarting, or too slow: `kind` "rasa_unavailable"), or answered with an
+    error (`kind` "rasa_error": e.g. its tracker or lock store, Redis, is down)."""
+
+    def __init__(self, message: str, kind: str = "rasa_unavailable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class RasaClient:
@@ -22,7 +27,7 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
         if response.status_code != 200:
-            raise RasaUnavailable(f"Rasa answered {response.status_code}")
+            raise RasaUnavailable(f"Rasa answered {response.status_code}", kind="rasa_error")
         return response.json()
 
     async def ping(self, path: str = "/webhooks/gateway/") -> Optional[str]:

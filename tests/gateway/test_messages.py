@@ -1,4 +1,5 @@
 from gateway.button_memory import ButtonMemory
+from gateway.kv import MemoryStore, RedisStore
 from gateway.messages import button_payloads, convert
 
 
@@ -21,14 +22,24 @@ def test_converts_text_buttons_and_custom_and_collects_sources():
     assert button_payloads(messages) == ['/choose_option{"n":1}', '/choose_option{"n":2}']
 
 
-def test_button_memory_accepts_only_payloads_sent_to_that_sender():
-    memory = ButtonMemory(max_senders=2)
-    memory.remember("a", ["/affirm"])
-    assert memory.is_sent_payload("a", "/affirm")
-    assert not memory.is_sent_payload("b", "/affirm")
-    assert not memory.is_sent_payload("a", "/deny")
-    memory.remember("b", ["/x"])
-    memory.remember("c", ["/y"])
-    assert not memory.is_sent_payload("a", "/affirm")  # oldest sender evicted
-    memory.remember("c", [])
-    assert not memory.is_sent_payload("c", "/y")
+async def test_button_memory_accepts_only_payloads_sent_to_that_sender():
+    memory = ButtonMemory(MemoryStore())
+    await memory.remember("a", ["/affirm", "身份证怎么补办"])
+    assert await memory.is_sent_payload("a", "/affirm")
+    assert not await memory.is_sent_payload("a", "身份证怎么补办")  # plain text is never a command
+    assert not await memory.is_sent_payload("b", "/affirm")
+    assert not await memory.is_sent_payload("a", "/deny")
+    await memory.remember("a", [])  # a reply without buttons: the earlier ones no longer count
+    assert not await memory.is_sent_payload("a", "/affirm")
+
+
+async def test_button_memory_in_redis_is_shared_by_gateway_workers(redis_client):
+    from tests.conftest import TEST_REDIS_URL
+
+    one, other = RedisStore(TEST_REDIS_URL), RedisStore(TEST_REDIS_URL)
+    try:
+        await ButtonMemory(one).remember("w-1", ['/choose_option{"number": "2"}'])
+        assert await ButtonMemory(other).is_sent_payload("w-1", '/choose_option{"number": "2"}')
+    finally:
+        await one.close()
+        await other.close()

@@ -60,9 +60,11 @@ def test_reference_application_api_runs_beside_the_bot(stack):
 def test_redis_stores_the_conversation(redis_stack, redis_client):
     user = sender()
     started = time.monotonic()
-    assert redis_stack.chat(user, "社保卡怎么办理").json()["sources"][0]["id"].startswith("rs-sscard")
+    assert redis_stack.chat(user, "社保卡怎么办").json()["sources"][0]["id"].startswith("rs-sscard")
     assert time.monotonic() - started < 30
     keys = [k.decode() for k in redis_client.keys("*")]
     assert any(user in key for key in keys), keys
     ttl = redis_client.ttl(next(k for k in keys if user in k))
     assert 0 < ttl <= 7 * 24 * 3600
+    health = httpx.get(redis_stack.gateway + "/healthz", timeout=10).json()
+    assert health["parts"]["redis"] == "ok"  # named only when REDIS_URL is set
