@@ -162,3 +162,34 @@ def redis_client():
     except redis.RedisError as exc:  # never skip: CI starts a Redis server, so this is a real failure
         pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({exc}); .ci/run starts one")
     return client
+
+
+# -- the real stack, one per test session (tests/stack/conftest.py has the Stack class) ---------------
+
+STACK_ADMIN_TOKEN = "test-only-admin-token-0123456789"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The stack with embedded defaults (no Redis), as `make run` starts it on a fresh machine; shared by
+    every test package that only talks to it (stack, dialogue, fuzz, admin, search)."""
+    from tests.stack.conftest import Stack
+
+    running = Stack(tmp_path_factory.mktemp("stack"), {"STAFF_ADMIN_TOKEN": STACK_ADMIN_TOKEN}).start()
+    yield running
+    assert running.stop() == 0, running.log.read_text()[-4000:]
+
+
+@pytest.fixture(scope="session")
+def redis_stack(tmp_path_factory, redis_client):
+    """The stack with REDIS_URL: Rasa's tracker and lock store in Redis."""
+    import redis
+
+    from tests.stack.conftest import Stack
+
+    db = int(TEST_REDIS_URL.rsplit("/", 1)[1])
+    for n in (db, db + 1):
+        redis.Redis.from_url(TEST_REDIS_URL.rsplit("/", 1)[0] + f"/{n}").flushdb()
+    running = Stack(tmp_path_factory.mktemp("redis-stack"), {"REDIS_URL": TEST_REDIS_URL}).start()
+    yield running
+    assert running.stop() == 0, running.log.read_text()[-4000:]

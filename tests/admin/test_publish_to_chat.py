@@ -7,18 +7,15 @@ import uuid
 
 import pytest
 
-from tests.stack.conftest import Stack
+from tests.conftest import STACK_ADMIN_TOKEN as TOKEN
 
 pytestmark = pytest.mark.stack
-TOKEN = "stack-admin-token"
 HEADER = "id,question,similar_questions,answer,department,keywords,status\n"
 
 
-@pytest.fixture(scope="module")
-def staff_stack(tmp_path_factory):
-    stack = Stack(tmp_path_factory.mktemp("staff-stack"), {"STAFF_ADMIN_TOKEN": TOKEN}).start()
-    yield stack
-    assert stack.stop() == 0, stack.log.read_text()[-4000:]
+@pytest.fixture
+def staff_stack(stack):
+    return stack  # the shared stack; it has a staff admin token
 
 
 def test_imported_faq_is_answered_in_chat_within_5_seconds(staff_stack):

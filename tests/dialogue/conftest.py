@@ -1,14 +1,13 @@
 """End-to-end dialogue tests drive the real stack (gateway → Rasa with the trained model → action server)
-through /api/chat; the `stack` fixture comes from tests/stack/conftest.py."""
+through /api/chat; the shared `stack` fixture comes from tests/conftest.py."""
 import uuid
 
 import pytest
 
-from tests.stack.conftest import stack  # noqa: F401  (the real-process fixture, shared)
 
 
 @pytest.fixture
-def talk(stack):  # noqa: F811
+def talk(stack):
     """talk(text, **extra) in one conversation; returns the contract reply."""
     sender = "dlg-" + uuid.uuid4().hex[:10]
 

@@ -9,8 +9,6 @@ import httpx
 import pytest
 
 from knowledge.store import KnowledgeStore
-from tests.stack.conftest import Stack
-
 pytestmark = pytest.mark.stack
 
 FAQ = {"id": "faq-ebike-plate", "question": "电动自行车怎么上牌？",
@@ -19,11 +17,9 @@ FAQ = {"id": "faq-ebike-plate", "question": "电动自行车怎么上牌？",
        "department": "ga", "keywords": ["电动自行车", "上牌"], "status": "published"}
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory):
-    stack = Stack(tmp_path_factory.mktemp("publish-stack"), {}).start()
-    yield stack
-    assert stack.stop() == 0, stack.log.read_text()[-4000:]
+@pytest.fixture
+def running(stack):
+    return stack  # the shared stack: the FAQ is withdrawn again at the end of the test
 
 
 def test_published_faq_is_answered_in_chat_within_five_seconds(running):

@@ -1,5 +1,7 @@
 """Starts the real stack — `python -m launcher`: reference API, action server, Rasa, gateway — as
-separate processes on free ports, with its own knowledge database and index, loaded by the real CLIs."""
+separate processes on free ports, with its own knowledge database and index, loaded by the real CLIs.
+The session-wide `stack` and `redis_stack` fixtures built from it are in tests/conftest.py, so that every
+test package shares one of each."""
 from __future__ import annotations
 
 import os
@@ -10,12 +12,10 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
-import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "var" / "models" / "bot.tar.gz"
-from tests.conftest import TEST_REDIS_URL, free_port  # noqa: F401 (re-exported for other test packages)
+from tests.conftest import free_port  # noqa: F401 (re-exported for other test packages)
 
 
 class Stack:
@@ -76,23 +76,3 @@ class Stack:
                 self.proc.kill()
                 return self.proc.wait()
         return self.proc.returncode if self.proc else 0
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """The stack with embedded defaults (no Redis), as `make run` starts it on a fresh machine."""
-    stack = Stack(tmp_path_factory.mktemp("stack"), {}).start()
-    yield stack
-    assert stack.stop() == 0, stack.log.read_text()[-4000:]
-
-
-@pytest.fixture(scope="session")
-def redis_stack(tmp_path_factory, redis_client):
-    """The stack with REDIS_URL: Rasa's tracker and lock store in Redis."""
-    url = TEST_REDIS_URL
-    db = int(url.rsplit("/", 1)[1])
-    for n in (db, db + 1):
-        redis.Redis.from_url(url.rsplit("/", 1)[0] + f"/{n}").flushdb()
-    stack = Stack(tmp_path_factory.mktemp("redis-stack"), {"REDIS_URL": url}).start()
-    yield stack
-    assert stack.stop() == 0, stack.log.read_text()[-4000:]
