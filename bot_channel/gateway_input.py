@@ -16,6 +16,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from rasa_server.parsed_intent import kept_intent
+
 logger = logging.getLogger(__name__)
 
 COMMAND_PREFIX = "/"
@@ -53,9 +55,10 @@ class GatewayInput(InputChannel):
                 text = escape_command(text)
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                             metadata=metadata))
-            intent = await _latest_intent(request, sender)
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            await on_new_message(message)
+            # Kept on the message by rasa_server (how the launcher runs Rasa); otherwise read back.
+            intent = kept_intent(message) or await _latest_intent(request, sender)
             return response.json({"messages": collector.messages, "intent": intent})
 
         return hook

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
@@ -33,11 +32,6 @@ def _probe_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::") else host
 
 
-def _bin(name: str) -> str:
-    """An executable of the running virtual environment."""
-    return str(Path(sys.executable).parent / name)
-
-
 def runs_reference_api(settings) -> bool:
     """The reference application API is started only when APPLICATION_API_URL points at this machine."""
     host, _ = _host_port(settings.application_api_url, 8100)
@@ -61,7 +55,10 @@ def build_services(settings) -> Dict[str, Service]:
         [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         ready_url=f"http://{_probe_host(host)}:{port}/health",
         ready_timeout=90,
-        env={"SANIC_HOST": host},  # rasa_sdk's only way to choose the interface (default 0.0.0.0)
+        # SANIC_HOST: rasa_sdk's only way to choose the interface (default 0.0.0.0). Keep-alive longer than
+        # the client's (Rasa's aiohttp keeps idle connections 15 s): with Sanic's 5 s default, a busy Rasa
+        # sometimes reused a connection the server was closing, and that turn got no reply.
+        env={"SANIC_HOST": host, "SANIC_KEEP_ALIVE_TIMEOUT": "75"},
     )
     services["outbox-worker"] = Service(
         "outbox-worker", [py, "-m", "actions.outbox_worker"], ready_url=None, ready_timeout=5)
@@ -69,7 +66,7 @@ def build_services(settings) -> Dict[str, Service]:
     endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
     services["rasa"] = Service(
         "rasa",
-        [_bin("rasa"), "run", "--enable-api", "--interface", host, "--port", str(port),
+        [py, "-m", "rasa_server", "run", "--enable-api", "--interface", host, "--port", str(port),
          "--model", str(settings.model_path), "--endpoints", str(endpoints),
          "--credentials", str(ROOT / "bot" / "credentials.yml"), "--cors", "[]"],
         ready_url=f"http://{host}:{port}/webhooks/gateway/",

@@ -32,3 +32,9 @@ def test_reference_api_runs_only_for_a_local_application_api(tmp_path):
     assert not runs_reference_api(remote)
     assert [[s.name for s in w] for w in ordered(build_services(remote))] == [
         ["action-server", "outbox-worker"], ["rasa"], ["gateway"]]
+
+
+def test_rasa_runs_with_the_project_fixes_and_the_action_server_keeps_connections(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path))
+    assert services["rasa"].argv[1:4] == ["-m", "rasa_server", "run"]  # rasa_server/: compiled reply check
+    assert services["action-server"].env["SANIC_KEEP_ALIVE_TIMEOUT"] == "75"  # longer than Rasa's 15 s
