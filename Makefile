@@ -25,7 +25,7 @@ INDEX_SOURCES := $(shell find search -name '*.py' 2>/dev/null)
 
 .PHONY: help run test setup deps kb index train validate pytest story-test kb-validate kb-import bench lint clean
 .PHONY: kb-export bench-kb nlu-eval crossval nlu-data
-.PHONY: bench-search
+.PHONY: bench-search audit
 
 help:
 	@echo "make run          一键启动（首次会自动建环境、载入示例知识库、建索引、训练模型）"
@@ -37,6 +37,8 @@ help:
 	@echo "make kb-import FILE=faqs.csv  批量导入问答（CSV UTF-8、XLSX 或 JSONL；有错则整个文件都不导入）"
 	@echo "make kb-export    导出问答（FORMAT=csv|xlsx|jsonl）"
 	@echo "make index        从知识库全量重建搜索索引"
+	@echo "make bench-load   对话负载：网关与原生 Rasa 对比（10/50/100 并发，用本机 Redis 第 8/9 库；WORKERS=2 为双进程）"
+	@echo "make audit        依赖安全审计：pip-audit 检查 requirements.lock 中的已知漏洞（允许清单见 security/）"
 	@echo "make clean        删除运行时数据（var/）"
 
 $(DEPS_STAMP): pyproject.toml requirements.lock
@@ -61,9 +63,11 @@ $(INDEX_STAMP): $(KB_STAMP) $(INDEX_SOURCES)
 
 index: $(INDEX_STAMP)
 
+# Trained beside the model, then renamed over it: a process starting meanwhile never reads half a file.
 $(MODEL): $(DEPS_STAMP) $(BOT_SOURCES)
 	KB_PROFILE_DIR=$(abspath $(KB_DIR)) $(RASA) train --config bot/config.yml --domain bot/domain --data bot/data \
-	    --out $(VAR)/models --fixed-model-name bot
+	    --out $(VAR)/models/.training --fixed-model-name bot
+	mv -f $(VAR)/models/.training/bot.tar.gz $@
 	@touch $@
 
 train: $(MODEL)
@@ -97,6 +101,12 @@ bench-search: deps
 	$(PY) benchmarks/search_quality.py
 	$(PY) benchmarks/search_bench.py --items $(or $(ITEMS),100000) --workdir $(VAR)/search-bench
 
+# Conversation load: the gateway vs stock Rasa's REST channel on the same model, 10/50/100 concurrent
+# conversations, local Redis db 8/9 (emptied first), WORKERS Rasa servers and gateways (default 1).
+.PHONY: bench-load
+bench-load: train
+	$(PY) benchmarks/load_chat.py --redis --workers $(or $(WORKERS),1)
+
 bench: bench-search
 
 pytest: setup
@@ -121,6 +131,19 @@ nlu-data: deps
 	KB_PROFILE_DIR=$(abspath $(KB_DIR)) $(PY) -m nlu.datagen
 
 test: setup validate kb-validate pytest story-test nlu-eval
+
+# Dependency audit: pip-audit (its own small venv, not the project's) over the pinned tree against PyPI's
+# vulnerability data; fails on any vulnerability outside security/pip-audit-ignore.txt, and when the audit
+# cannot be done (service unreachable) — never a silent pass. See docs/security.md.
+AUDIT_VENV  := .venv-audit
+AUDIT_STAMP := $(AUDIT_VENV)/.pip-audit-2.10.1
+$(AUDIT_STAMP):
+	python3 -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet "pip-audit==2.10.1"
+	@touch $@
+
+audit: $(AUDIT_STAMP)
+	$(AUDIT_VENV)/bin/python security/audit.py --status-file $(AUDIT_VENV)/last-result
 
 clean:
 	rm -rf $(VAR)

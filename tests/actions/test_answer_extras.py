@@ -21,6 +21,7 @@ from actions.greeting import ActionGreet
 from actions.rating_offer import ActionOfferRating
 from knowledge import feedback, stats
 from tests.actions.conftest import _clear_caches, make_tracker, slot_events, texts
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -45,17 +46,6 @@ def kb(monkeypatch, sample_index, tmp_path):
 
 def customs(dispatcher):
     return [m.get("custom") or {} for m in dispatcher.messages]
-
-
-def wait_for(check, timeout: float = 5.0):
-    """Questions and feedback are written in a worker thread."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("not recorded in time")
 
 
 def summary(store):
@@ -154,7 +144,7 @@ async def test_unsure_offers_the_top_three_and_a_number_picks_one(kb, dispatcher
     assert customs(picked)[1]["text"] == FEEDBACK_TEXT
     assert slot_events(events)["asked_question"] is None
     # the question behind the choices is recorded as answered from the pick
-    found = wait_for(lambda: summary(kb)["top_entries"])
+    found = wait_until(lambda: summary(kb)["top_entries"])
     assert found == [{"type": kind, "id": entry_id, "title": offer["buttons"][1]["title"], "count": 1}]
     assert summary(kb)["top_questions"][0]["text"] == "社保卡怎么办理"
 
@@ -163,7 +153,7 @@ async def test_nothing_found_climbs_the_ladder_and_queues_the_question(kb, dispa
     events = await ActionAnswerQuestion().run(dispatcher, make_tracker("养狗要办狗证吗"), {})
     assert texts(dispatcher)[0].startswith("抱歉，我没太明白。")
     assert slot_events(events)["fallback_step"] == 1
-    groups = wait_for(lambda: feedback.unanswered_groups_list(kb)[1])
+    groups = wait_until(lambda: feedback.unanswered_groups_list(kb)[1])
     assert groups[0]["text"] == "养狗要办狗证吗"
 
 
@@ -195,7 +185,7 @@ async def test_not_helpful_goes_to_the_queue_and_the_statistics(kb, dispatcher):
     tracker = make_tracker("答非所问", "answer_feedback", before=before, metadata={"channel": "wechat"})
     await ActionAnswerFeedback().run(dispatcher, tracker, {})
     assert texts(dispatcher) == [SORRY] and "12345" in SORRY
-    groups = wait_for(lambda: feedback.unanswered_groups_list(kb)[1])
+    groups = wait_until(lambda: feedback.unanswered_groups_list(kb)[1])
     assert [(g["text"], g["count"]) for g in groups] == [("补办身份证要多少钱", 1)]
     result = summary(kb)
     assert result["answer_feedback"]["not_helpful"] == 1
@@ -209,7 +199,7 @@ async def test_helpful_from_the_button_is_counted(kb, dispatcher):
     tracker = make_tracker(payload, "answer_feedback", [{"entity": "helpful", "value": "yes"}], before=before)
     await ActionAnswerFeedback().run(dispatcher, tracker, {})
     assert texts(dispatcher) == [THANKS]
-    counted = wait_for(lambda: summary(kb)["answer_feedback"]["helpful"])
+    counted = wait_until(lambda: summary(kb)["answer_feedback"]["helpful"])
     assert counted == 1 and feedback.unanswered_groups_list(kb)[0] == 0
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import feedback, stats
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -33,16 +33,6 @@ def tracker(text: str) -> Tracker:
                    [{"event": "user", "text": text, "metadata": metadata}], False, None, {}, "action_listen")
 
 
-def wait_for(check, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("not recorded in time")
-
-
 async def test_answered_and_unanswered_questions_are_recorded(action_resources):
     from actions.answer_question import ActionAnswerQuestion
 
@@ -55,12 +45,12 @@ async def test_answered_and_unanswered_questions_are_recorded(action_resources):
     await action.run(unanswered, tracker("火星移民签证，电话13812345678"), {})
     assert not [m for m in unanswered.messages if (m.get("custom") or {}).get("sources")]  # nothing found
     await asyncio.sleep(0)
-    groups = wait_for(lambda: feedback.unanswered_groups_list(store)[1])
+    groups = wait_until(lambda: feedback.unanswered_groups_list(store)[1])
     assert [(g["text"], g["count"]) for g in groups] == [("火星移民签证，电话[电话]", 1)]
     import datetime as dt
 
     now = dt.datetime.utcnow()
-    summary = wait_for(lambda: (lambda s: s if s["questions"]["total"] == 2 else None)(
+    summary = wait_until(lambda: (lambda s: s if s["questions"]["total"] == 2 else None)(
         stats.summary(store, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))))
     assert summary["questions"]["answer_rate"] == 0.5
     assert summary["top_entries"][0]["id"] == "faq-ga-001"

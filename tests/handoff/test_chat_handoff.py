@@ -16,6 +16,7 @@ import pytest
 
 from tests.handoff.conftest import ReferenceServer
 from tests.stack.conftest import Stack
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -82,16 +83,6 @@ def complain(citizen: Citizen, content: str) -> dict:
     citizen.say("跳过")
     citizen.say("不留")
     return citizen.say("确认")
-
-
-def wait_until(condition, seconds: float = 30.0, what: str = ""):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def stats(bot: Stack) -> dict:
