@@ -16,6 +16,13 @@ def test_appointment_without_login_sends_the_login_link(talk):
     assert "先登录" in link["text"] and "密码" not in link["text"]
 
 
+def test_asking_whether_an_appointment_is_needed_is_answered_not_booked(talk):
+    reply = talk("结婚登记要预约吗")
+    assert reply["intent"]["name"] == "ask_question"
+    assert all(m["type"] != "link" for m in reply["messages"])  # no login link: nothing is being booked
+    assert reply["sources"] and "预约" in reply["messages"][0]["text"], reply
+
+
 def test_progress_query_with_the_number_in_the_message(talk, stack):
     api = stack.application_api
     token = httpx.post(api + "/auth/token", json={"user_id": "dlg-user"}, timeout=5).json()["access_token"]
