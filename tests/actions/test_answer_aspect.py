@@ -55,6 +55,13 @@ async def test_no_item_known_asks_which_and_keeps_the_question(sample_kb, dispat
     assert slot_events(events) == {"pending_aspect": "materials"}
 
 
+async def test_a_topic_that_is_no_item_is_answered_from_its_faq(sample_kb, dispatcher):
+    events = await run(dispatcher, "12345热线在哪里投诉", "ask_location")
+    answer = dispatcher.messages[0]["custom"]
+    assert answer["sources"][0]["type"] == "faq" and "12345" in answer["text"]
+    assert "pending_aspect" not in slot_events(events) or slot_events(events)["pending_aspect"] is None
+
+
 async def test_naming_the_item_answers_the_kept_question(sample_kb, dispatcher):
     await run(dispatcher, "居住证", "ask_guide", slots={"pending_aspect": "fee"})
     assert texts(dispatcher)[0].startswith("【居住证】收费标准：")
