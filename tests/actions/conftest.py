@@ -3,18 +3,14 @@ server's resources, trackers built per scenario, the bot's domain, and the refer
 real process (it stands in for the platform, which is outside the product)."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import httpx
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.stack.conftest import free_port
+from tests.handoff.conftest import ReferenceServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,46 +87,12 @@ def slot_events(events: List[Dict]) -> Dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-class ReferenceApi:
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "reference_application_api", "--host", "127.0.0.1", "--port", str(self.port),
-             "--db", str(workdir / "api.sqlite3"), "--log-level", "warning"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError("reference application API did not start")
-
-    def token(self, user_id: str) -> str:
-        return httpx.post(self.url + "/auth/token", json={"user_id": user_id}, timeout=5).json()["access_token"]
-
-    def listing(self, kind: str, user_id: str) -> List[Dict]:
-        return httpx.get(f"{self.url}/{kind}", params={"user_id": user_id}, timeout=5).json()["items"]
-
-    def received_count(self) -> int:
-        return len(httpx.get(self.url + "/_control/received", timeout=5).json()["items"])
-
-    def control(self, **settings) -> None:
-        httpx.post(self.url + "/_control", json=settings, timeout=5).raise_for_status()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
 @pytest.fixture(scope="session")
 def reference_api(tmp_path_factory):
-    api = ReferenceApi(tmp_path_factory.mktemp("reference-api"))
-    yield api
-    api.stop()
+    """The reference application API as a real process, for the whole session."""
+    server = ReferenceServer(tmp_path_factory.mktemp("reference-api") / "api.sqlite3").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

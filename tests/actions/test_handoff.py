@@ -35,7 +35,7 @@ def ctx(api, user=None, sender="s-1"):
 
 
 async def test_login_is_required_for_personal_operations(api):
-    before = api.received_count()
+    before = len(api.received())
     anonymous = handoff.TrackerContext("s-0")
     request = handoff.AppointmentRequest("ga-idcard-reissue", "居民身份证补领", "太原市", "2026-12-01", "09:00-10:00",
                                          "13812345678")
@@ -43,18 +43,18 @@ async def test_login_is_required_for_personal_operations(api):
                    await handoff.submit_workorder(anonymous, handoff.WorkorderRequest("complaint", "x")),
                    await handoff.start_application(anonymous, "rs-sscard-apply", "社会保障卡申领")):
         assert (result.ok, result.status, result.message) == (False, handoff.LOGIN_REQUIRED, handoff.LOGIN_MESSAGE)
-    assert api.received_count() == before
+    assert len(api.received()) == before
 
 
 async def test_an_anonymous_rating_reaches_the_statistics_only(api, sample_kb):
-    before = api.received_count()
+    before = len(api.received())
     rated = (await wait_for_stats(sample_kb, lambda s: True))["satisfaction"]["ratings"]
     result = await handoff.submit_evaluation(handoff.TrackerContext("s-0", channel="wechat"),
                                              handoff.EvaluationRequest("conversation", "s-0", 2, "排队太久"))
     assert (result.ok, result.data) == (True, {"statistics_only": True})
     await wait_for_stats(sample_kb, lambda s: s["satisfaction"]["ratings"] > rated)
     assert last_rating(sample_kb) == (2, "conversation", "wechat", "排队太久")
-    assert api.received_count() == before
+    assert len(api.received()) == before
 
 
 async def test_an_expired_token_is_treated_as_not_logged_in(api):
