@@ -58,7 +58,7 @@ class GatewayInput(InputChannel):
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             await on_new_message(message)
             # Kept on the message by rasa_server (how the launcher runs Rasa); otherwise read back.
-            intent = kept_intent(message) or await _latest_intent(request, sender)
+            intent = kept_intent(message, collector) or await _latest_intent(request, sender)
             return response.json({"messages": collector.messages, "intent": intent})
 
         return hook
