@@ -92,23 +92,30 @@ class Supervisor:
         self._stopping.set()
 
     def stop_all(self, timeout: float = 15.0) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + timeout
-        for proc in self.procs.values():
-            remaining = max(0.1, deadline - time.monotonic())
+        stop_process_groups(self.procs, timeout)
+
+
+def stop_process_groups(procs: Dict[str, subprocess.Popen], timeout: float) -> Dict[str, int]:
+    """SIGTERM to each process's group (the service and what it started), SIGKILL to what is still there
+    after `timeout` seconds; returns the exit codes by name."""
+    for proc in procs.values():
+        if proc.poll() is None:
             try:
-                proc.wait(remaining)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait()
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + timeout
+    codes = {}
+    for name, proc in procs.items():
+        try:
+            codes[name] = proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            codes[name] = proc.wait()
+    return codes
 
 
 def run_stack(services: Dict[str, Service], log_dir: Path, banner: Optional[List[str]] = None) -> int:

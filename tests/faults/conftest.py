@@ -16,6 +16,7 @@ import httpx
 import pytest
 import redis
 
+from launcher.supervisor import stop_process_groups
 from tests.stack.conftest import ROOT, Stack, free_port
 
 STAFF_TOKEN = "faults-admin-token"
@@ -100,14 +101,7 @@ class Services(Stack):
         proc.wait()
 
     def stop_all(self) -> None:
-        for proc in self.procs.values():
-            _signal_group(proc, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                _signal_group(proc, signal.SIGKILL)
-                proc.wait()
+        stop_process_groups(self.procs, 20)
         self.procs.clear()
 
 

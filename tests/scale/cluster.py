@@ -8,7 +8,6 @@ Used by tests/scale/test_multi_worker.py and benchmarks/load_chat.py."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Dict, List, Optional
 
 import httpx
 
+from launcher.supervisor import stop_process_groups
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,24 +126,7 @@ class Cluster:
 
     def stop(self, timeout: float = 30.0) -> Dict[str, int]:
         """SIGTERM to every process group, then SIGKILL what is left; returns the exit codes."""
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.monotonic() + timeout
-        codes = {}
-        for name, proc in self.procs.items():
-            try:
-                codes[name] = proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                codes[name] = proc.wait()
-        return codes
+        return stop_process_groups(self.procs, timeout)
 
     def __enter__(self) -> "Cluster":
         return self.start()
