@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "智能客服暂时无法回复，请稍后再试；急需办理可拨打 12345 政务服务便民热线。"
 TOO_FAST = "您发送得太快了，请 {seconds} 秒后再试。"
 # Sent instead of a message with no letter, digit or Chinese character left after the NLU's normalisation
-# (emoji become spaces): Rasa's classifier fails on a message without tokens (a 500, so the citizen would
-# be told the service is down); the intent command gives the bot's own "not understood" reply instead.
+# (emoji, symbols, punctuation only): there is nothing to understand, search or put in the staff's
+# unanswered queue, so the bot gives its own "not understood" reply. (The NLU itself copes with such text
+# too — nlu/components/tokenizer.py — for channels that reach Rasa directly.)
 NOT_UNDERSTOOD = "/nlu_fallback"
 
 # A turn counts as a fallback when the bot did not understand, or was asked something and found nothing.

@@ -20,12 +20,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.kb_terms import load_terms
 
 logger = logging.getLogger(__name__)
+NOTHING = "\u2205"  # the token of a message with nothing readable (never in the training data)
 jieba.setLogLevel(logging.WARNING)
 
 DICTIONARY_FILE = "dictionary.txt"
@@ -110,4 +112,10 @@ class KnowledgeJiebaTokenizer(Tokenizer):
             self._jieba = jieba_with_dictionary(None)
         text = message.get(attribute) or ""
         tokens = [Token(word, start) for word, start, _ in self._jieba.tokenize(text) if word.strip()]
-        return self._apply_token_pattern(tokens)
+        tokens = self._apply_token_pattern(tokens)
+        if not tokens and attribute == TEXT:
+            # Nothing readable (the normalizer turned emoji into spaces): one empty-text token keeps the
+            # message's features the trained width (all zero), so the classifier answers — with low
+            # confidence, i.e. nlu_fallback — instead of failing on a feature matrix with no columns.
+            tokens = [Token(NOTHING, 0)]
+        return tokens

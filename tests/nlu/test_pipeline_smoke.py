@@ -82,3 +82,11 @@ async def test_escaped_slash_text_is_not_an_intent_command(model):
     assert not (parsed["intent"]["name"] == "goodbye" and parsed["intent"]["confidence"] == 1.0)
     command = await agent.parse_message("/goodbye")
     assert command["intent"] == {"name": "goodbye", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", ["😀👍🇨🇳", "🙏", "\u200b\u200b"])
+async def test_a_message_with_nothing_readable_is_classified_not_crashed(model, text):
+    """The normalizer turns emoji into spaces; with no token left the classifier used to fail on a feature
+    matrix without columns (Rasa answered 500). Now it gets one placeholder token."""
+    parsed = await Agent.load(model).parse_message(text)
+    assert parsed["intent"]["name"] and parsed["entities"] == []
