@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from typing import Awaitable
 
 import httpx
 from fastapi import APIRouter, Depends
@@ -36,38 +37,31 @@ async def action_server_state(url: str) -> str:
         return f"无法连接（{type(exc).__name__}）"
 
 
-async def _blocking(check) -> str:
+async def _state(check: Awaitable, failed: str = "异常") -> str:
+    """"ok" when `check` completes, else why not: any failure of the part is its state, not the endpoint's error."""
     try:
-        await run_in_threadpool(check)
+        await check
         return "ok"
-    except Exception as exc:  # any failure of the part is its state, not the endpoint's error
-        return f"异常（{type(exc).__name__}）"
-
-
-async def _redis_state(kv) -> str:
-    try:
-        await kv.ping()
-        return "ok"
-    except Exception as exc:  # the part's state, not the endpoint's error
-        return f"无法连接（{type(exc).__name__}）"
+    except Exception as exc:
+        return f"{failed}（{type(exc).__name__}）"
 
 
 @router.get("/healthz", summary="健康检查")
 async def healthz(res: Resources = Depends(resources)) -> JSONResponse:
-    rasa, actions, store, index = await asyncio.gather(
-        res.rasa.ping(),
-        action_server_state(res.settings.action_server_url),
-        _blocking(res.store.ping),
-        _blocking(res.searcher.ping),
-    )
+    checks = [res.rasa.ping(), action_server_state(res.settings.action_server_url),
+              _state(run_in_threadpool(res.store.ping)), _state(run_in_threadpool(res.searcher.ping))]
+    uses_redis = bool(res.settings.redis_url and res.kv is not None)  # the conversations' store
+    if uses_redis:
+        checks.append(_state(res.kv.ping(), "无法连接"))
+    rasa, actions, store, index, *redis = await asyncio.gather(*checks)
     parts = {
         "rasa": "ok" if rasa is None else f"无法连接（{rasa}）",
         "action_server": actions,
         "knowledge_store": store,
         "search_index": index,
     }
-    if res.settings.redis_url and res.kv is not None:  # the conversations' store: without it no turn works
-        parts["redis"] = await _redis_state(res.kv)
+    if uses_redis:
+        parts["redis"] = redis[0]
     healthy = all(state == "ok" for state in parts.values())
     return JSONResponse({"status": "ok" if healthy else "degraded", "parts": parts},
                         status_code=200 if healthy else 503)

@@ -47,14 +47,7 @@ def all_running(services, redis_server):
 
 
 def conversation(services):
-    sender = "fault-" + uuid.uuid4().hex[:10]
-
-    def say(text, **extra):
-        response = services.chat(sender, text, **extra)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    return say
+    return services.conversation("fault-")
 
 
 def texts(reply) -> list:

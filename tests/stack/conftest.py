@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -66,6 +67,17 @@ class Stack:
     def chat(self, sender: str, text: str, **extra) -> httpx.Response:
         return httpx.post(self.gateway + "/api/chat", json={"sender_id": sender, "text": text, **extra},
                           timeout=60)
+
+    def conversation(self, prefix: str):
+        """say(text, **extra) in one new conversation: asserts 200 and returns the contract reply."""
+        sender = prefix + uuid.uuid4().hex[:10]
+
+        def say(text, **extra):
+            response = self.chat(sender, text, **extra)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        return say
 
     def stop(self) -> int:
         if self.proc and self.proc.poll() is None:
