@@ -1,4 +1,4 @@
-"""Measures the FAQ answer threshold (actions/answer_confidence.py) on the graded query set
+"""Measures the FAQ answer threshold (actions/answers/confidence.py) on the graded query set
 (tests/search/quality/queries.yml, questions the sample knowledge base answers) and on questions it does
 not answer (UNANSWERABLE below), for a sweep of gap ratios and coverage minimums.
 
@@ -23,7 +23,7 @@ from typing import Dict, List, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions import answer_confidence as confidence  # noqa: E402
+from actions.answers import confidence  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 from knowledge.sync import sync_profile  # noqa: E402
 from search.evaluation import RELEVANT_FROM, load_queries  # noqa: E402

@@ -1,7 +1,7 @@
 """The welcome every channel shows first (H5 page, WeChat subscribe, mini-program session): a greeting
 with the platform's name and this week's 热门问题 as question buttons (knowledge/hot_questions.py: the
 entries answered most in the last 7 days, topped up with the 高频事项), all drawn from the knowledge base.
-The chat greeting (你好) shows the same questions (actions/greeting.py)."""
+The chat greeting (你好) shows the same questions (actions/dialogue/greeting.py)."""
 from __future__ import annotations
 
 import json

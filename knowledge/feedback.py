@@ -97,7 +97,7 @@ def _join_group(conn, masked: str, normalized: str, now: dt.datetime) -> int:
         text=masked, normalized=normalized, count=1, first_at=now, last_at=now, state="open")).inserted_primary_key[0]
 
 
-def record_handoff(store, target: str, channel: str = "") -> None:
+def record_submission(store, target: str, channel: str = "") -> None:
     """The bot handed the citizen over: to an application (预约、申办…), to 12345, or to a person."""
     with store.transaction(entries_lock=False) as conn:
         conn.execute(events.insert().values(at=dt.datetime.utcnow(), event="handoff", name=(target or "")[:64],

@@ -61,7 +61,7 @@ def build_services(settings) -> Dict[str, Service]:
         env={"SANIC_HOST": host, "SANIC_KEEP_ALIVE_TIMEOUT": "75"},
     )
     services["outbox-worker"] = Service(
-        "outbox-worker", [py, "-m", "actions.outbox_worker"], ready_url=None, ready_timeout=5)
+        "outbox-worker", [py, "-m", "actions.platform.outbox_worker"], ready_url=None, ready_timeout=5)
     host, port = _host_port(settings.rasa_url, 5005)
     endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
     services["rasa"] = Service(

@@ -10,15 +10,15 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.handoff.conftest import ReferenceServer
+from tests.platform.conftest import ReferenceServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _clear_caches() -> None:
-    import actions.aspects as aspects
-    import actions.handoff as handoff
-    import actions.handoff_resources as handoff_resources
+    import actions.answers.aspects as aspects
+    import actions.platform.submission as submission
+    import actions.platform.resources as platform_resources
     import actions.resources as resources
     import settings
 
@@ -26,9 +26,9 @@ def _clear_caches() -> None:
     resources.knowledge_store.cache_clear()
     resources.searcher.cache_clear()
     aspects.catalog.cache_clear()
-    handoff._private_store.cache_clear()
-    handoff_resources.application_api_client.cache_clear()
-    handoff_resources.outbox.cache_clear()
+    submission._private_store.cache_clear()
+    platform_resources.application_api_client.cache_clear()
+    platform_resources.outbox.cache_clear()
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def reference_api(tmp_path_factory):
 
 @pytest.fixture
 def api(reference_api, monkeypatch, sample_kb):
-    """The hand-off goes to the running reference API."""
+    """The submission goes to the running reference API."""
     monkeypatch.setenv("APPLICATION_API_URL", reference_api.url)
     _clear_caches()
     yield reference_api

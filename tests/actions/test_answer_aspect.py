@@ -1,5 +1,5 @@
 """action_answer_aspect: one part of the guide for the item in question, context carry-over, choices."""
-from actions.answer_aspect import ActionAnswerAspect
+from actions.answers.aspect import ActionAnswerAspect
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 REISSUE = "ga-idcard-reissue"

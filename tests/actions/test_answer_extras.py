@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from actions import answer_confidence as confidence
-from actions import greeting
-from actions.answer_extras import FEEDBACK_TEXT, feedback_payload, latest_answer, related_options
-from actions.answer_feedback import ALREADY, NOTHING_TO_RATE, SORRY, THANKS, UNCLEAR, ActionAnswerFeedback
-from actions.answer_question import CHOICE_PROMPT, ActionAnswerOrFallback, ActionAnswerQuestion
-from actions.disambiguation import ActionChooseOption
-from actions.greeting import ActionGreet
-from actions.rating_offer import ActionOfferRating
+from actions.answers import confidence
+from actions.dialogue import greeting
+from actions.answers.extras import FEEDBACK_TEXT, feedback_payload, latest_answer, related_options
+from actions.answers.feedback import ALREADY, NOTHING_TO_RATE, SORRY, THANKS, UNCLEAR, ActionAnswerFeedback
+from actions.answers.question import CHOICE_PROMPT, ActionAnswerOrFallback, ActionAnswerQuestion
+from actions.dialogue.disambiguation import ActionChooseOption
+from actions.dialogue.greeting import ActionGreet
+from actions.dialogue.rating_offer import ActionOfferRating
 from knowledge import feedback, stats
 from tests.actions.conftest import _clear_caches, make_tracker, slot_events, texts
 from tests.waiting import wait_until

@@ -1,5 +1,5 @@
 """action_answer_question keeps its sources and now sets the conversation's context."""
-from actions.answer_question import ActionAnswerQuestion
+from actions.answers.question import ActionAnswerQuestion
 from tests.actions.conftest import make_tracker, slot_events
 
 

@@ -1,13 +1,13 @@
-"""预约 form: slot extraction and validation, the ask actions, and the hand-off to the reference API."""
+"""预约 form: slot extraction and validation, the ask actions, and the submission to the reference API."""
 import datetime as dt
 
 import httpx
 
-from actions import handoff
-from actions.appointment import (ActionAskAppointmentConfirm, ActionAskAppointmentItem, ActionAskAppointmentDate, ActionAskAppointmentPlace,
+from actions.platform import submission
+from actions.forms.appointment import (ActionAskAppointmentConfirm, ActionAskAppointmentItem, ActionAskAppointmentDate, ActionAskAppointmentPlace,
                                  ActionAskAppointmentSlot, ActionSubmitAppointment, ValidateAppointmentForm,
                                  day_title, slot_for_time, working_days)
-from actions.forms_common import today
+from actions.forms.common import today
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 REISSUE = "ga-idcard-reissue"
@@ -132,7 +132,7 @@ async def test_phone_is_kept_private_and_shown_masked(sample_kb, dispatcher, dom
     slots = await validate(dispatcher, domain, "13812345678", [{"entity": "phone", "value": "13812345678"}],
                            slots={**FILLED, "requested_slot": "appointment_phone"})
     assert slots["appointment_phone"] == "138****5678"
-    assert handoff.recall_private(handoff.TrackerContext("u-test"), "appointment_phone") == "13812345678"
+    assert submission.recall_private(submission.TrackerContext("u-test"), "appointment_phone") == "13812345678"
     landline = await validate(dispatcher, domain, "0351-5681231", [{"entity": "phone", "value": "0351-5681231"}],
                               slots={**FILLED, "requested_slot": "appointment_phone"})
     assert landline["appointment_phone"] is None and texts(dispatcher)[-1] == "预约短信要发到手机上，请留一个手机号码。"
@@ -167,8 +167,8 @@ def booking_tracker(token, day, slot="14:00-15:00", sender="citizen-1"):
 
 async def test_submit_books_the_appointment_once(api, dispatcher):
     day = next_working_day(1)
-    ctx = handoff.TrackerContext("citizen-1")
-    handoff.keep_private(ctx, "appointment_phone", "13812345678")
+    ctx = submission.TrackerContext("citizen-1")
+    submission.keep_private(ctx, "appointment_phone", "13812345678")
     token = api.token("citizen-1")
     events = await ActionSubmitAppointment().run(dispatcher, booking_tracker(token, day), {})
     booked = api.listing("appointments", "citizen-1")
@@ -188,9 +188,9 @@ async def test_submit_books_the_appointment_once(api, dispatcher):
 async def test_a_full_slot_goes_back_to_choosing_a_time(api, dispatcher):
     day = next_working_day(3)
     for user in ("early-1", "early-2"):
-        handoff.keep_private(handoff.TrackerContext(user), "appointment_phone", "13900000000")
+        submission.keep_private(submission.TrackerContext(user), "appointment_phone", "13900000000")
         await ActionSubmitAppointment().run(dispatcher, booking_tracker(api.token(user), day, "16:00-17:00", user), {})
-    handoff.keep_private(handoff.TrackerContext("late"), "appointment_phone", "13812345678")
+    submission.keep_private(submission.TrackerContext("late"), "appointment_phone", "13812345678")
     events = await ActionSubmitAppointment().run(
         dispatcher, booking_tracker(api.token("late"), day, "16:00-17:00", "late"), {})
     assert texts(dispatcher)[-1] == "该时段已约满，请选择其他时段"
@@ -200,10 +200,10 @@ async def test_a_full_slot_goes_back_to_choosing_a_time(api, dispatcher):
 
 
 async def test_without_login_the_citizen_gets_the_login_link(api, dispatcher):
-    handoff.keep_private(handoff.TrackerContext("citizen-1"), "appointment_phone", "13812345678")
+    submission.keep_private(submission.TrackerContext("citizen-1"), "appointment_phone", "13812345678")
     await ActionSubmitAppointment().run(dispatcher, booking_tracker(None, next_working_day()), {})
     message = dispatcher.messages[0]["custom"]
-    assert message["type"] == "link" and message["url"] == handoff.LOGIN_URL
+    assert message["type"] == "link" and message["url"] == submission.LOGIN_URL
     assert "密码" not in message["text"] and "身份证号" not in message["text"]
 
 

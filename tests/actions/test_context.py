@@ -1,8 +1,8 @@
-"""actions/context.py: which item a message is about (context carry-over), and who is asking."""
+"""actions/dialogue/context.py: which item a message is about (context carry-over), and who is asking."""
 import pytest
 
-from actions.aspects import catalog
-from actions.context import residual_text, resolve_items, tracker_context
+from actions.answers.aspects import catalog
+from actions.dialogue.context import residual_text, resolve_items, tracker_context
 from actions.resources import searcher
 from tests.actions.conftest import make_tracker
 

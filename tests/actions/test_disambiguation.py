@@ -1,8 +1,8 @@
 """action_choose_option: the citizen's pick among numbered choices ("第二个", "2", "就是补领那个")."""
 import pytest
 
-from actions.choices import pick_by_name
-from actions.disambiguation import ActionChooseOption
+from actions.dialogue.choices import pick_by_name
+from actions.dialogue.disambiguation import ActionChooseOption
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 ID_CARDS = ["item:ga-idcard-first", "item:ga-idcard-reissue", "item:ga-idcard-renew", "item:ga-idcard-temp"]

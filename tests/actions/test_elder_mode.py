@@ -1,6 +1,6 @@
 """长辈模式: turned on by the channel or by the citizen, off only by the citizen."""
-from actions.answer_question import ActionAnswerQuestion
-from actions.elder_mode import ActionElderMode, ActionSyncChannelFlags, is_on, short_sentences, with_hotline
+from actions.answers.question import ActionAnswerQuestion
+from actions.dialogue.elder_mode import ActionElderMode, ActionSyncChannelFlags, is_on, short_sentences, with_hotline
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 

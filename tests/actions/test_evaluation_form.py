@@ -1,7 +1,7 @@
-"""好差评 of the conversation: rating and comment, then the hand-off."""
+"""好差评 of the conversation: rating and comment, then the submission."""
 import pytest
 
-from actions.evaluation import ActionSubmitEvaluation, ValidateEvaluationForm, rating_in
+from actions.forms.evaluation import ActionSubmitEvaluation, ValidateEvaluationForm, rating_in
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 

@@ -1,6 +1,6 @@
 """The fallback ladder: clarify → search results → 转人工, one step per consecutive miss."""
-from actions.answer_question import ActionAnswerQuestion
-from actions.fallback import ActionFallbackLadder, ActionHumanHandoff, step_of_this_turn
+from actions.answers.question import ActionAnswerQuestion
+from actions.dialogue.fallback import ActionFallbackLadder, ActionHumanHandoff, step_of_this_turn
 from tests.actions.conftest import make_tracker, slot_events
 
 PREVIOUS_USER = {"event": "user", "text": "前一句", "parse_data": {}}

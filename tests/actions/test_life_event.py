@@ -1,5 +1,5 @@
 """一件事 in the dialogue: the package card, then its items as numbered choices."""
-from actions.life_event import ActionLifeEvent
+from actions.answers.life_event import ActionLifeEvent
 from tests.actions.conftest import make_tracker, slot_events
 
 

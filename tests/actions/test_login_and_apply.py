@@ -1,7 +1,7 @@
 """Personal operations: the login check, 申办 with a prefilled form, and cancelling a form."""
-from actions import handoff
-from actions.apply_online import ActionApplyOnline
-from actions.forms_common import ActionCancelForm, ActionCheckLogin
+from actions.platform import submission
+from actions.forms.apply_online import ActionApplyOnline
+from actions.forms.common import ActionCancelForm, ActionCheckLogin
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 
@@ -11,8 +11,8 @@ async def test_login_check(dispatcher):
     assert dispatcher.messages == []
     assert slot_events(await ActionCheckLogin().run(dispatcher, make_tracker("我要预约"), {})) == {"logged_in": False}
     link = dispatcher.messages[0]["custom"]
-    assert link == {"type": "link", "title": "登录三晋通", "url": handoff.LOGIN_URL,
-                    "text": f"{handoff.LOGIN_MESSAGE}\n登录：{handoff.LOGIN_URL}"}
+    assert link == {"type": "link", "title": "登录三晋通", "url": submission.LOGIN_URL,
+                    "text": f"{submission.LOGIN_MESSAGE}\n登录：{submission.LOGIN_URL}"}
 
 
 async def test_apply_online_creates_a_prefilled_draft(api, dispatcher):
@@ -39,7 +39,7 @@ async def test_apply_online_for_an_item_done_at_the_window(api, dispatcher):
 async def test_apply_online_without_login(api, dispatcher):
     tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}])
     await ActionApplyOnline().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["custom"]["url"] == handoff.LOGIN_URL
+    assert dispatcher.messages[0]["custom"]["url"] == submission.LOGIN_URL
 
 
 async def test_cancel_forgets_the_form(dispatcher):

@@ -1,7 +1,7 @@
 """办件进度: the number from the message, then status and steps — no personal fields."""
 import httpx
 
-from actions.progress import ActionQueryProgress, ValidateProgressForm
+from actions.forms.progress import ActionQueryProgress, ValidateProgressForm
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 

@@ -1,6 +1,6 @@
-"""投诉/建议 form and its hand-off as a 12345 work order."""
-from actions import handoff
-from actions.workorder import ActionAskWorkorderConfirm, ActionSubmitWorkorder, ValidateWorkorderForm
+"""投诉/建议 form and its submission as a 12345 work order."""
+from actions.platform import submission
+from actions.forms.workorder import ActionAskWorkorderConfirm, ActionSubmitWorkorder, ValidateWorkorderForm
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 
@@ -34,7 +34,7 @@ async def test_contact_phone_is_kept_private(sample_kb, dispatcher, domain):
     slots = await validate(dispatcher, domain, "0351-5681231", "choose_option",
                            [{"entity": "phone", "value": "0351-5681231"}], requested_slot="workorder_contact")
     assert slots == {"workorder_contact": "035****1231"}
-    assert handoff.recall_private(handoff.TrackerContext("u-test"), "workorder_contact") == "0351-5681231"
+    assert submission.recall_private(submission.TrackerContext("u-test"), "workorder_contact") == "0351-5681231"
 
 
 async def test_confirm_question_names_the_kind(sample_kb, dispatcher):
@@ -46,8 +46,8 @@ async def test_confirm_question_names_the_kind(sample_kb, dispatcher):
 
 
 async def test_submit_creates_one_work_order_with_the_raw_phone(api, dispatcher):
-    ctx = handoff.TrackerContext("citizen-w")
-    handoff.keep_private(ctx, "workorder_contact", "13812345678")
+    ctx = submission.TrackerContext("citizen-w")
+    submission.keep_private(ctx, "workorder_contact", "13812345678")
     slots = {"workorder_kind": "complaint", "workorder_content": "路灯一周不亮", "workorder_location": "小店区长风街",
              "workorder_contact": "138****5678", "workorder_confirm": True}
     tracker = make_tracker("确认", "affirm", slots=slots, metadata={"identity_token": api.token("citizen-w")},

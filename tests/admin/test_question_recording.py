@@ -34,7 +34,7 @@ def tracker(text: str) -> Tracker:
 
 
 async def test_answered_and_unanswered_questions_are_recorded(action_resources):
-    from actions.answer_question import ActionAnswerQuestion
+    from actions.answers.question import ActionAnswerQuestion
 
     store = action_resources
     action = ActionAnswerQuestion()

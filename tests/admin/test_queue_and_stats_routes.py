@@ -34,7 +34,7 @@ def test_unanswered_groups_and_make_an_faq(client, as_role, kb):
 def test_stats_route(client, as_role, kb):
     feedback.record_question(kb, "补办身份证要多少钱", answered=True, source_kind="faq", source_id="faq-ga-001")
     feedback.record_unanswered(kb, "养狗要办什么证")
-    feedback.record_handoff(kb, "appointment")
+    feedback.record_submission(kb, "appointment")
     feedback.record_rating(kb, 5, "faq:faq-ga-001")
     body = as_role("editor").get("/admin/stats").json()
     assert body["questions"] == {"total": 2, "answered": 1, "unanswered": 1, "answer_rate": 0.5}

@@ -79,9 +79,9 @@ def test_stats_count_answer_rate_handoffs_and_satisfaction(kb):
         feedback.record_question(kb, "补办身份证要多少钱", answered=True, source_kind="faq", source_id="faq-ga-001")
     feedback.record_question(kb, "补办身份证要多少钱？", answered=True, source_kind="faq", source_id="faq-ga-001")
     feedback.record_unanswered(kb, "养狗要办什么证")
-    feedback.record_handoff(kb, "appointment", channel="app")
-    feedback.record_handoff(kb, "appointment")
-    feedback.record_handoff(kb, "12345")
+    feedback.record_submission(kb, "appointment", channel="app")
+    feedback.record_submission(kb, "appointment")
+    feedback.record_submission(kb, "12345")
     for score in (5, 4, 2):
         feedback.record_rating(kb, score, "faq:faq-ga-001")
     with pytest.raises(ValueError):

@@ -1,0 +1,59 @@
+"""The action for ask_materials / ask_fee / ask_time / ask_location / ask_online / ask_conditions and
+ask_guide: which item (context carry-over, actions/dialogue/context.py), then that part of its guide; several
+items → numbered choices; none → a FAQ when retrieval is sure of one (the topic is no item), else
+"哪个事项？" with the asked part kept for the answer."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import confidence
+from actions.answers.question import answer_entry, record_question, retrieve
+from actions.forms.apply_online import APPLY
+from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
+from actions.dialogue.context import ASPECT_OF_INTENT, latest_metadata, resolve_items
+from actions.dialogue.disambiguation import respond_for_item
+from actions.resources import searcher
+
+
+def asked_aspect(tracker: Tracker) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    aspect = ASPECT_OF_INTENT.get(intent, GUIDE)
+    pending = tracker.get_slot(PENDING_SLOT)
+    if aspect == GUIDE and (pending in ASPECT_TITLES or pending == APPLY):
+        return pending  # "要什么材料？" — "哪个事项？" — "居住证"
+    return aspect
+
+
+class ActionAnswerAspect(Action):
+    def name(self) -> Text:
+        return "action_answer_aspect"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        aspect = asked_aspect(tracker)
+        resolution = resolve_items(tracker, catalog(), searcher())
+        if resolution.unique:
+            return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
+        if resolution.ambiguous:
+            return offer_items(dispatcher, resolution.items, aspect)
+        answered = answer_from_faq(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        dispatcher.utter_message(response="utter_ask_which_item")
+        return [SlotSet(PENDING_SLOT, aspect)]
+
+
+def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉"): a FAQ that retrieval
+    answers with confidence is the answer; otherwise None (the bot asks which item)."""
+    text = tracker.latest_message.get("text") or ""
+    hits, entries, judgement = retrieve(text)
+    if judgement.level != confidence.ANSWER or hits[0].type != "faq":
+        return None
+    top = hits[0]
+    record_question(text, latest_metadata(tracker), top.type, top.id)
+    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)

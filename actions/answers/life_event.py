@@ -1,0 +1,76 @@
+"""一件事 navigation in the dialogue: "生孩子要办哪些事" → the package's card, then its items as numbered
+choices so the citizen can open each guide in turn. Unclear which life event → the close ones (or all)
+to choose from."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dialogue import choices, elder_mode, render
+from actions.dialogue.context import entity_values
+from actions.resources import knowledge_store, searcher
+
+MIN_SCORE = 25.0
+CLEAR_WINNER_RATIO = 1.25
+GENERIC = re.compile(r"一件事|一次办|打包办|套餐|要办|办理|哪些|什么|事情|事|手续|我|想|了|的|吗|呢|\W")
+
+
+def package_choices(dispatcher: CollectingDispatcher, package_ids: List[str], prompt: str) -> List[Dict]:
+    store = knowledge_store()
+    options = [choices.Option(f"package:{p}", (store.get("package", p) or {}).get("name", p)) for p in package_ids]
+    return choices.offer(dispatcher, prompt, options)
+
+
+def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id: str) -> List[Dict]:
+    store = knowledge_store()
+    package = store.get("package", package_id)
+    if package is None or package.get("status", "published") != "published":
+        dispatcher.utter_message(response="utter_no_answer")
+        return []
+    names = {i: (store.get("item", i) or {}).get("name", i) for i in package["items"]}
+    card = render.package_card(package, names)
+    card["sources"] = [render.source_of("package", package)]
+    if elder_mode.is_on(tracker):
+        card = {"type": "text", "sources": card["sources"],
+                "text": "\n".join([f"【{package['name']}】要办这几件事，按顺序来："]
+                                  + elder_mode.numbered([names[i] for i in package["items"]]))}
+    dispatcher.utter_message(json_message=card)
+    options = [choices.Option(f"item:{i}", names[i]) for i in package["items"]]
+    prompt = "想看哪一项的办事指南？回复序号即可："
+    if elder_mode.is_on(tracker):
+        prompt = elder_mode.with_hotline([prompt])
+    return choices.offer(dispatcher, prompt, options, {"pending_aspect": "guide"})
+
+
+def find_packages(text: str) -> List[str]:
+    hits = [h for h in searcher().search(text, kind="package", limit=4) if h.score >= MIN_SCORE]
+    if not hits:
+        return []
+    if len(hits) == 1 or hits[0].score >= CLEAR_WINNER_RATIO * hits[1].score:
+        return [hits[0].id]
+    return [h.id for h in hits if h.score >= 0.8 * hits[0].score]
+
+
+def all_packages() -> List[str]:
+    return [p["id"] for p in knowledge_store().iter_entries("package")]
+
+
+class ActionLifeEvent(Action):
+    def name(self) -> Text:
+        return "action_life_event"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        named: List[str] = [p for p in entity_values(tracker, "life_event") if knowledge_store().get("package", p)]
+        text = tracker.latest_message.get("text") or ""
+        found: Optional[List[str]] = named or (find_packages(text) if len(GENERIC.sub("", text)) >= 2 else None)
+        if found and len(found) == 1:
+            return show_package(dispatcher, tracker, found[0])
+        if found:
+            return package_choices(dispatcher, found, "您说的是下面哪一件事？请回复序号：")
+        return package_choices(dispatcher, all_packages(), "“一件事一次办”可以一次办好这些事，您要办哪一件？请回复序号：") + [
+            SlotSet("pending_aspect", None)]

@@ -1,0 +1,110 @@
+"""Answers a free question from the knowledge base: the best-matching FAQ, guide, package or app — when
+retrieval is sure enough (actions/answers/confidence.py). Not sure: the top three as numbered choices
+("2" or "第二个" picks one, actions/dialogue/disambiguation.py). Nothing: the fallback ladder, and the question goes
+to the staff's unanswered queue. After an answer: 有帮助 / 没帮助 and 猜你想问 (actions/answers/extras.py).
+Every answer carries its `sources`; every fact comes from a published entry."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import confidence
+from actions.answers import aspects
+from actions.dialogue import choices, elder_mode, fallback, render
+from actions.answers.extras import follow_up, record_question
+from actions.dialogue.context import after_answer, latest_metadata
+from actions.resources import knowledge_store, searcher
+
+SEARCH_LIMIT = 10
+ASKED_SLOT = "asked_question"  # the question behind the choices offered, recorded once one is picked
+CHOICE_PROMPT = "您想问的是下面哪一个？请回复序号，或点选："
+ELDER_CHOICE_PROMPT = ["您问的是哪一个？", "回复数字就行。"]
+
+__all__ = ["ActionAnswerQuestion", "ActionAnswerOrFallback", "answer_entry", "record_question", "ASKED_SLOT"]
+
+
+def _published(entry: Optional[Dict]) -> bool:
+    return bool(entry) and entry.get("status", "published") == "published"
+
+
+def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry: Dict,
+                 question: str, hits=None) -> List[Dict]:
+    """Answers from one published entry, then the follow-ups; returns the events."""
+    store = knowledge_store()
+    region: Optional[str] = latest_metadata(tracker).get("region")
+    elder = elder_mode.is_on(tracker)
+    if kind == "item" and elder:  # one step at a time: the guide's parts as a numbered menu
+        return aspects.answer_item(dispatcher, tracker, entry["id"], aspects.GUIDE) + [SlotSet(ASKED_SLOT, None)] + \
+            follow_up(dispatcher, tracker, kind, entry, question, hits, related=False)
+    if kind == "faq":
+        message = render.faq_answer(entry)
+        if elder:
+            message["text"] = elder_mode.with_hotline(elder_mode.short_sentences(message["text"]))
+    elif kind == "item":
+        message = render.guide_card(entry, region)
+    elif kind == "package":
+        names = {i: (store.get("item", i) or {}).get("name", i) for i in entry["items"]}
+        message = render.package_card(entry, names)
+    else:
+        message = render.app_link(entry)
+    message["sources"] = [render.source_of(kind, entry)]
+    dispatcher.utter_message(json_message=message)
+    return after_answer(kind, entry) + [SlotSet(ASKED_SLOT, None)] + follow_up(
+        dispatcher, tracker, kind, entry, question, hits)
+
+
+def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, hits) -> List[Dict]:
+    """The top three (distinct) hits as numbered choices; the question is recorded once one is picked."""
+    options = [choices.Option(f"{h.type}:{h.id}", h.title) for h in confidence.distinct_hits(hits)]
+    prompt = elder_mode.with_hotline(ELDER_CHOICE_PROMPT) if elder_mode.is_on(tracker) else CHOICE_PROMPT
+    return choices.offer(dispatcher, prompt, options, {aspects.PENDING_SLOT: None, ASKED_SLOT: question[:200]})
+
+
+def retrieve(text: str):
+    """(published hits, their entries, the judgement) for a question."""
+    store = knowledge_store()
+    hits = searcher().search(text, limit=SEARCH_LIMIT)
+    entries = store.get_many((h.type, h.id) for h in hits)
+    hits = [h for h in hits if _published(entries.get((h.type, h.id)))]
+    return hits, entries, confidence.judge(searcher(), store, text, hits, entries)
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        metadata = latest_metadata(tracker)
+        hits, entries, judgement = retrieve(text)
+        if judgement.level == confidence.NONE:
+            record_question(text, metadata)
+            return fallback.climb(dispatcher, tracker)
+        if judgement.level == confidence.CHOOSE:
+            return offer_choices(dispatcher, tracker, text, hits)
+        top = hits[0]
+        record_question(text, metadata, top.type, top.id)
+        return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+
+
+class ActionAnswerOrFallback(Action):
+    """A message the NLU did not understand (nlu_fallback) that retrieval answers with confidence — typically
+    a tapped 热门问题 or 猜你想问 button, or a bare item name ("补办身份证") — is answered; anything else
+    climbs the fallback ladder (actions/dialogue/fallback.py)."""
+
+    def name(self) -> Text:
+        return "action_answer_or_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
+        if judgement is None or judgement.level != confidence.ANSWER:
+            return fallback.climb(dispatcher, tracker)
+        top = hits[0]
+        record_question(text, latest_metadata(tracker), top.type, top.id)
+        return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)

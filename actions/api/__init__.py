@@ -1,1 +1,0 @@
-"""Clients of external systems the actions talk to, one module per system."""

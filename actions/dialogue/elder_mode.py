@@ -1,0 +1,77 @@
+"""长辈模式 (elder mode) for one conversation: asked for by the citizen ("字大点/说简单点/长辈模式"), or
+turned on by the channel (`elder_mode` in the message metadata, e.g. the app's 长辈版).
+
+In elder mode replies use short sentences, one per line, one step at a time, numbered options that can be
+answered with a digit, and always end with the hotline. The slot `elder_mode` carries the mode across
+turns; responses in the domain have elder variants conditioned on it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dialogue.context import latest_metadata
+
+SLOT = "elder_mode"
+HOTLINE_LINE = "不清楚的，可以拨打 12345 热线，有人工帮您。"
+TURN_OFF_WORDS = ("关闭", "退出", "取消", "关掉", "不用长辈", "普通模式", "标准模式", "正常模式")
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
+
+
+def is_on(tracker: Tracker) -> bool:
+    return bool(tracker.get_slot(SLOT) or latest_metadata(tracker).get("elder_mode") is True)
+
+
+def short_sentences(text: str) -> List[str]:
+    """A paragraph as one sentence per line (nothing dropped)."""
+    parts = []
+    for line in (text or "").splitlines():
+        parts += [p.strip() for p in _SENTENCE_END.split(line) if p.strip()]
+    return parts
+
+
+def with_hotline(lines: List[str]) -> str:
+    return "\n".join(lines + [HOTLINE_LINE])
+
+
+def numbered(lines: List[str]) -> List[str]:
+    return [f"{n}. {line}" for n, line in enumerate(lines, start=1)]
+
+
+class ActionSyncChannelFlags(Action):
+    """Run by action_extract_slots every turn (custom slot mapping): takes `elder_mode` and `region`
+    from the channel's metadata. The channel can turn elder mode on; only the citizen turns it off."""
+
+    def name(self) -> Text:
+        return "action_sync_channel_flags"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        metadata = latest_metadata(tracker)
+        events = []
+        if metadata.get("elder_mode") is True and not tracker.get_slot(SLOT):
+            events.append(SlotSet(SLOT, True))
+        region = metadata.get("region")
+        if isinstance(region, str) and region.strip() and region.strip() != tracker.get_slot("region"):
+            events.append(SlotSet("region", region.strip()))
+        return events
+
+
+class ActionElderMode(Action):
+    """The citizen asks for (or leaves) elder mode."""
+
+    def name(self) -> Text:
+        return "action_elder_mode"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if any(word in text for word in TURN_OFF_WORDS):
+            dispatcher.utter_message(response="utter_elder_mode_off")
+            return [SlotSet(SLOT, False)]
+        dispatcher.utter_message(response="utter_elder_mode_on")
+        return [SlotSet(SLOT, True)]

@@ -1,0 +1,115 @@
+"""The fallback ladder, and 转人工.
+
+When the bot does not understand (low NLU confidence, or a question retrieval cannot answer), each
+consecutive miss climbs one step:
+
+    1. one clarifying question — what kind of help, as buttons (and "say it another way");
+    2. search results — the closest knowledge-base entries as numbered choices;
+    3. 转人工 — the 12345 hotline (and the department's line for the item in context).
+
+The step is kept in the slot `fallback_step` by the turn that missed; a turn that does not miss sets
+nothing, so the next miss starts again at step 1.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dialogue import choices, elder_mode
+from actions.dialogue.context import ITEM_SLOT
+from actions.resources import knowledge_store, searcher
+
+SLOT = "fallback_step"
+CLARIFY, SEARCH_RESULTS, HUMAN = 1, 2, 3
+MIN_SEARCH_SCORE = 10.0
+SEARCH_CHOICES = 3
+HOTLINE = "12345"
+# The clarifying question's choices (numbered like every choice, so a typed digit works too).
+SERVICES = [("guide", "查办事指南"), ("progress", "查办件进度"), ("appointment", "预约办理"), ("complaint", "投诉建议"),
+            ("handoff", "转人工")]
+
+
+def step_of_this_turn(tracker: Tracker) -> int:
+    """1 + the step the previous turn set (0 when the previous turn was understood)."""
+    seen_current_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_current_user:
+                break
+            seen_current_user = True
+        elif seen_current_user and kind == "slot" and event.get("name") == SLOT:
+            return int(event.get("value") or 0) + 1
+    return CLARIFY
+
+
+def department_line(tracker: Tracker) -> Optional[str]:
+    item_id = tracker.get_slot(ITEM_SLOT)
+    item = knowledge_store().get("item", item_id) if item_id else None
+    if not item:
+        return None
+    department = knowledge_store().get("department", item.get("department", "")) or {}
+    hotline = item.get("hotline") or department.get("hotline")
+    if not hotline or hotline == HOTLINE:
+        return None
+    return f"关于【{item['name']}】，也可以拨打{department.get('name', '主管部门')}咨询电话 {hotline}。"
+
+
+def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bool = False) -> None:
+    lines = (["抱歉，这个问题我还回答不好。"] if missed else []) + [
+        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听），也可以在三晋通 App 的“12345 投诉建议”中留言。"]
+    extra = department_line(tracker)
+    if extra:
+        lines.append(extra)
+    if elder_mode.is_on(tracker):
+        text = "\n".join(elder_mode.short_sentences("\n".join(lines)) + [f"电话：{HOTLINE}。"])
+    else:
+        text = "\n".join(lines)
+    dispatcher.utter_message(json_message={"type": "handoff", "hotline": HOTLINE, "text": text})
+
+
+def search_options(text: str) -> List[choices.Option]:
+    hits = [h for h in searcher().search(text, limit=SEARCH_CHOICES) if h.score >= MIN_SEARCH_SCORE]
+    return [choices.Option(f"{h.type}:{h.id}", h.title) for h in hits]
+
+
+def climb(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """One step up the ladder for a turn the bot could not answer; returns the events to return."""
+    step = step_of_this_turn(tracker)
+    if step == CLARIFY:
+        prompt = "抱歉，我没太明白。您是想办哪类事情？请回复序号，也可以换个说法再说一次："
+        if elder_mode.is_on(tracker):
+            prompt = "抱歉，我没听明白。\n您想办哪类事？\n回复数字就行。"
+        options = [choices.Option(f"service:{key}", title) for key, title in SERVICES]
+        return choices.offer(dispatcher, prompt, options, {SLOT: CLARIFY})
+    if step == SEARCH_RESULTS:
+        options = search_options(tracker.latest_message.get("text") or "")
+        if options:
+            prompt = "还是没能确定您的意思。知识库里这几条可能相关，请回复序号查看："
+            if elder_mode.is_on(tracker):
+                prompt = elder_mode.with_hotline(["这几条可能有用。", "回复数字看详细。"])
+            return choices.offer(dispatcher, prompt, options, {SLOT: SEARCH_RESULTS})
+    human_handoff(dispatcher, tracker, missed=True)
+    return [SlotSet(SLOT, HUMAN), SlotSet(choices.SLOT, None)]
+
+
+class ActionFallbackLadder(Action):
+    def name(self) -> Text:
+        return "action_fallback_ladder"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return climb(dispatcher, tracker)
+
+
+class ActionHumanHandoff(Action):
+    def name(self) -> Text:
+        return "action_human_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        human_handoff(dispatcher, tracker)
+        return [SlotSet(SLOT, None)]

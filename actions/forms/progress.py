@@ -1,0 +1,67 @@
+"""办件进度 form: the application (SX…), work-order (GD…) or appointment (YY…) number, then its status.
+Only the status and the steps are shown — never the form's personal fields."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dialogue import elder_mode
+from actions.platform import submission
+from actions.dialogue.context import entity_values, tracker_context
+from actions.forms.common import requested, reset, text_of
+
+FORM = "progress_form"
+NUMBER = "application_no"
+LOOKS_LIKE_NUMBER = re.compile(r"[A-Za-z]{1,3}\s*\d{4,}|\d{8,}")
+
+
+def progress_lines(number: str, data: Dict) -> List[str]:
+    title = data.get("item_name") or data.get("kind_label") or ""
+    head = f"{number}" + (f"【{title}】" if title else "")
+    if "progress" not in data:  # an appointment
+        return [f"{head}：{data.get('status', '')}，{data.get('date', '')} {data.get('slot', '')}"]
+    lines = [f"{head}当前状态：{data.get('status', '')}"]
+    for step in data["progress"]:
+        mark = "✔" if step.get("done") else "○"
+        when = f" {step['time'][:16].replace('T', ' ')}" if step.get("time") else ""
+        lines.append(f"{mark} {step['step']}{when}")
+    if data.get("reply"):
+        lines.append(f"答复：{data['reply']}")
+    if data.get("status") == "待补充" and data.get("finish_link"):
+        lines.append(f"材料还没补充完整，请点击继续办理：{data['finish_link']}")
+    return lines
+
+
+class ValidateProgressForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_progress_form"
+
+    async def extract_application_no(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: Dict) -> Dict[Text, Any]:
+        numbers = entity_values(tracker, "application_no")
+        if numbers:
+            return {NUMBER: numbers[0]}
+        if requested(tracker) == NUMBER and LOOKS_LIKE_NUMBER.search(text_of(tracker)):
+            dispatcher.utter_message(text="这个编号的格式不对。办件编号是两个字母加 13 位数字，例如 SX2026112300001。")
+            return {NUMBER: None}
+        return {}
+
+
+class ActionQueryProgress(Action):
+    def name(self) -> Text:
+        return "action_query_progress"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        ctx = tracker_context(tracker)
+        result = await submission.query_progress(ctx, tracker.get_slot(NUMBER) or "")
+        if result.ok:
+            lines = progress_lines(result.reference, result.data)
+            text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
+            dispatcher.utter_message(text=text)
+        else:
+            dispatcher.utter_message(text=result.message)
+        return reset(FORM)
