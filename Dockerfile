@@ -6,7 +6,8 @@ ENV PYTHONUNBUFFERED=1 \
     RASA_TELEMETRY_ENABLED=false \
     TF_CPP_MIN_LOG_LEVEL=2 \
     SQLALCHEMY_SILENCE_UBER_WARNING=1 \
-    DATA_DIR=/app/var
+    DATA_DIR=/app/var \
+    PYTHONPATH=/app
 
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential make \
@@ -14,8 +15,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN pip install --no-cache-dir --no-deps -e . \
-    && python -m knowledge load \
+# The project's packages are not installed: PYTHONPATH=/app puts them first (docs/decisions.md).
+RUN python -m knowledge load \
     && python -m search build \
     && rasa train --config bot/config.yml --domain bot/domain --data bot/data \
          --out var/models --fixed-model-name bot

@@ -11,6 +11,9 @@ KB_DIR  ?= knowledge/sample/shanxi
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# The project's packages are not installed into the venv: the project root comes first on the path, before
+# site-packages, so no installed distribution can shadow `search` or `settings` (docs/decisions.md).
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 DEPS_STAMP  := $(VENV)/.deps-installed
 KB_STAMP    := $(VAR)/.kb-loaded
@@ -38,7 +41,7 @@ help:
 	@echo "make kb-export    导出问答（FORMAT=csv|xlsx|jsonl）"
 	@echo "make index        从知识库全量重建搜索索引"
 	@echo "make bench-load   对话负载：网关与原生 Rasa 对比（10/50/100 并发，用本机 Redis 第 8/9 库；WORKERS=2 为双进程）"
-	@echo "make audit        依赖安全审计：pip-audit 检查 requirements.lock 中的已知漏洞（允许清单见 security/）"
+	@echo "make audit        依赖安全审计：pip-audit 检查 requirements.lock 中的已知漏洞（允许清单见 scripts/pip-audit-ignore.txt）"
 	@echo "make clean        删除运行时数据（var/）"
 
 $(DEPS_STAMP): pyproject.toml requirements.lock
@@ -46,7 +49,6 @@ $(DEPS_STAMP): pyproject.toml requirements.lock
 	if [ ! -x $(PY) ]; then echo "创建虚拟环境（$$PY310）…"; "$$PY310" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --upgrade "pip==24.2" "setuptools==69.5.1" "wheel==0.44.0"
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@touch $@
 
 deps: $(DEPS_STAMP)
@@ -133,7 +135,7 @@ nlu-data: deps
 test: setup validate kb-validate pytest story-test nlu-eval
 
 # Dependency audit: pip-audit (its own small venv, not the project's) over the pinned tree against PyPI's
-# vulnerability data; fails on any vulnerability outside security/pip-audit-ignore.txt, and when the audit
+# vulnerability data; fails on any vulnerability outside scripts/pip-audit-ignore.txt, and when the audit
 # cannot be done (service unreachable) — never a silent pass. See docs/security.md.
 AUDIT_VENV  := .venv-audit
 AUDIT_STAMP := $(AUDIT_VENV)/.pip-audit-2.10.1
@@ -143,7 +145,7 @@ $(AUDIT_STAMP):
 	@touch $@
 
 audit: $(AUDIT_STAMP)
-	$(AUDIT_VENV)/bin/python security/audit.py --status-file $(AUDIT_VENV)/last-result
+	$(AUDIT_VENV)/bin/python scripts/audit_dependencies.py --status-file $(AUDIT_VENV)/last-result
 
 clean:
 	rm -rf $(VAR)

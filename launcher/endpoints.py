@@ -10,9 +10,9 @@ TRACKER_DB_OFFSET = 0  # the tracker store uses the REDIS_URL database …
 LOCK_DB_OFFSET = 1  # … and the lock store the next one, as Rasa's own defaults do
 
 
-MASKING_IN_MEMORY = "bot_stores.masking_tracker_store.MaskingInMemoryTrackerStore"
-MASKING_REDIS = "bot_stores.masking_tracker_store.MaskingRedisTrackerStore"
-ATOMIC_REDIS_LOCK = "bot_stores.redis_lock_store.AtomicRedisLockStore"  # safe with several Rasa servers
+MASKING_IN_MEMORY = "rasa_server.tracker_store.MaskingInMemoryTrackerStore"
+MASKING_REDIS = "rasa_server.tracker_store.MaskingRedisTrackerStore"
+ATOMIC_REDIS_LOCK = "rasa_server.lock_store.AtomicRedisLockStore"  # safe with several Rasa servers
 
 
 def render_endpoints(settings) -> dict:

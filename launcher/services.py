@@ -1,6 +1,7 @@
 """The processes of the stack: how each is started and how to tell it is ready."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -45,7 +46,7 @@ def build_services(settings) -> Dict[str, Service]:
         host, port = _host_port(settings.application_api_url, 8100)
         services["reference-api"] = Service(
             "reference-api",
-            [py, "-m", "reference_application_api", "--host", host, "--port", str(port),
+            [py, "-m", "devtools.reference_platform", "--host", host, "--port", str(port),
              "--db", str(settings.data_dir / "reference_api.sqlite3")],
             ready_url=f"http://{host}:{port}/healthz",
         )
@@ -85,8 +86,11 @@ def build_services(settings) -> Dict[str, Service]:
 
 
 def child_environment(base: Dict[str, str]) -> Dict[str, str]:
-    """What every child process runs with: no telemetry (no network here), quiet TensorFlow."""
+    """What every child process runs with: the project root first on the path (our packages are not
+    installed), no telemetry (no network here), quiet TensorFlow."""
     env = dict(base)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *paths])
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONUNBUFFERED", "1")

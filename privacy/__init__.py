@@ -1,4 +1,6 @@
-"""Masking of personal numbers (ID numbers, phones, bank cards) — one implementation for every part.
+"""Personal data: masking of personal numbers (ID numbers, phones, bank cards) — one implementation for
+every part — and the short-lived store of what the bot may know about a citizen outside the conversation
+record (the identity token of the session, the personal values a form needs for its submission).
 
 A leaf package: it imports nothing of ours, so every package (knowledge/ included) may use it.
 """

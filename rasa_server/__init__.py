@@ -1,11 +1,9 @@
-"""The Rasa server as this project runs it: Rasa's own command line, with the fixes below applied first.
+"""Everything of ours that runs inside the Rasa server process (the NLU components are in nlu/):
 
-- Rasa 3.6 checks every action-server reply against a JSON schema with `jsonschema.validate`, which
-  re-checks the schema itself and builds a new validator on every call: about 20 ms of CPU per custom
-  action, a third of Rasa's CPU per turn (measured with cProfile under benchmarks/load_chat.py). The same
-  check with a validator built once costs under 1 ms; the schema, the result and the error raised are
-  unchanged.
-- The gateway channel returns each turn's intent; Rasa does not hand it to the channel, so the channel read
-  the conversation back from the tracker store after every turn. `parsed_intent` keeps the parsed intent
-  on the message object instead.
+- `__main__.py`      `python -m rasa_server run …`: Rasa's own command line with the patches below applied;
+- `input_channel.py` the input channel the gateway calls (bot/credentials.yml): messages and intent in one reply;
+- `tracker_store.py` tracker stores that keep conversations with personal numbers masked;
+- `lock_store.py`    a Redis lock store that is safe with several Rasa servers on one Redis;
+- `validation.py`, `parsed_intent.py`  patches of Rasa internals (docs/patches.md says what, why and the
+  measured gain; tests/rasa_server/test_patched_signatures.py fails when an upgrade changes what they patch).
 """

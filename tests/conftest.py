@@ -13,6 +13,9 @@ SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]])
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 MINI_PROFILE = {

@@ -257,7 +257,7 @@ async def submit_evaluation(ctx: TrackerContext, form: EvaluationRequest) -> Sub
 
 @functools.lru_cache(maxsize=1)
 def _private_store():
-    from identity.session_store import PrivateSessionStore
+    from privacy.session_store import PrivateSessionStore
 
     settings = get_settings()
     return PrivateSessionStore(settings.redis_url, settings.data_dir / PRIVATE_FILE)

@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.platform.conftest import ReferenceServer
+from tests.submissions.conftest import ReferenceServer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -93,7 +93,7 @@ async def test_unreachable_platform_gives_the_hotline(monkeypatch, sample_kb):
 
 
 def appointment(slot="09:00-10:00", date=None):
-    from tests.platform.conftest import next_weekday
+    from tests.submissions.conftest import next_weekday
 
     return submission.AppointmentRequest("ga-idcard-reissue", "居民身份证补领", "太原市政务服务中心",
                                       date or next_weekday(3), slot, "13812345678")

@@ -155,12 +155,12 @@ def test_settings_have_no_secret_defaults(monkeypatch):
     assert Settings().staff_admin_token == "from-the-environment-0123456789"
 
 
-# ---- the dependency audit's own logic (security/audit.py; pip-audit's report stubbed) ----------------
+# ---- the dependency audit's own logic (scripts/audit_dependencies.py; pip-audit's report stubbed) ----------------
 
 def _audit_module():
-    sys.path.insert(0, str(ROOT / "security"))
+    sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        import audit
+        import audit_dependencies as audit
     finally:
         sys.path.pop(0)
     return audit

@@ -8,7 +8,7 @@ from settings import Settings
 def test_embedded_defaults_have_no_external_stores(tmp_path):
     config = render_endpoints(Settings(data_dir=tmp_path))
     assert config == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},
-                      "tracker_store": {"type": "bot_stores.masking_tracker_store.MaskingInMemoryTrackerStore"}}
+                      "tracker_store": {"type": "rasa_server.tracker_store.MaskingInMemoryTrackerStore"}}
 
 
 def test_redis_url_gives_tracker_and_lock_store_with_expiry_and_timeout(tmp_path):
@@ -16,7 +16,7 @@ def test_redis_url_gives_tracker_and_lock_store_with_expiry_and_timeout(tmp_path
                         tracker_expiry_seconds=3600)
     path = write_endpoints(settings, tmp_path / "endpoints.yml")
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert config["tracker_store"] == {"type": "bot_stores.masking_tracker_store.MaskingRedisTrackerStore", "db": 4, "record_exp": 3600, "url": "redis.local",
+    assert config["tracker_store"] == {"type": "rasa_server.tracker_store.MaskingRedisTrackerStore", "db": 4, "record_exp": 3600, "url": "redis.local",
                                        "port": 6380, "use_ssl": False, "key_prefix": "zwbot", "password": "secret"}
     assert config["lock_store"]["db"] == 5 and config["lock_store"]["socket_timeout"] == 10
 

@@ -10,7 +10,7 @@ import redis
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot_stores.redis_lock_store import AtomicRedisLockStore
+from rasa_server.lock_store import AtomicRedisLockStore
 from launcher.endpoints import render_endpoints
 from settings import Settings
 from tests.scale.cluster import SCALE_REDIS_URL

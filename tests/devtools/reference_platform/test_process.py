@@ -1,4 +1,4 @@
-"""The real process: `python -m reference_application_api` served by uvicorn, driven over HTTP."""
+"""The real process: `python -m devtools.reference_platform` served by uvicorn, driven over HTTP."""
 from __future__ import annotations
 
 import os
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from reference_application_api.__main__ import DEFAULT_DB, parse_args
+from devtools.reference_platform.__main__ import DEFAULT_DB, parse_args
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _free_port() -> int:
@@ -39,7 +39,7 @@ def test_real_process_serves_creates_over_http(tmp_path):
     port = _free_port()
     db = tmp_path / "nested" / "folder" / "api.sqlite3"
     process = subprocess.Popen(
-        [sys.executable, "-m", "reference_application_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        [sys.executable, "-m", "devtools.reference_platform", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
         cwd=str(REPO_ROOT),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

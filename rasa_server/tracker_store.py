@@ -1,7 +1,7 @@
 """Tracker stores that mask ID numbers, phones and bank cards in every stored event and never store the
 identity token. The live tracker of the turn being processed is untouched (the turn's actions see what
 the citizen typed); what is kept afterwards — and what the next turn and Rasa's HTTP API read — is masked.
-Raw values a hand-off needs are kept apart, briefly, in identity.session_store."""
+Raw values a hand-off needs are kept apart, briefly, in privacy.session_store."""
 from __future__ import annotations
 
 import json

@@ -1,6 +1,6 @@
 import pytest
 
-from bot_channel.gateway_input import escape_command
+from rasa_server.input_channel import escape_command
 
 
 @pytest.mark.parametrize("typed, sent", [

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.platform.conftest import ReferenceServer
+from tests.submissions.conftest import ReferenceServer
 from tests.stack.conftest import Stack
 from tests.waiting import wait_until
 

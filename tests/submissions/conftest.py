@@ -25,7 +25,7 @@ class ReferenceServer:
         self.proc = None
 
     def start(self) -> "ReferenceServer":
-        self.proc = subprocess.Popen([sys.executable, "-m", "reference_application_api", "--host", self.host,
+        self.proc = subprocess.Popen([sys.executable, "-m", "devtools.reference_platform", "--host", self.host,
                                       "--port", str(self.port), "--db", str(self.db)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30

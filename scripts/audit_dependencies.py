@@ -1,5 +1,5 @@
 """`make audit`: pip-audit over the pinned dependency tree (requirements.lock) against PyPI's vulnerability
-data, with the reviewed allow-list security/pip-audit-ignore.txt.
+data, with the reviewed allow-list scripts/pip-audit-ignore.txt.
 
 Exit status: 0 no vulnerability outside the allow-list; 1 a new one (listed); 2 the audit could not be
 done — pip-audit failed, or any pinned package could not be looked up (the PyPI service unreachable or
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
-ALLOW_LIST = ROOT / "security" / "pip-audit-ignore.txt"
+ALLOW_LIST = ROOT / "scripts" / "pip-audit-ignore.txt"
 NOT_AUDITED = 2
 
 
@@ -87,7 +87,7 @@ def audit() -> int:
         for name, version, vuln in new:
             fixed = "、".join(vuln.get("fix_versions", [])) or "无"
             print(f"  {vuln['id']}  {name} {version}（修复版本：{fixed}）", file=sys.stderr)
-        print("\n请升级对应的包（见 docs/security.md），或经评审后写入 security/pip-audit-ignore.txt 并注明理由。",
+        print("\n请升级对应的包（见 docs/security.md），或经评审后写入 scripts/pip-audit-ignore.txt 并注明理由。",
               file=sys.stderr)
         return 1
     print("没有允许清单之外的已知漏洞。")

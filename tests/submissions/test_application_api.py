@@ -7,7 +7,7 @@ import pytest
 from actions.platform.application_api import ApplicationApiClient, SubmissionRejected, PlatformUnavailable
 from actions.platform.circuit_breaker import CircuitBreaker
 from actions.platform.outbox import DELIVERED, PENDING, REJECTED, Outbox, deliver_due, submit
-from tests.platform.conftest import appointment_body
+from tests.submissions.conftest import appointment_body
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot_stores.masking_tracker_store import MaskingInMemoryTrackerStore, MaskingRedisTrackerStore
+from rasa_server.tracker_store import MaskingInMemoryTrackerStore, MaskingRedisTrackerStore
 from tests.conftest import TEST_REDIS_URL
 
 DOMAIN = Domain.from_yaml("""

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-logger = logging.getLogger("reference_application_api")
+logger = logging.getLogger("devtools.reference_platform")
 
 # Messages a user or developer of the API reads (kept in one place so tests can import them).
 MSG_UNAUTHORIZED = "身份令牌无效或已过期，请重新登录"

@@ -1,4 +1,4 @@
-"""``python -m reference_application_api [--host H] [--port P] [--db PATH]`` serves the API with uvicorn."""
+"""``python -m devtools.reference_platform [--host H] [--port P] [--db PATH]`` serves the API with uvicorn."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ DEFAULT_DB = "var/reference_api.sqlite3"
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m reference_application_api",
+        prog="python -m devtools.reference_platform",
         description="政务服务平台申办接口参考服务器（开发与测试用）",
     )
     parser.add_argument("--host", default=os.environ.get("REFERENCE_API_HOST", "127.0.0.1"), help="监听地址")

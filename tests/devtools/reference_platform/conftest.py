@@ -11,7 +11,7 @@ from typing import Callable, Dict
 import pytest
 from fastapi.testclient import TestClient
 
-from reference_application_api.app import create_app
+from devtools.reference_platform.app import create_app
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2026, 11, 23, 10, 30, 0, tzinfo=CST)  # a Monday

@@ -8,7 +8,7 @@ HTTP only.
 
 Run it with::
 
-    python -m reference_application_api --host 127.0.0.1 --port 8100 --db var/reference_api.sqlite3
+    python -m devtools.reference_platform --host 127.0.0.1 --port 8100 --db var/reference_api.sqlite3
 
 Behaviour worth knowing when writing tests against it:
 

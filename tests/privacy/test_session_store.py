@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from identity.session_store import IDENTITY_TOKEN, PrivateSessionStore
+from privacy.session_store import IDENTITY_TOKEN, PrivateSessionStore
 from tests.conftest import TEST_REDIS_URL
 
 
