@@ -1,10 +1,8 @@
-"""Prometheus metrics of one gateway process, served at `GET /metrics`: HTTP latency per route, chat-turn
+"""Prometheus metrics of one gateway process (served at `GET /metrics` by gateway/routes/metrics.py): HTTP latency per route, chat-turn
 latency per channel, fallbacks, hand-offs, errors, and the WeChat reply paths."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 TURN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 13.0, 20.0, 30.0)
 HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -39,10 +37,3 @@ class GatewayMetrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
-
-router = APIRouter()
-
-
-@router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    return Response(request.app.state.resources.metrics.render(), media_type=CONTENT_TYPE_LATEST)

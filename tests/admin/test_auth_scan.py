@@ -6,7 +6,7 @@ import re
 
 from fastapi.routing import APIRoute
 
-from gateway.admin.deps import INVALID_TOKEN, UNAUTHENTICATED
+from gateway.routes.admin.deps import INVALID_TOKEN, UNAUTHENTICATED
 from knowledge.staff import ROLES
 from tests.admin.conftest import bearer
 

@@ -4,7 +4,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 
-from gateway.wechat.crypto import CipherError, MessageCipher, SignatureError, check_signature, signature
+from gateway.channels.wechat.crypto import CipherError, MessageCipher, SignatureError, check_signature, signature
 from tests.channels.wechat_client import AES_KEY, APPID, TOKEN, sign
 
 

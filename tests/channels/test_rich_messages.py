@@ -1,5 +1,5 @@
 """Every rich message has a plain-text rendering, for channels that can show only text."""
-from gateway.messages import convert, plain_text, render_text
+from gateway.channels.messages import convert, plain_text, render_text
 
 
 def test_rich_messages_without_text_get_one():

@@ -1,7 +1,7 @@
 """Long answers are split by UTF-8 bytes to WeChat's passive-reply limit (2,047 bytes)."""
 from hypothesis import given, settings, strategies as st
 
-from gateway.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
+from gateway.channels.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
 
 texts = st.text(alphabet=st.sampled_from(list("身份证补领办理材料abc12 ，。\n😀🇨🇳")), max_size=3000)
 

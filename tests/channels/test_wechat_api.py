@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from gateway.kv import MemoryStore, RedisStore
-from gateway.wechat.api import WeChatApi, WeChatApiError
+from gateway.channels.wechat.api import WeChatApi, WeChatApiError
 from tests.channels.wechat_client import APPID, SECRET
 
 
@@ -63,8 +63,8 @@ async def test_unreachable_api_is_a_clear_error():
 
 
 def test_menu_cli_creates_the_menu(fake_api, monkeypatch):
-    from gateway.wechat.__main__ import main
-    from gateway.wechat.menu import MENU, menu_definition
+    from gateway.channels.wechat.__main__ import main
+    from gateway.channels.wechat.menu import MENU, menu_definition
     from settings import reset_settings_cache
 
     monkeypatch.setenv("WECHAT_APPID", APPID)

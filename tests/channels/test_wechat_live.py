@@ -10,9 +10,9 @@ import httpx
 import pytest
 import redis
 
-from gateway.messages import plain_text
-from gateway.wechat.handler import CHOOSE_HINT
-from gateway.wechat.split import split_utf8
+from gateway.channels.messages import plain_text
+from gateway.channels.wechat.handler import CHOOSE_HINT
+from gateway.channels.wechat.split import split_utf8
 from tests.channels.wechat_client import (APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, WeChatSide, event_fields,
                                           text_fields, voice_fields)
 

@@ -5,9 +5,9 @@ import asyncio
 
 import pytest
 
-from gateway.chat_service import UNAVAILABLE
-from gateway.wechat import menu
-from gateway.wechat.handler import CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR
+from gateway.channels.chat_service import UNAVAILABLE
+from gateway.channels.wechat import menu
+from gateway.channels.wechat.handler import CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR
 from tests.channels.wechat_client import (ACCOUNT_ID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, WeChatSide, event_fields,
                                           sign, text_fields, voice_fields)
 from tests.channels.test_wire import BILLION_LAUGHS

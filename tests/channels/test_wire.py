@@ -3,8 +3,8 @@ import pytest
 import xmltodict
 from defusedxml.ElementTree import fromstring
 
-from gateway.wechat.inbound import Inbound
-from gateway.wechat.wire import MalformedMessage, cdata, parse_any, parse_json, parse_xml, text_reply
+from gateway.channels.wechat.inbound import Inbound
+from gateway.channels.wechat.wire import MalformedMessage, cdata, parse_any, parse_json, parse_xml, text_reply
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from gateway.chat_service import UNAVAILABLE
+from gateway.channels.chat_service import UNAVAILABLE
 from tests.faults.conftest import ROOT, STAFF_TOKEN
 
 pytestmark = pytest.mark.stack

@@ -16,7 +16,7 @@ from tests.channels.wechat_client import (AES_KEY, APPID, MINI_AES_KEY, MINI_APP
 
 ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef"
 ALLOWED_ORIGIN = "https://m.example.gov.cn"
-UNAVAILABLE_HINT = "12345"  # what the clear 503 says when Rasa is down (gateway.chat_service.UNAVAILABLE)
+UNAVAILABLE_HINT = "12345"  # what the clear 503 says when Rasa is down (gateway.channels.chat_service.UNAVAILABLE)
 
 
 class FuzzGateway(GatewayProcess):

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from gateway.wechat.crypto import MessageCipher
+from gateway.channels.wechat.crypto import MessageCipher
 from tests.channels.wechat_client import AES_KEY, APPID, TOKEN, _xml, sign
 from tests.fuzz.strategies import assert_clear_4xx
 from tests.fuzz.test_admin_fuzz import FAQ_COLUMNS, kb_state

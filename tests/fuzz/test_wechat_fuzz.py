@@ -13,7 +13,7 @@ import xmltodict
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from gateway.wechat.crypto import MessageCipher
+from gateway.channels.wechat.crypto import MessageCipher
 from tests.channels.wechat_client import ACCOUNT_ID, AES_KEY, APPID, TOKEN, _xml, sign
 from tests.fuzz.strategies import CJK, FUZZ, assert_clear_4xx, json_values, weird_text
 

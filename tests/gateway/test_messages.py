@@ -1,6 +1,6 @@
-from gateway.button_memory import ButtonMemory
+from gateway.channels.button_memory import ButtonMemory
 from gateway.kv import MemoryStore, RedisStore
-from gateway.messages import button_payloads, convert
+from gateway.channels.messages import button_payloads, convert
 
 
 def test_converts_text_buttons_and_custom_and_collects_sources():

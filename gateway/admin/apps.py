@@ -1,6 +1,0 @@
-"""/admin/apps: 便民服务应用 — CRUD, review and publishing, history, import and export."""
-from __future__ import annotations
-
-from gateway.admin.entry_routes import build_router
-
-router = build_router("app", "apps")

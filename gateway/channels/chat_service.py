@@ -1,0 +1,131 @@
+"""One conversation turn, shared by every channel (/api/chat, WeChat, mini-program push): check the
+sender's rate limit, send the citizen's text to Rasa and return the contract's reply (messages, sources,
+intent); record the turn's latency, fallback and hand-off in the metrics and one structured log line."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Dict, Optional
+
+from gateway.action_server import action_server_state
+from gateway.channels import messages as convert
+from gateway.resources import Resources
+from gateway.rasa_client import RasaUnavailable
+from nlu.normalize import normalize
+from privacy import mask_text
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "智能客服暂时无法回复，请稍后再试；急需办理可拨打 12345 政务服务便民热线。"
+TOO_FAST = "您发送得太快了，请 {seconds} 秒后再试。"
+# Sent instead of a message with no letter, digit or Chinese character left after the NLU's normalisation
+# (emoji, symbols, punctuation only): there is nothing to understand, search or put in the staff's
+# unanswered queue, so the bot gives its own "not understood" reply. (The NLU itself copes with such text
+# too — nlu/components/tokenizer.py — for channels that reach Rasa directly.)
+NOT_UNDERSTOOD = "/nlu_fallback"
+
+# A turn counts as a fallback when the bot did not understand, or was asked something and found nothing.
+FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
+# A turn counts as a hand-off when the citizen is handed to the application API or to a person.
+HANDOFF_INTENTS = {"human_handoff", "make_appointment", "apply_online", "check_progress", "complaint",
+                   "suggestion", "evaluate"}
+HANDOFF_MESSAGE_TYPES = {"handoff"}
+# Metric labels stay bounded: a client-chosen channel name outside this set is counted as "other".
+KNOWN_CHANNELS = {"app", "miniprogram", "web", "h5", "wechat"}
+
+
+class ChatUnavailable(RuntimeError):
+    """The dialogue engine did not answer; the message says what the citizen can do."""
+
+
+class RateLimited(RuntimeError):
+    """The sender sent too many messages in the current window; the message says when to retry."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(TOO_FAST.format(seconds=retry_after))
+        self.retry_after = retry_after
+
+
+def readable(text: str) -> bool:
+    return any(c.isalnum() for c in normalize(text))
+
+
+def is_fallback(reply: Dict) -> bool:
+    name = reply["intent"]["name"] or ""
+    return name in FALLBACK_INTENTS or (name.startswith("ask_") and not reply["sources"])
+
+
+def is_handoff(reply: Dict) -> bool:
+    return (reply["intent"]["name"] in HANDOFF_INTENTS
+            or any(m.get("type") in HANDOFF_MESSAGE_TYPES for m in reply["messages"]))
+
+
+async def _failed_turn(res: Resources, reply: Dict) -> Optional[str]:
+    """Why the turn has no real answer, or None. With the action server down Rasa still answers 200, but
+    the custom action's reply is lost (an empty reply) or the bot falls back ("没太明白") although it did
+    understand: the citizen is then told that the service is down instead."""
+    if reply["messages"] and reply["intent"]["name"] and not is_fallback(reply):
+        return None
+    if await action_server_state(res.settings.action_server_url) != "ok":
+        return "action_server_unavailable"
+    return None if reply["messages"] else "empty_reply"
+
+
+async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = "app",
+                      elder_mode: bool = False, region: Optional[str] = None, *,
+                      allow_payloads: bool = True, trusted_payload: bool = False,
+                      identity_token: Optional[str] = None) -> dict:
+    """`allow_payloads`: whether text equal to a button payload the bot sent this sender may reach Rasa as
+    that command (False on text-only channels, where nobody clicks). `trusted_payload`: the gateway itself
+    sends `text` as a command (a WeChat numbered choice, a menu event) — never citizen-typed text."""
+    metrics = res.metrics
+    label = channel if channel in KNOWN_CHANNELS else "other"
+    decision = await res.rate_limiter.hit(sender_id)
+    if not decision.allowed:
+        metrics.rate_limited.labels(label).inc()
+        raise RateLimited(decision.retry_after)
+    if not trusted_payload and not readable(text):  # only emoji, symbols or punctuation: the NLU reads nothing
+        text, trusted_payload = NOT_UNDERSTOOD, True
+    is_payload = trusted_payload or (allow_payloads and await res.buttons.is_sent_payload(sender_id, text))
+    metadata = {"channel": channel, "elder_mode": bool(elder_mode)}
+    if region:
+        metadata["region"] = region
+    if identity_token:
+        metadata["identity_token"] = identity_token
+    started = time.perf_counter()
+    try:
+        raw = await res.rasa.send(sender_id, text, is_payload, metadata)
+    except RasaUnavailable as exc:
+        logger.warning("rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel,
+                                                                     "kind": exc.kind}})
+        metrics.errors.labels(label, exc.kind).inc()
+        raise ChatUnavailable(UNAVAILABLE) from exc
+    elapsed = time.perf_counter() - started
+    messages, sources = convert.convert(raw.get("messages", []))
+    intent = raw.get("intent") or {}
+    reply = {
+        "sender_id": sender_id,
+        "messages": messages,
+        "sources": sources,
+        "intent": {"name": intent.get("name"), "confidence": float(intent.get("confidence") or 0.0)},
+    }
+    failed = await _failed_turn(res, reply)
+    if failed:
+        logger.warning("chat turn without an answer: %s", failed, extra={"fields": {
+            "event": "chat_error", "channel": channel, "kind": failed}})
+        metrics.errors.labels(label, failed).inc()
+        reply.update(messages=[{"type": "text", "text": UNAVAILABLE}], sources=[])
+    await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
+    fallback, handoff = (False, False) if failed else (is_fallback(reply), is_handoff(reply))
+    metrics.turns.labels(label).inc()
+    metrics.turn_duration.labels(label).observe(elapsed)
+    if fallback:
+        metrics.fallbacks.labels(label).inc()
+    if handoff:
+        metrics.handoffs.labels(label, reply["intent"]["name"] or "unknown").inc()
+    logger.info("chat turn", extra={"fields": {
+        "event": "chat_turn", "channel": channel, "sender": sender_id, "text": mask_text(text),
+        "payload": is_payload, "intent": reply["intent"]["name"], "confidence": reply["intent"]["confidence"],
+        "sources": [f"{s['type']}:{s['id']}" for s in reply["sources"]], "fallback": fallback, "handoff": handoff,
+        "elder_mode": bool(elder_mode), "duration_ms": round(elapsed * 1000, 1)}})
+    return reply

@@ -1,0 +1,46 @@
+"""Process-wide resources of the gateway, built complete once at start-up (`build_resources`) and reached
+through `request.app.state.resources`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from gateway.channels.button_memory import ButtonMemory
+from gateway.kv import KeyValueStore, open_store
+from gateway.middleware.metrics import GatewayMetrics
+from gateway.middleware.rate_limit import RateLimiter
+from gateway.rasa_client import RasaClient
+from knowledge.store import KnowledgeStore
+from search.searcher import KnowledgeSearcher
+from settings import Settings
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: Settings
+    rasa: RasaClient
+    store: KnowledgeStore
+    searcher: KnowledgeSearcher
+    kv: KeyValueStore  # shared state of the channels: WeChat dedupe, tokens, rate limits, button payloads
+    buttons: ButtonMemory  # button payloads last sent per sender, in `kv`
+    rate_limiter: RateLimiter
+    metrics: GatewayMetrics
+
+
+def build_resources(settings: Settings) -> Resources:
+    kv = open_store(settings.redis_url)
+    return Resources(
+        settings=settings,
+        rasa=RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
+        store=KnowledgeStore(settings.database),
+        searcher=KnowledgeSearcher(settings.index_dir),
+        kv=kv,
+        buttons=ButtonMemory(kv),
+        rate_limiter=RateLimiter(kv, settings.rate_limit_messages, settings.rate_limit_window_seconds),
+        metrics=GatewayMetrics(),
+    )
+
+
+def resources(request: Request) -> Resources:
+    return request.app.state.resources
