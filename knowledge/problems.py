@@ -5,6 +5,8 @@ from typing import Dict, List, Tuple
 
 from pydantic import ValidationError
 
+from pydantic_zh import describe_error
+
 FIELD_LABELS: Dict[str, str] = {
     "id": "id（编号）",
     "question": "question（问题）",
@@ -44,40 +46,11 @@ def label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
-def _reason(error: Dict) -> str:
-    loc = [str(part) for part in error.get("loc", ())]
-    field = label(loc[0]) if loc else "条目"
-    if len(loc) > 1:
-        field += "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in loc[1:])
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
-    if kind == "value_error.missing":
-        return f"缺少{field}"
-    if kind == "value_error.extra":
-        return f"不认识的字段{field}"
-    if kind == "value_error.any_str.min_length":
-        return f"{field}不能为空"
-    if kind == "value_error.any_str.max_length":
-        return f"{field}过长，最多 {ctx.get('limit_value')} 个字"
-    if kind == "value_error.list.min_items":
-        return f"{field}至少要有 {ctx.get('limit_value')} 项"
-    if kind == "value_error.str.regex" and loc and loc[0] == "id":
-        return "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"
-    if kind.startswith("type_error.str"):
-        return f"{field}应为文字"
-    if kind.startswith("type_error.list"):
-        return f"{field}应为列表"
-    if kind.startswith("type_error.bool"):
-        return f"{field}应为 true 或 false"
-    if kind.startswith("type_error.integer"):
-        return f"{field}应为整数"
-    if kind.startswith("value_error.date") or kind.startswith("type_error.date"):
-        return f"{field}应为日期（如 2026-09-01）"
-    if kind in ("type_error.dict", "type_error.dataclass"):
-        return f"{field}格式不对"
-    if loc and loc[0] == "status":
-        return "status（状态）只能是 published（已发布）或 draft（草稿）"
-    return f"{field}不正确（{error.get('msg', '')}）"
+HINTS = {
+    ("id", "value_error.str.regex"): "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头",
+    ("status", "type_error.enum"): "status（状态）只能是 published（已发布）或 draft（草稿）",
+    ("status", "value_error.const"): "status（状态）只能是 published（已发布）或 draft（草稿）",
+}
 
 
 def describe(exc: ValidationError) -> List[Tuple[str, str]]:
@@ -85,5 +58,5 @@ def describe(exc: ValidationError) -> List[Tuple[str, str]]:
     out: List[Tuple[str, str]] = []
     for error in exc.errors():
         loc = error.get("loc", ())
-        out.append((str(loc[0]) if loc else "", _reason(error)))
+        out.append((str(loc[0]) if loc else "", describe_error(error, FIELD_LABELS, HINTS)))
     return list(dict.fromkeys(out))

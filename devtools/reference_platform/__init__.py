@@ -2,9 +2,9 @@
 
 This package stands in for the external system that the customer-service bot hands citizens
 over to (identity, appointments, application drafts with pre-filled forms, 12345 work orders,
-good/bad service evaluations). It is a self-contained FastAPI app backed by SQLite: it imports
-nothing from the rest of the repository and nothing else imports it; the bot talks to it over
-HTTP only.
+good/bad service evaluations). It is a self-contained FastAPI app backed by SQLite: of the rest of
+the repository it imports only the leaf `pydantic_zh` (the Chinese validation messages every service
+shares), and nothing of the product imports it; the bot talks to it over HTTP only.
 
 Run it with::
 

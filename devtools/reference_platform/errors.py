@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pydantic_zh import describe_error, field_of
 
 logger = logging.getLogger("devtools.reference_platform")
 
@@ -65,90 +67,11 @@ def unauthorized() -> ApiError:
 
 # --- request validation errors -> Chinese -------------------------------------------------
 
-_LOC_SOURCES = {"body", "query", "path", "header", "cookie"}
-_HEADER_LABELS = {"idempotency-key": "Idempotency-Key", "authorization": "Authorization"}
-
-
-def _field_label(loc: Sequence[Any]) -> str:
-    parts = list(loc)
-    source = parts[0] if parts and parts[0] in _LOC_SOURCES else None
-    if source is not None:
-        parts = parts[1:]
-    if not parts:
-        return "请求体" if source == "body" else "请求参数"
-    if source == "header" and len(parts) == 1:
-        return _HEADER_LABELS.get(str(parts[0]).lower(), str(parts[0]))
-    label = ""
-    for part in parts:
-        if isinstance(part, int):
-            label += f"[{part}]"
-        else:
-            label += ("." if label else "") + str(part)
-    return label
-
-
-def _join(values: Any) -> str:
-    try:
-        return "、".join(str(v) for v in values)
-    except TypeError:
-        return str(values)
-
-
-def _error_message(error: Dict[str, Any]) -> str:
-    """One pydantic v1 / FastAPI error dict -> a Chinese sentence naming the field."""
-    err_type = str(error.get("type", ""))
-    ctx = error.get("ctx") or {}
-    msg = str(error.get("msg", ""))
-    field = _field_label(error.get("loc") or ())
-
-    if err_type in ("value_error.jsondecode", "json_invalid"):
-        return "请求体不是有效的 JSON"
-    if err_type == "value_error.missing" or err_type == "missing":
-        return "缺少请求体" if field == "请求体" else f"{field} 为必填项"
-    if err_type == "value_error.str.regex":
-        return f"{field} 格式不正确"
-    if err_type == "value_error.any_str.min_length":
-        limit = ctx.get("limit_value", 1)
-        if limit <= 1:
-            return f"{field} 不能为空"
-        return f"{field} 长度不能少于 {limit} 个字符"
-    if err_type == "value_error.any_str.max_length":
-        return f"{field} 长度不能超过 {ctx.get('limit_value')} 个字符"
-    if err_type in ("value_error.number.not_ge", "value_error.number.not_gt"):
-        word = "不能小于" if err_type.endswith("not_ge") else "必须大于"
-        return f"{field} {word} {ctx.get('limit_value')}"
-    if err_type in ("value_error.number.not_le", "value_error.number.not_lt"):
-        word = "不能大于" if err_type.endswith("not_le") else "必须小于"
-        return f"{field} {word} {ctx.get('limit_value')}"
-    if err_type == "value_error.const":
-        return f"{field} 取值不正确，可选值：{_join(ctx.get('permitted', []))}"
-    if err_type == "type_error.enum":
-        return f"{field} 取值不正确，可选值：{_join(ctx.get('enum_values', []))}"
-    if err_type in ("value_error.date", "type_error.date"):
-        return f"{field} 日期无效，应为 YYYY-MM-DD 格式的有效日期"
-    if err_type == "type_error.none.not_allowed":
-        return f"{field} 不能为 null"
-    if err_type in ("type_error.integer", "value_error.strictint", "type_error.strictint"):
-        return f"{field} 必须是整数"
-    if err_type in ("type_error.dict",):
-        return "请求体必须是 JSON 对象" if field == "请求体" else f"{field} 必须是 JSON 对象"
-    if err_type.startswith("type_error"):
-        return f"{field} 类型不正确"
-    if err_type == "value_error" and msg:
-        # Raised by our own validators: their message is already Chinese.
-        return f"{field} {msg}"
-    return f"{field} 取值不正确"
-
-
 def validation_detail(errors: List[Dict[str, Any]]) -> Dict[str, Any]:
     messages: List[str] = []
     items: List[Dict[str, str]] = []
     for error in errors:
-        message = _error_message(error)
-        if str(error.get("type", "")) in ("value_error.jsondecode", "json_invalid"):
-            field = "请求体"  # the loc of a JSON error is a character offset, not a field
-        else:
-            field = _field_label(error.get("loc") or ())
+        message, field = describe_error(error), field_of(error)
         items.append({"field": field, "message": message})
         if message not in messages:
             messages.append(message)

@@ -46,7 +46,7 @@ def test_bodies_that_are_not_utf8(gw, path, body):
     (b"[" * 20000 + b"]" * 20000, "嵌套层数过多"),
     (b'{"a":' * 9000 + b"1" + b"}" * 9000, "嵌套层数过多"),
     (b'{"sender_id": "u1", "text": 1' + b"0" * 5000 + b"}", "请求体"),  # beyond Python's int-parsing limit
-    (b'{"sender_id": "u1", "text": 1e999999}', "text（消息内容） 应为字符串"),
+    (b'{"sender_id": "u1", "text": 1e999999}', "text（消息内容）应为字符串"),
     (b'{"sender_id": "u1", "text": "\\ud83d"}', "Unicode"),
     (b'{"sender_id": "u1", "text": "\\udc00\\ud800"}', "Unicode"),
     (b'{"sender_id": "\\ud800", "text": "hi"}', "Unicode"),

@@ -19,10 +19,10 @@ def client(tmp_path, mini_index):
 @pytest.mark.parametrize("body, expected", [
     ({"text": "你好"}, "缺少必填字段 sender_id（用户标识）"),
     ({"sender_id": "u1"}, "缺少必填字段 text（消息内容）"),
-    ({"sender_id": "u1", "text": 5}, "text（消息内容） 应为字符串"),
-    ({"sender_id": 7, "text": "你好"}, "sender_id（用户标识） 应为字符串"),
-    ({"sender_id": "u1", "text": "   "}, "text（消息内容） 不能为空"),
-    ({"sender_id": "u1", "text": "你好", "elder_mode": "yes"}, "elder_mode（长辈模式） 应为 true 或 false"),
+    ({"sender_id": "u1", "text": 5}, "text（消息内容）应为字符串"),
+    ({"sender_id": 7, "text": "你好"}, "sender_id（用户标识）应为字符串"),
+    ({"sender_id": "u1", "text": "   "}, "text（消息内容）不能为空"),
+    ({"sender_id": "u1", "text": "你好", "elder_mode": "yes"}, "elder_mode（长辈模式）应为 true 或 false"),
     ([1, 2], "请求体应为 JSON 对象"),
 ])
 def test_bad_chat_bodies_get_chinese_422(client, body, expected):

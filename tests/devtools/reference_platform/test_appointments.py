@@ -111,7 +111,7 @@ def test_body_validation_errors_are_chinese(client, auth, ref):
             "请求参数有误：slot 不是可预约的时段，可选：" + "、".join(SLOTS),
         ),
         (ref.appointment(item_name="  "), "请求参数有误：item_name 不能为空"),
-        ({k: v for k, v in ref.appointment().items() if k != "place"}, "请求参数有误：place 为必填项"),
+        ({k: v for k, v in ref.appointment().items() if k != "place"}, "请求参数有误：缺少必填字段 place"),
     ]
     for body, detail in cases:
         response = client.post("/appointments", json=body, headers=auth)
@@ -125,7 +125,7 @@ def test_slots_query_validation_is_chinese(client, ref):
     assert bad_date.json() == {"detail": "请求参数有误：date 格式不正确，应为 YYYY-MM-DD"}
     missing = client.get("/appointments/slots", params={"item_id": "x", "date": ref.TOMORROW})
     assert missing.status_code == 422
-    assert missing.json()["detail"] == "请求参数有误：place 为必填项"
+    assert missing.json()["detail"] == "请求参数有误：缺少必填字段 place"
 
 
 def test_list_by_user_in_creation_order(client, login, ref):

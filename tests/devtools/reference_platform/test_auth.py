@@ -85,7 +85,7 @@ def test_token_expires_after_24_hours(client, auth, clock):
 def test_token_request_validation_is_chinese(client):
     missing = client.post("/auth/token", json={})
     assert missing.status_code == 422
-    assert missing.json()["detail"] == "请求参数有误：user_id 为必填项"
+    assert missing.json()["detail"] == "请求参数有误：缺少必填字段 user_id"
     bad = client.post("/auth/token", json={"user_id": "测试 用户"})
     assert bad.status_code == 422
     assert bad.json()["detail"] == "请求参数有误：user_id 格式不正确"

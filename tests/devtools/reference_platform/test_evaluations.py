@@ -67,9 +67,9 @@ def test_rating_validation_is_chinese(client, auth):
     cases = [
         (0, "请求参数有误：rating 不能小于 1"),
         (6, "请求参数有误：rating 不能大于 5"),
-        ("5", "请求参数有误：rating 必须是整数"),
-        (4.5, "请求参数有误：rating 必须是整数"),
-        (True, "请求参数有误：rating 必须是整数"),
+        ("5", "请求参数有误：rating 应为整数"),
+        (4.5, "请求参数有误：rating 应为整数"),
+        (True, "请求参数有误：rating 应为整数"),
         (None, "请求参数有误：rating 不能为 null"),
     ]
     for rating, detail in cases:

@@ -133,5 +133,5 @@ def test_cancel_with_a_key_is_replayed(client, auth, ref):
 def test_overlong_key_is_422_in_chinese(client, auth, ref):
     response = client.post("/workorders", json=ref.workorder(), headers={**auth, "Idempotency-Key": "k" * 129})
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数有误：Idempotency-Key 长度不能超过 128 个字符"
+    assert response.json()["detail"] == "请求参数有误：Idempotency-Key 过长，最多 128 个字符"
     assert _count(client, "/workorders") == 0

@@ -41,11 +41,11 @@ def test_body_of_exactly_64_kb_is_accepted_by_the_size_check(client, auth):
 def test_malformed_bodies_are_chinese_422s(client, auth):
     headers = {**auth, "Content-Type": "application/json"}
     cases = [
-        (b"{not json", "请求参数有误：请求体不是有效的 JSON"),
-        (b"[1, 2]", "请求参数有误：请求体必须是 JSON 对象"),
-        (b"\xff\xfe\x00", "请求参数有误：请求体不是有效的 JSON"),
-        (b"", "请求参数有误：缺少请求体"),
-        (b"null", "请求参数有误：缺少请求体"),
+        (b"{not json", "请求参数有误：请求体不是合法的 JSON"),
+        (b"[1, 2]", "请求参数有误：请求体应为 JSON 对象"),
+        (b"\xff\xfe\x00", "请求参数有误：请求体不是合法的 JSON"),
+        (b"", "请求参数有误：缺少请求体：应为 JSON 对象（Content-Type: application/json）"),
+        (b"null", "请求参数有误：缺少请求体：应为 JSON 对象（Content-Type: application/json）"),
     ]
     for raw, detail in cases:
         response = client.post("/workorders", content=raw, headers=headers)

@@ -74,7 +74,7 @@ def test_validation_is_chinese(client, auth, ref):
     cases = [
         (ref.workorder(kind="praise"), "请求参数有误：kind 取值不正确，可选值：complaint、suggestion"),
         (ref.workorder(content="   "), "请求参数有误：content 不能为空"),
-        (ref.workorder(content="字" * 2001), "请求参数有误：content 长度不能超过 2000 个字符"),
+        (ref.workorder(content="字" * 2001), "请求参数有误：content 过长，最多 2000 个字符"),
         (ref.workorder(contact_phone="110"), "请求参数有误：contact_phone 格式不正确"),
     ]
     for body, detail in cases:
