@@ -122,12 +122,6 @@ class Workflow:
                 revisions.c.kind == kind, revisions.c.state.in_(OPEN_STATES)))
             return {row.entry_id: row.state for row in rows}
 
-    def changes_of(self, kind: str, entry_id: str) -> List[Dict]:
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(sa.select(revisions).where(
-                revisions.c.kind == kind, revisions.c.entry_id == entry_id).order_by(revisions.c.rev))
-            return [_revision(row) for row in rows]
-
     def history(self, kind: str, entry_id: str) -> List[Dict]:
         found = self.store.versions(kind, entry_id)
         if not found:

@@ -114,18 +114,6 @@ def to_document(entry: Dict, departments: Dict[str, str]) -> Dict:
     }
 
 
-def user_words(entries: List[Dict], departments: Dict[str, str], synonyms: List[Dict]) -> Iterator[str]:
-    """Names that must segment as one word: item, package and app names, 证照 and other material names,
-    departments, synonym terms. Aliases are phrases ("身份证丢了补办"), not words: made words, they
-    would hide their parts ("丢") from matching."""
-    for entry in entries:
-        yield from entry_words(entry)
-    yield from departments.values()
-    for synonym in synonyms:
-        yield synonym["official"]
-        yield from synonym["colloquial"]
-
-
 def entry_words(entry: Dict) -> Iterator[str]:
     if entry["kind"] in ("item", "package", "app"):
         yield entry["name"]

@@ -15,7 +15,6 @@ _TO_SIMPLIFIED = OpenCC("t2s")
 # What a query keeps: CJK ideographs, ASCII letters and digits. Everything else (emoji, punctuation,
 # symbols, spaces of all widths) separates words.
 _NOISE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_RUN = re.compile(r"[a-z]+")
 
 
@@ -36,14 +35,6 @@ def clean(text: str) -> str:
 def normalize_query(text: str) -> str:
     """The query as the index sees it: folded, simplified, noise replaced by single spaces."""
     return to_simplified(clean(text))
-
-
-def is_cjk(char: str) -> bool:
-    return bool(_CJK.match(char))
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def latin_runs(text: str):

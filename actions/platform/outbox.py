@@ -95,11 +95,6 @@ class Outbox:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def pending_count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(outbox_table)
-                                    .where(outbox_table.c.status == PENDING)).scalar_one())
-
     def _finish(self, key: str, status: str, result: Optional[Dict], error: Optional[str]) -> None:
         with self.engine.begin() as conn:
             conn.execute(outbox_table.update().where(outbox_table.c.key == key).values(
