@@ -1,5 +1,5 @@
 """Writes the Rasa endpoints file from the settings: embedded stores, or Redis when REDIS_URL is set.
-Either way the tracker store masks personal numbers (bot_stores/)."""
+Either way the tracker store masks personal numbers (rasa_server/tracker_store.py)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Keeps the intent Rasa parsed on the message object, so that the gateway channel (bot_channel/) can return
+"""Keeps the intent Rasa parsed on the message object, so that the gateway channel (rasa_server/input_channel.py) can return
 it without reading the whole conversation back from the tracker store after the turn (2–8 ms of Rasa CPU
 per turn, growing with the conversation's length).
 
