@@ -42,6 +42,7 @@ help:
 	@echo "make index        从知识库全量重建搜索索引"
 	@echo "make bench-load   对话负载：网关与原生 Rasa 对比（10/50/100 并发，用本机 Redis 第 8/9 库；WORKERS=2 为双进程）"
 	@echo "make audit        依赖安全审计：pip-audit 检查 requirements.lock 中的已知漏洞（允许清单见 scripts/pip-audit-ignore.txt）"
+	@echo "make lint         代码检查：ruff check 与 ruff format --check（版本固定）"
 	@echo "make clean        删除运行时数据（var/）"
 
 $(DEPS_STAMP): pyproject.toml requirements.lock
@@ -146,6 +147,11 @@ $(AUDIT_STAMP):
 
 audit: $(AUDIT_STAMP)
 	$(AUDIT_VENV)/bin/python scripts/audit_dependencies.py --status-file $(AUDIT_VENV)/last-result
+
+# Lint and format check (ruff, pinned in requirements.lock); part of `make test`.
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VAR)
