@@ -13,6 +13,7 @@ from gateway.middleware.cors import install_cors
 from gateway.middleware.json_guard import JsonTextGuard
 from gateway.middleware.logs import install_logging
 from gateway.middleware.request_context import RequestContext
+from gateway.middleware.security_headers import SecurityHeaders
 from gateway.resources import build_resources
 from gateway.routes import ROUTERS
 from settings import Settings, get_settings
@@ -36,6 +37,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(AdminAwareBodyLimit, max_bytes=MAX_BODY_BYTES,  # larger for staff imports
                        import_max_bytes=settings.staff_import_max_mb * 1024 * 1024)
     install_cors(app, settings.cors_origins)
+    app.add_middleware(SecurityHeaders)  # nosniff everywhere; no-store on JSON, /admin and /staff
     app.add_middleware(RequestContext, metrics=res.metrics)  # outermost: ids, access log, HTTP metrics
 
     @app.on_event("shutdown")

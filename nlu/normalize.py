@@ -12,6 +12,8 @@ entities Rasa stores refer to what the citizen actually typed).
 The full-width solidus "／" is left alone: the gateway's channel turns a typed leading "/" into "／"
 so that Rasa never reads citizen text as an `/intent` command, and turning it back would undo that.
 Text that starts with "/" is a button payload (an intent command) and is returned unchanged.
+`escape_command` is the one rule, used by the gateway and by the Rasa input channel, that makes typed text
+which would read as a command after this normalisation (an invisible or emoji prefix) plain text.
 """
 from __future__ import annotations
 
@@ -83,4 +85,30 @@ def normalize(text: str) -> str:
     return to_simplified(cleaned)
 
 
-__all__ = ["normalize", "to_halfwidth", "to_simplified", "is_emoji", "FULLWIDTH_SOLIDUS"]
+def command_slash(text: str) -> int:
+    """Where the "/" is by which Rasa would read `text` as an intent command, or -1.
+
+    Rasa strips the (normalised) text and reads a leading "/" as `/intent{...}`; this normaliser turns
+    invisible characters, emoji and every kind of whitespace into spaces, so "\u200b/restart" reads as
+    " /restart". The one test of what becomes a command, shared by the gateway and the Rasa input channel."""
+    if not text:
+        return -1
+    normalised = normalize(text)
+    for index, char in enumerate(normalised):
+        if char.isspace():
+            continue
+        return index if char == COMMAND_PREFIX else -1
+    return -1
+
+
+def escape_command(text: str) -> str:
+    """Typed text that would read as an intent command, made plain text ("／" for the command's "/").
+    Length-preserving and idempotent; text that is no command is returned unchanged."""
+    index = command_slash(text)
+    if index < 0:
+        return text
+    return text[:index] + FULLWIDTH_SOLIDUS + text[index + 1:]
+
+
+__all__ = ["normalize", "to_halfwidth", "to_simplified", "is_emoji", "FULLWIDTH_SOLIDUS", "command_slash",
+           "escape_command"]

@@ -5,7 +5,8 @@ POST /webhooks/gateway/webhook  {"sender": "...", "message": "...", "payload": f
 
 Text that a citizen typed never reaches Rasa as an intent command: Rasa reads a leading "/" as
 `/intent{...}`, so unless the gateway marks the message as the payload of a button the bot sent,
-a leading "/" is replaced by the full-width "／".
+a leading "/" is replaced by the full-width "／" — also behind invisible characters, emoji or whitespace,
+which the NLU's normaliser turns into spaces (nlu/normalize.py: `escape_command`, the one shared rule).
 """
 from __future__ import annotations
 
@@ -16,21 +17,10 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from nlu.normalize import escape_command
 from rasa_server.parsed_intent import kept_intent
 
 logger = logging.getLogger(__name__)
-
-COMMAND_PREFIX = "/"
-ESCAPED_PREFIX = "／"
-
-
-def escape_command(text: str) -> str:
-    """Makes typed text that starts with "/" plain text for Rasa."""
-    stripped = text.lstrip()
-    if stripped.startswith(COMMAND_PREFIX):
-        return ESCAPED_PREFIX + stripped[len(COMMAND_PREFIX):]
-    return text
-
 
 class GatewayInput(InputChannel):
     @classmethod

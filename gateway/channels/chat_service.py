@@ -11,7 +11,7 @@ from gateway.action_server import action_server_state
 from gateway.channels import messages as convert
 from gateway.resources import Resources
 from gateway.rasa_client import RasaUnavailable
-from nlu.normalize import normalize
+from nlu.normalize import escape_command, normalize
 from privacy import mask_text
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
     if not trusted_payload and not readable(text):  # only emoji, symbols or punctuation: the NLU reads nothing
         text, trusted_payload = NOT_UNDERSTOOD, True
     is_payload = trusted_payload or (allow_payloads and await res.buttons.is_sent_payload(sender_id, text))
+    if not is_payload:  # typed text never reads as an intent command, whatever invisible prefix it has
+        text = escape_command(text)
     metadata = {"channel": channel, "elder_mode": bool(elder_mode)}
     if region:
         metadata["region"] = region

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from typing import Any, Dict
 
@@ -12,6 +13,21 @@ from gateway.middleware.request_id import current_request_id
 from privacy import mask_text, mask_value
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# The WeChat push's signed query parameters: a logged signature with its timestamp and nonce would be a
+# replayable request; the access log keeps the parameter's name only.
+_SIGNED = re.compile(r"(?i)\b(signature|msg_signature|nonce|echostr)=[^&\s\"']*")
+HIDDEN = "[已隐去]"
+
+
+def _clean(value: Any) -> Any:
+    value = mask_value(value)
+    if isinstance(value, str):
+        return _SIGNED.sub(lambda m: f"{m.group(1)}={HIDDEN}", value)
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(item) for item in value)
+    return value
 
 
 class MaskingFilter(logging.Filter):
@@ -19,12 +35,12 @@ class MaskingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = mask_text(record.msg)
+            record.msg = _clean(record.msg)
         if record.args:
-            record.args = mask_value(record.args)
+            record.args = _clean(record.args)
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            record.fields = mask_value(fields)
+            record.fields = _clean(fields)
         return True
 
 
@@ -34,14 +50,14 @@ class JsonFormatter(logging.Formatter):
             "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask_text(record.getMessage()),
+            "message": _clean(record.getMessage()),
         }
         request_id = current_request_id()
         if request_id:
             entry["request_id"] = request_id
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            entry.update(mask_value(fields))
+            entry.update(_clean(fields))
         if record.exc_info:
             entry["exception"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)

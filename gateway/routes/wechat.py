@@ -8,6 +8,7 @@ Unsigned or wrongly signed requests get 403; unreadable bodies 400; bodies over 
 that is not configured 404."""
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from typing import Dict, Optional
@@ -20,6 +21,7 @@ from gateway.channels.wechat.channels import WeChatEndpoint
 from gateway.channels.wechat.crypto import CipherError, MessageCipher, SignatureError, check_signature, signature
 from gateway.channels.wechat.inbound import Inbound
 from gateway.channels.wechat.wire import MalformedMessage, encrypted_reply, parse_any, text_reply
+from gateway.kv import KVError
 
 MAX_BODY_BYTES = 16 * 1024
 
@@ -39,6 +41,28 @@ def _check(token: str, request: Request, *extra: str, param: str = "signature") 
         check_signature(q.get(param, ""), token, timestamp, nonce, *extra)
     except SignatureError:
         raise HTTPException(403, "签名校验失败")
+    window = request.app.state.resources.settings.wechat_timestamp_window_seconds
+    if abs(time.time() - int(timestamp)) > window:
+        raise HTTPException(403, "签名校验失败：timestamp 已过期或不在允许的时间范围内")
+
+
+NONCE_KEY = "wechat:nonce:{channel}:{timestamp}:{nonce}"
+
+
+async def _check_replay(request: Request, channel: str, body: bytes) -> None:
+    """One signed (timestamp, nonce) carries one body: WeChat's own retries repeat the body (the ledger answers
+    them), a replay with another body is refused. Kept in the shared key-value store for the time window."""
+    q = request.query_params
+    res = request.app.state.resources
+    key = NONCE_KEY.format(channel=channel, timestamp=q.get("timestamp", ""), nonce=q.get("nonce", ""))
+    digest = hashlib.sha256(body).hexdigest()
+    ttl = 2.0 * res.settings.wechat_timestamp_window_seconds + 60
+    try:
+        if await res.kv.add(key, digest, ttl) or await res.kv.get(key) == digest:
+            return
+    except (KVError, OSError):  # the store is down: refuse rather than accept a possible replay
+        raise HTTPException(503, "暂时无法校验请求，请稍后再试")
+    raise HTTPException(403, "签名校验失败：该 nonce 已用于另一条消息（疑似重放）")
 
 
 async def _read_body(request: Request) -> bytes:
@@ -83,6 +107,7 @@ async def _receive(request: Request, channel: str) -> Response:
     except MalformedMessage as exc:
         raise HTTPException(400, f"无法读取微信消息：{exc}")
 
+    await _check_replay(request, channel, body)  # after reading: an unreadable body is refused as such (400)
     reply = await endpoint.handler.respond(msg)
     background = BackgroundTask(endpoint.handler.push, msg.from_user, reply.later) if reply.later else None
     if reply.content is None:
