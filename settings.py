@@ -4,6 +4,7 @@ Every process (gateway, action server, launcher, CLIs) takes its configuration f
 Defaults are the embedded ones: SQLite, an on-disk index under `var/`, in-memory stores when no
 `REDIS_URL` is given. The README lists every variable; a test checks the list stays complete.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,7 +50,9 @@ class Settings(BaseSettings):
     wechat_app_secret: Optional[str] = Field(None, description="公众号 AppSecret（客服消息接口取 access_token 用）")
     wechat_api_base: str = Field("https://api.weixin.qq.com", description="微信接口地址（测试时指向本机的模拟服务）")
     wechat_reply_deadline_seconds: float = Field(4.0, description="超过此秒数仍未答出则先回 success，答案改走客服消息")
-    wechat_timestamp_window_seconds: int = Field(300, description="微信请求的 timestamp 与本机时间最多相差的秒数；超出即拒绝（防重放）")
+    wechat_timestamp_window_seconds: int = Field(
+        300, description="微信请求的 timestamp 与本机时间最多相差的秒数；超出即拒绝（防重放）"
+    )
     miniprogram_token: Optional[str] = Field(None, description="小程序消息推送 Token")
     miniprogram_appid: Optional[str] = Field(None, description="小程序 AppID")
     miniprogram_app_secret: Optional[str] = Field(None, description="小程序 AppSecret")

@@ -1,5 +1,6 @@
 """Work that must never delay or break a reply (statistics, the unanswered queue): run in a worker thread,
 failures logged, never shown to the citizen."""
+
 from __future__ import annotations
 
 import asyncio

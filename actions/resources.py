@@ -1,4 +1,5 @@
 """Shared resources of the action server, opened on first use (never at import time)."""
+
 from __future__ import annotations
 
 import functools

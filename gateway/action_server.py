@@ -1,5 +1,6 @@
 """Whether the action server answers: asked by /healthz and by the chat service after a reply that looks
 like an action-server failure (so the citizen gets the outage notice instead of a misleading answer)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The gateway application factory: `uvicorn gateway.app:create_app --factory`."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
     install_logging(settings.log_level)  # JSON lines, request ids, ID numbers and phones masked
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per health probe is noise
-    app = FastAPI(title="政务服务智能客服网关", version="0.1.0",
-                  description="对话、搜索与健康检查接口。")
+    app = FastAPI(title="政务服务智能客服网关", version="0.1.0", description="对话、搜索与健康检查接口。")
     app.state.resources = res = build_resources(settings)
     app.state.wechat = WeChatChannels(res)
     errors.install(app)
@@ -34,8 +34,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     for router in ROUTERS:  # one module per resource (gateway/routes/)
         app.include_router(router)
     app.add_middleware(JsonTextGuard)  # lone surrogates, too-deep JSON: Chinese 422 (inside the size limit)
-    app.add_middleware(AdminAwareBodyLimit, max_bytes=MAX_BODY_BYTES,  # larger for staff imports
-                       import_max_bytes=settings.staff_import_max_mb * 1024 * 1024)
+    app.add_middleware(
+        AdminAwareBodyLimit,
+        max_bytes=MAX_BODY_BYTES,  # larger for staff imports
+        import_max_bytes=settings.staff_import_max_mb * 1024 * 1024,
+    )
     install_cors(app, settings.cors_origins)
     app.add_middleware(SecurityHeaders)  # nosniff everywhere; no-store on JSON, /admin and /staff
     app.add_middleware(RequestContext, metrics=res.metrics)  # outermost: ids, access log, HTTP metrics

@@ -1,4 +1,5 @@
 """Clear Chinese errors for bad input: every validation problem is a 4xx with a readable `detail`."""
+
 from __future__ import annotations
 
 from typing import Dict, List

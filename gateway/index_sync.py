@@ -7,6 +7,7 @@ restart. The gateway is the node's one index writer; the action server only read
 commit by itself. `INDEX_SYNC_INTERVAL_SECONDS=0` turns the loop off (an operator then runs
 `python -m search sync` from elsewhere).
 """
+
 from __future__ import annotations
 
 import asyncio

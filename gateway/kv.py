@@ -1,6 +1,7 @@
 """The gateway's small shared key-value store: WeChat dedupe marks, rate-limit counters, cached access
 tokens and locks. Redis when `REDIS_URL` is set (shared by every gateway replica), else process memory
 (one gateway process: fine for `make run`, not for several replicas)."""
+
 from __future__ import annotations
 
 import abc
@@ -21,20 +22,17 @@ class KeyValueStore(abc.ABC):
     """Async string store with per-key expiry. Every key gets the `gateway:` prefix."""
 
     @abc.abstractmethod
-    async def get(self, key: str) -> Optional[str]:
-        ...
+    async def get(self, key: str) -> Optional[str]: ...
 
     @abc.abstractmethod
-    async def set(self, key: str, value: str, ttl: float) -> None:
-        ...
+    async def set(self, key: str, value: str, ttl: float) -> None: ...
 
     @abc.abstractmethod
     async def add(self, key: str, value: str, ttl: float) -> bool:
         """Sets the key only if it is absent; True when this call set it."""
 
     @abc.abstractmethod
-    async def delete(self, key: str) -> None:
-        ...
+    async def delete(self, key: str) -> None: ...
 
     @abc.abstractmethod
     async def incr(self, key: str, ttl: float) -> int:
@@ -126,8 +124,9 @@ return n
 
 class RedisStore(KeyValueStore):
     def __init__(self, url: str, socket_timeout: float = 2.0) -> None:
-        self._client = aioredis.Redis.from_url(url, socket_timeout=socket_timeout,
-                                               socket_connect_timeout=socket_timeout, decode_responses=True)
+        self._client = aioredis.Redis.from_url(
+            url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout, decode_responses=True
+        )
         self._incr = self._client.register_script(_INCR_WITH_EXPIRY)
 
     async def get(self, key: str) -> Optional[str]:
@@ -147,8 +146,7 @@ class RedisStore(KeyValueStore):
 
     @asynccontextmanager
     async def lock(self, name: str, ttl: float, wait: float) -> AsyncIterator[bool]:
-        lock = self._client.lock(PREFIX + "lock:" + name, timeout=ttl, blocking_timeout=wait,
-                                 sleep=0.05)
+        lock = self._client.lock(PREFIX + "lock:" + name, timeout=ttl, blocking_timeout=wait, sleep=0.05)
         held = await lock.acquire()
         try:
             yield bool(held)

@@ -1,4 +1,5 @@
 """HTTP client of the Rasa server's `gateway` channel."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

@@ -1,5 +1,6 @@
 """Process-wide resources of the gateway, built complete once at start-up (`build_resources`) and reached
 through `request.app.state.resources`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

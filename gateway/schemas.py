@@ -1,4 +1,5 @@
 """Request and response bodies of the public API (pydantic 1.10, strict types: no silent coercion)."""
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -1,10 +1,11 @@
 """Knowledge-base command line.
 
-    python -m knowledge load [DIR]                       load a profile directory into the database
-    python -m knowledge validate [DIR]                   list broken links, empty fields and duplicates
-    python -m knowledge import FILE [--kind faq]         import CSV / XLSX / JSONL (all rows or none)
-    python -m knowledge export [--kind faq] [--format csv] [-o FILE]
+python -m knowledge load [DIR]                       load a profile directory into the database
+python -m knowledge validate [DIR]                   list broken links, empty fields and duplicates
+python -m knowledge import FILE [--kind faq]         import CSV / XLSX / JSONL (all rows or none)
+python -m knowledge export [--kind faq] [--format csv] [-o FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,15 @@ from knowledge.sync import sync_profile
 from knowledge.validate import find_problems
 
 KINDS = ("faq", "item", "package", "app", "synonym")
-LOAD_LABELS = {"item": "事项", "faq": "FAQ", "package": "一件事", "app": "应用", "department": "部门",
-               "synonym": "同义词", "kept": "保留工作人员修改"}
+LOAD_LABELS = {
+    "item": "事项",
+    "faq": "FAQ",
+    "package": "一件事",
+    "app": "应用",
+    "department": "部门",
+    "synonym": "同义词",
+    "kept": "保留工作人员修改",
+}
 
 
 def main(argv=None) -> int:
@@ -56,8 +64,10 @@ def main(argv=None) -> int:
     if args.command == "validate" or problems:
         for problem in problems:
             print(problem, file=sys.stderr if problems else sys.stdout)
-        summary = (f"事项 {len(bundle.items)}，FAQ {len(bundle.faqs)}，一件事 {len(bundle.packages)}，"
-                   f"应用 {len(bundle.apps)}，部门 {len(bundle.departments)}，同义词 {len(bundle.synonyms)}")
+        summary = (
+            f"事项 {len(bundle.items)}，FAQ {len(bundle.faqs)}，一件事 {len(bundle.packages)}，"
+            f"应用 {len(bundle.apps)}，部门 {len(bundle.departments)}，同义词 {len(bundle.synonyms)}"
+        )
         print(("发现 %d 个问题；" % len(problems) if problems else "校验通过；") + summary)
         if problems:
             return 1
@@ -83,8 +93,7 @@ def import_command(store: KnowledgeStore, args) -> int:
         return 2
     operator = StaffMember(args.actor, "admin")  # whoever can reach the database is trusted like an admin
     try:
-        result = import_file(store, args.kind, args.file.name, content, operator, source="cli",
-                             dry_run=args.dry_run)
+        result = import_file(store, args.kind, args.file.name, content, operator, source="cli", dry_run=args.dry_run)
     except ImportRejected as exc:
         for problem in exc.problems:
             field = f"（{problem['field']}）" if problem["field"] else ""
@@ -95,7 +104,10 @@ def import_command(store: KnowledgeStore, args) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     if args.dry_run:
-        print(f"检查通过：共 {result['total']} 条，其中发布 {result['published']} 条、草稿 {result['drafts']} 条（未导入）")
+        print(
+            f"检查通过：共 {result['total']} 条，"
+            f"其中发布 {result['published']} 条、草稿 {result['drafts']} 条（未导入）"
+        )
     else:
         print(import_summary(result) + "。运行中的网关会在几秒内把发布的条目加入搜索索引。")
     return 0

@@ -1,4 +1,5 @@
 """The audit log: who changed what and when. Written in the same transaction as the change it records."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,15 +27,31 @@ ACTION_NAMES = {
 }
 
 
-def record(conn: Connection, actor: str, role: str, action: str, kind: str = "", entry_id: str = "",
-           **detail: Any) -> None:
-    conn.execute(audit.insert().values(at=dt.datetime.utcnow(), actor=actor, role=role, action=action,
-                                       kind=kind, entry_id=entry_id,
-                                       detail=json.dumps(detail, ensure_ascii=False, default=str)))
+def record(
+    conn: Connection, actor: str, role: str, action: str, kind: str = "", entry_id: str = "", **detail: Any
+) -> None:
+    conn.execute(
+        audit.insert().values(
+            at=dt.datetime.utcnow(),
+            actor=actor,
+            role=role,
+            action=action,
+            kind=kind,
+            entry_id=entry_id,
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+    )
 
 
-def entries(store, kind: Optional[str] = None, entry_id: Optional[str] = None, actor: Optional[str] = None,
-            action: Optional[str] = None, offset: int = 0, limit: int = 50) -> Tuple[int, List[Dict]]:
+def entries(
+    store,
+    kind: Optional[str] = None,
+    entry_id: Optional[str] = None,
+    actor: Optional[str] = None,
+    action: Optional[str] = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Tuple[int, List[Dict]]:
     """(total, rows) newest first."""
     where = []
     if kind:
@@ -48,6 +65,17 @@ def entries(store, kind: Optional[str] = None, entry_id: Optional[str] = None, a
     with store.engine.connect() as conn:
         total = int(conn.execute(sa.select(sa.func.count()).select_from(audit).where(*where)).scalar_one())
         rows = conn.execute(sa.select(audit).where(*where).order_by(audit.c.seq.desc()).offset(offset).limit(limit))
-        return total, [{"seq": r.seq, "at": r.at, "actor": r.actor, "role": r.role, "action": r.action,
-                        "action_name": ACTION_NAMES.get(r.action, r.action), "kind": r.kind,
-                        "entry_id": r.entry_id, "detail": json.loads(r.detail or "{}")} for r in rows]
+        return total, [
+            {
+                "seq": r.seq,
+                "at": r.at,
+                "actor": r.actor,
+                "role": r.role,
+                "action": r.action,
+                "action_name": ACTION_NAMES.get(r.action, r.action),
+                "kind": r.kind,
+                "entry_id": r.entry_id,
+                "detail": json.loads(r.detail or "{}"),
+            }
+            for r in rows
+        ]

@@ -1,4 +1,5 @@
 """Field-by-field difference between two versions of an entry, for reviewers."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -8,8 +9,9 @@ from knowledge.problems import label
 BOOKKEEPING = ("editor", "reviewer", "updated_at", "status")
 
 
-def diff_entries(old: Optional[Dict[str, Any]], new: Optional[Dict[str, Any]],
-                 include_bookkeeping: bool = False) -> List[Dict[str, Any]]:
+def diff_entries(
+    old: Optional[Dict[str, Any]], new: Optional[Dict[str, Any]], include_bookkeeping: bool = False
+) -> List[Dict[str, Any]]:
     """[{field, label, change: added|removed|changed, old, new[, added_items, removed_items]}].
 
     `old` None means the entry is new, `new` None that it was deleted. Lists also say which elements

@@ -3,6 +3,7 @@
 Exported: every live entry with its status, and the drafts of entries that have never been published
 (status draft). Open changes of live entries are not exported: they are work in progress.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple

@@ -4,6 +4,7 @@ first alias), topped up with the high-frequency items (one per department in tur
 
 The texts are the entries' own phrasings, never what a citizen typed, so nothing personal is shown.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,12 +61,14 @@ def high_frequency_items(store) -> List[HotQuestion]:
 def most_answered(store, since: dt.datetime, limit: int, min_asks: int = MIN_ASKS) -> List[HotQuestion]:
     """Published entries answered most often since `since` (ties: the most recently asked first)."""
     count = sa.func.count().label("count")
-    query = (sa.select(questions.c.source_kind, questions.c.source_id, count,
-                       sa.func.max(questions.c.at).label("last"))
-             .where(questions.c.at >= since, questions.c.answered == sa.true(), questions.c.source_id != "")
-             .group_by(questions.c.source_kind, questions.c.source_id)
-             .having(sa.func.count() >= min_asks)
-             .order_by(count.desc(), sa.desc("last"), questions.c.source_id).limit(limit * 3))
+    query = (
+        sa.select(questions.c.source_kind, questions.c.source_id, count, sa.func.max(questions.c.at).label("last"))
+        .where(questions.c.at >= since, questions.c.answered == sa.true(), questions.c.source_id != "")
+        .group_by(questions.c.source_kind, questions.c.source_id)
+        .having(sa.func.count() >= min_asks)
+        .order_by(count.desc(), sa.desc("last"), questions.c.source_id)
+        .limit(limit * 3)
+    )
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     found = store.get_many((row.source_kind, row.source_id) for row in rows)

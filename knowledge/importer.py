@@ -11,6 +11,7 @@ Chinese reason. Rows with status `published` go live (a new version and a change
 search indexes pick them up); rows with status `draft` become open changes waiting for review, and leave
 the live entry as it is. Publishing needs the "publish" permission: an editor can import drafts only.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,7 @@ from knowledge.schema import DRAFT, EDITABLE_MODELS, PUBLISHED, synonym_id
 from knowledge.staff import StaffMember
 from knowledge.store import KnowledgeStore
 from knowledge.tabular import FileProblem, Rows, detect_format, read_csv, read_jsonl, read_xlsx
-from knowledge.workflow import Forbidden, Invalid, KIND_NAMES, Workflow
+from knowledge.workflow import KIND_NAMES, Forbidden, Invalid, Workflow
 
 MAX_ROWS = 100_000
 MAX_REPORTED = 1000
@@ -60,8 +61,13 @@ TABULAR: Dict[str, Columns] = {
 }
 """Kinds that can be imported from CSV and XLSX, and their columns (FAQ columns per the contract)."""
 
-LIST_FIELDS = {"similar_questions": r"[|｜]", "keywords": r"[,，]", "items": r"[,，|]", "aliases": r"[|｜,，]",
-               "colloquial": r"[|｜]"}
+LIST_FIELDS = {
+    "similar_questions": r"[|｜]",
+    "keywords": r"[,，]",
+    "items": r"[,，|]",
+    "aliases": r"[|｜,，]",
+    "colloquial": r"[|｜]",
+}
 
 
 class ImportRejected(Invalid):
@@ -91,8 +97,9 @@ def read_rows(kind: str, filename: str, content: bytes) -> Tuple[Rows, List[Prob
     fmt = detect_format(filename, content)
     if fmt == "jsonl":
         rows = read_jsonl(content)
-        return [(n, {k: _split(v, LIST_FIELDS[k]) if k in LIST_FIELDS else v for k, v in r.items()})
-                for n, r in rows], []
+        return [
+            (n, {k: _split(v, LIST_FIELDS[k]) if k in LIST_FIELDS else v for k, v in r.items()}) for n, r in rows
+        ], []
     spec = TABULAR.get(kind)
     if spec is None:
         raise FileProblem(f"{KIND_NAMES[kind]}只能用 JSONL 格式导入（每行一个 JSON 对象）")
@@ -103,7 +110,9 @@ def read_rows(kind: str, filename: str, content: bytes) -> Tuple[Rows, List[Prob
         problems.append(Problem(1, "", "缺少必需的列：" + "、".join(missing)))
     unknown = [c for c in columns if c and c not in spec.all]
     if unknown:
-        problems.append(Problem(1, "", "不认识的列：" + "、".join(unknown) + "（可用的列：" + "、".join(spec.all) + "）"))
+        problems.append(
+            Problem(1, "", "不认识的列：" + "、".join(unknown) + "（可用的列：" + "、".join(spec.all) + "）")
+        )
     duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
     if duplicated:
         problems.append(Problem(1, "", "列名重复：" + "、".join(duplicated)))
@@ -121,7 +130,9 @@ def read_rows(kind: str, filename: str, content: bytes) -> Tuple[Rows, List[Prob
     return records, problems
 
 
-def check_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str]) -> Tuple[List[Dict], List[Problem]]:
+def check_rows(
+    kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str]
+) -> Tuple[List[Dict], List[Problem]]:
     """Validated entries (with their status) and every problem found, by row."""
     model = EDITABLE_MODELS[kind]
     entries: List[Dict] = []
@@ -134,7 +145,9 @@ def check_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str,
             problems.append(Problem(number, "", record["__error__"]))
             continue
         if "__extra__" in record:
-            problems.append(Problem(number, "", "这一行的单元格比表头多（多出：" + "、".join(record["__extra__"]) + "）"))
+            problems.append(
+                Problem(number, "", "这一行的单元格比表头多（多出：" + "、".join(record["__extra__"]) + "）")
+            )
             continue
         record = {k: v for k, v in record.items() if k not in ("editor", "reviewer", "kind")}
         if not record.get("updated_at"):
@@ -142,7 +155,9 @@ def check_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str,
         status = record.get("status", "")
         if status not in IMPORT_STATUSES:
             reason = "不能为空" if status in ("", None) else f"不能是“{status}”"
-            problems.append(Problem(number, "status", f"{label('status')}{reason}，只能是 published（发布）或 draft（草稿）"))
+            problems.append(
+                Problem(number, "status", f"{label('status')}{reason}，只能是 published（发布）或 draft（草稿）")
+            )
             continue
         if kind == "synonym" and not record.get("id") and isinstance(record.get("official"), str):
             record["id"] = synonym_id(record["official"].strip())
@@ -158,13 +173,17 @@ def check_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str,
             continue
         row_problems = [Problem(number, f, reason) for f, reason in broken_links(kind, entry, known)]
         if entry["id"] in seen_ids:
-            row_problems.append(Problem(number, "id", f"{label('id')}“{entry['id']}”与第 {seen_ids[entry['id']]} 行重复"))
+            row_problems.append(
+                Problem(number, "id", f"{label('id')}“{entry['id']}”与第 {seen_ids[entry['id']]} 行重复")
+            )
         else:
             seen_ids[entry["id"]] = number
         if kind == "faq":
             question = entry["question"]
             if question in seen_questions:
-                row_problems.append(Problem(number, "question", f"{label('question')}与第 {seen_questions[question]} 行相同"))
+                row_problems.append(
+                    Problem(number, "question", f"{label('question')}与第 {seen_questions[question]} 行相同")
+                )
             else:
                 seen_questions[question] = number
             other = live_questions.get(question)
@@ -177,8 +196,15 @@ def check_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str,
     return entries, problems
 
 
-def import_file(store: KnowledgeStore, kind: str, filename: str, content: bytes, who: StaffMember,
-                source: str = "import", dry_run: bool = False) -> Dict[str, Any]:
+def import_file(
+    store: KnowledgeStore,
+    kind: str,
+    filename: str,
+    content: bytes,
+    who: StaffMember,
+    source: str = "import",
+    dry_run: bool = False,
+) -> Dict[str, Any]:
     """Checks every row, then writes all of them in one transaction. Raises ImportRejected (nothing
     written) for bad rows, Forbidden when an editor's file would publish, Invalid for an unreadable file.
     With `dry_run` it only checks, and returns what it would import."""
@@ -195,8 +221,10 @@ def import_file(store: KnowledgeStore, kind: str, filename: str, content: bytes,
     publishing = [n for n, r in rows if r.get("status") == PUBLISHED]
     if publishing and not who.can("publish"):
         shown = "、".join(str(n) for n in publishing[:10]) + ("……" if len(publishing) > 10 else "")
-        raise Forbidden(f"编辑不能直接发布：文件中第 {shown} 行（共 {len(publishing)} 行）的 status 为 published。"
-                        f"请改为 draft 导入后提交审核，或请审核员导入")
+        raise Forbidden(
+            f"编辑不能直接发布：文件中第 {shown} 行（共 {len(publishing)} 行）的 status 为 published。"
+            f"请改为 draft 导入后提交审核，或请审核员导入"
+        )
     known = KnownIds.load(store)
     live_questions = {e["question"]: e["id"] for e in store.iter_entries("faq", status=None)} if kind == "faq" else {}
     entries, problems = check_rows(kind, rows, known, live_questions)
@@ -204,8 +232,13 @@ def import_file(store: KnowledgeStore, kind: str, filename: str, content: bytes,
         raise _rejected(problems)
     if dry_run:
         published = sum(1 for e in entries if e["status"] == PUBLISHED)
-        return {"kind": kind, "total": len(entries), "published": published, "drafts": len(entries) - published,
-                "dry_run": True}
+        return {
+            "kind": kind,
+            "total": len(entries),
+            "published": published,
+            "drafts": len(entries) - published,
+            "dry_run": True,
+        }
     return _write(store, kind, entries, who, source, filename)
 
 
@@ -216,22 +249,40 @@ def _rejected(problems: List[Problem]) -> ImportRejected:
     return ImportRejected(f"导入失败：文件中有 {len(rows)} 行有误，整个文件都没有导入，请改正后重新导入{more}", listed)
 
 
-def _write(store: KnowledgeStore, kind: str, entries: List[Dict], who: StaffMember, source: str,
-           filename: str) -> Dict[str, Any]:
+def _write(
+    store: KnowledgeStore, kind: str, entries: List[Dict], who: StaffMember, source: str, filename: str
+) -> Dict[str, Any]:
     published = [dict(e, editor=who.name, reviewer=who.name) for e in entries if e["status"] == PUBLISHED]
     drafts = [dict(e, status=PUBLISHED) for e in entries if e["status"] == DRAFT]
     with store.transaction() as conn:
         counts = store.bulk_upsert(kind, published, conn, actor=who.name, source=source)
         Workflow(store).save_many(conn, kind, drafts, who, origin="import")
-        result = {"kind": kind, "total": len(entries), "published": len(published), "created": counts["created"],
-                  "updated": counts["updated"], "unchanged": counts["unchanged"], "drafts": len(drafts)}
-        audit.record(conn, who.name, who.role, "import", kind, "", file=filename, **{
-            k: v for k, v in result.items() if k != "kind"})
+        result = {
+            "kind": kind,
+            "total": len(entries),
+            "published": len(published),
+            "created": counts["created"],
+            "updated": counts["updated"],
+            "unchanged": counts["unchanged"],
+            "drafts": len(drafts),
+        }
+        audit.record(
+            conn,
+            who.name,
+            who.role,
+            "import",
+            kind,
+            "",
+            file=filename,
+            **{k: v for k, v in result.items() if k != "kind"},
+        )
     result["change_seq"] = store.latest_change()
     return result
 
 
 def import_summary(result: Dict[str, Any]) -> str:
-    return (f"已导入 {result['total']} 条{KIND_NAMES[result['kind']]}：发布 {result['published']} 条"
-            f"（新增 {result['created']}，更新 {result['updated']}，未变 {result['unchanged']}），"
-            f"草稿 {result['drafts']} 条（待审核发布）")
+    return (
+        f"已导入 {result['total']} 条{KIND_NAMES[result['kind']]}：发布 {result['published']} 条"
+        f"（新增 {result['created']}，更新 {result['updated']}，未变 {result['unchanged']}），"
+        f"草稿 {result['drafts']} 条（待审核发布）"
+    )

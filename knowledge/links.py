@@ -1,4 +1,5 @@
 """Checks that an entry's references point at entries that exist: linked items, departments."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,8 +15,10 @@ class KnownIds:
 
     @classmethod
     def load(cls, store) -> "KnownIds":
-        return cls(items=store.ids("item"),
-                   departments={d["id"]: d["name"] for d in store.iter_entries("department", status=None)})
+        return cls(
+            items=store.ids("item"),
+            departments={d["id"]: d["name"] for d in store.iter_entries("department", status=None)},
+        )
 
     def department_id(self, value: str) -> str:
         """A department given by id or by name, as its id ("" when unknown)."""

@@ -9,6 +9,7 @@ Layout of a profile directory:
     packages.yml       一件事一次办
     apps.yml           便民服务应用
 """
+
 from __future__ import annotations
 
 import hashlib

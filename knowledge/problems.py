@@ -1,4 +1,5 @@
 """Chinese descriptions of what is wrong with an entry, for staff (admin API, imports, the CLI)."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Tuple

@@ -3,6 +3,7 @@
 Pydantic 1.10 models (the version Rasa 3.6 pins). One model per entry kind; the loader validates
 sample files against these, the store keeps each entry as the model's JSON.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -7,6 +7,7 @@ Roles, each including the one before it:
 An editor cannot publish: every change an editor makes is published by a reviewer or an admin.
 The bootstrap admin's token comes from STAFF_ADMIN_TOKEN and is never stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,8 +75,11 @@ class StaffRegistry:
         if self._bootstrap_hash and hmac.compare_digest(digest, self._bootstrap_hash):
             return StaffMember(BOOTSTRAP_NAME, "admin")
         with self.store.engine.connect() as conn:
-            row = conn.execute(sa.select(staff_tokens.c.id, staff_tokens.c.name, staff_tokens.c.role).where(
-                staff_tokens.c.token_hash == digest, staff_tokens.c.revoked_at.is_(None))).first()
+            row = conn.execute(
+                sa.select(staff_tokens.c.id, staff_tokens.c.name, staff_tokens.c.role).where(
+                    staff_tokens.c.token_hash == digest, staff_tokens.c.revoked_at.is_(None)
+                )
+            ).first()
         return StaffMember(row.name, row.role, row.id) if row else None
 
     def create(self, name: str, role: str, by: StaffMember) -> Tuple[StaffMember, str]:
@@ -84,18 +88,25 @@ class StaffRegistry:
             raise ValueError(f"角色只能是 {'、'.join(ROLES)}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.store.transaction(entries_lock=False) as conn:
-            token_id = conn.execute(staff_tokens.insert().values(
-                name=name, role=role, token_hash=hash_token(token), created_at=dt.datetime.utcnow(),
-                created_by=by.name)).inserted_primary_key[0]
-            audit.record(conn, by.name, by.role, "staff_create", member=name, member_role=role,
-                         token_id=token_id)
+            token_id = conn.execute(
+                staff_tokens.insert().values(
+                    name=name,
+                    role=role,
+                    token_hash=hash_token(token),
+                    created_at=dt.datetime.utcnow(),
+                    created_by=by.name,
+                )
+            ).inserted_primary_key[0]
+            audit.record(conn, by.name, by.role, "staff_create", member=name, member_role=role, token_id=token_id)
         return StaffMember(name, role, token_id), token
 
     def revoke(self, token_id: int, by: StaffMember) -> bool:
         with self.store.transaction(entries_lock=False) as conn:
-            done = conn.execute(staff_tokens.update().where(
-                staff_tokens.c.id == token_id, staff_tokens.c.revoked_at.is_(None)).values(
-                revoked_at=dt.datetime.utcnow())).rowcount
+            done = conn.execute(
+                staff_tokens.update()
+                .where(staff_tokens.c.id == token_id, staff_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=dt.datetime.utcnow())
+            ).rowcount
             if done:
                 audit.record(conn, by.name, by.role, "staff_revoke", token_id=token_id)
         return bool(done)
@@ -103,6 +114,15 @@ class StaffRegistry:
     def members(self) -> List[Dict]:
         with self.store.engine.connect() as conn:
             rows = conn.execute(sa.select(staff_tokens).order_by(staff_tokens.c.id))
-            return [{"id": r.id, "name": r.name, "role": r.role, "role_name": ROLE_NAMES.get(r.role, r.role),
-                     "created_at": r.created_at, "created_by": r.created_by, "revoked_at": r.revoked_at}
-                    for r in rows]
+            return [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "role": r.role,
+                    "role_name": ROLE_NAMES.get(r.role, r.role),
+                    "created_at": r.created_at,
+                    "created_by": r.created_by,
+                    "revoked_at": r.revoked_at,
+                }
+                for r in rows
+            ]

@@ -1,5 +1,6 @@
 """Statistics for staff over a period: top questions, answer rate, hand-offs, satisfaction, and the
 有帮助 / 没帮助 citizens gave individual answers (which entries need work first)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,10 @@ def answer_feedback(conn, events_in_period, top: int) -> Dict:
     """有帮助 / 没帮助 counts, and per entry — the most 没帮助 first."""
     by_entry: Dict[str, Dict[str, int]] = {}
     for row in conn.execute(
-            sa.select(events.c.name, events.c.value, sa.func.count().label("count"))
-            .where(events_in_period, events.c.event == ANSWER_FEEDBACK).group_by(events.c.name, events.c.value)):
+        sa.select(events.c.name, events.c.value, sa.func.count().label("count"))
+        .where(events_in_period, events.c.event == ANSWER_FEEDBACK)
+        .group_by(events.c.name, events.c.value)
+    ):
         counts = by_entry.setdefault(row.name, {"helpful": 0, "not_helpful": 0})
         counts["helpful" if int(row.value) else "not_helpful"] += int(row.count)
     helpful = sum(c["helpful"] for c in by_entry.values())
@@ -38,8 +41,12 @@ def answer_feedback(conn, events_in_period, top: int) -> Dict:
     for name, counts in ranked:
         kind, _, entry_id = name.partition(":")
         listed.append({"type": kind, "id": entry_id, "title": _title(conn, kind, entry_id), **counts})
-    return {"helpful": helpful, "not_helpful": not_helpful, "helpful_rate": _rate(helpful, helpful + not_helpful),
-            "by_entry": listed}
+    return {
+        "helpful": helpful,
+        "not_helpful": not_helpful,
+        "helpful_rate": _rate(helpful, helpful + not_helpful),
+        "by_entry": listed,
+    }
 
 
 def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dict:
@@ -52,41 +59,73 @@ def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dic
         top_questions = [
             {"text": row.text, "count": int(row.count), "answered": int(row.answered or 0)}
             for row in conn.execute(
-                sa.select(sa.func.min(questions.c.text).label("text"), sa.func.count().label("count"),
-                          answered_sum.label("answered"))
-                .where(in_period).group_by(questions.c.normalized)
-                .order_by(sa.func.count().desc(), sa.func.min(questions.c.text)).limit(top))
+                sa.select(
+                    sa.func.min(questions.c.text).label("text"),
+                    sa.func.count().label("count"),
+                    answered_sum.label("answered"),
+                )
+                .where(in_period)
+                .group_by(questions.c.normalized)
+                .order_by(sa.func.count().desc(), sa.func.min(questions.c.text))
+                .limit(top)
+            )
         ]
         top_entries = []
         for row in conn.execute(
-                sa.select(questions.c.source_kind, questions.c.source_id, sa.func.count().label("count"))
-                .where(in_period, questions.c.answered == sa.true(), questions.c.source_id != "")
-                .group_by(questions.c.source_kind, questions.c.source_id)
-                .order_by(sa.func.count().desc(), questions.c.source_id).limit(top)):
+            sa.select(questions.c.source_kind, questions.c.source_id, sa.func.count().label("count"))
+            .where(in_period, questions.c.answered == sa.true(), questions.c.source_id != "")
+            .group_by(questions.c.source_kind, questions.c.source_id)
+            .order_by(sa.func.count().desc(), questions.c.source_id)
+            .limit(top)
+        ):
             title = _title(conn, row.source_kind, row.source_id)
             top_entries.append({"type": row.source_kind, "id": row.source_id, "title": title, "count": int(row.count)})
-        handoffs = {row.name: int(row.count) for row in conn.execute(
-            sa.select(events.c.name, sa.func.count().label("count"))
-            .where(events_in_period, events.c.event == "handoff").group_by(events.c.name).order_by(events.c.name))}
-        scores = {int(row.value): int(row.count) for row in conn.execute(
-            sa.select(events.c.value, sa.func.count().label("count"))
-            .where(events_in_period, events.c.event == "rating").group_by(events.c.value))}
+        handoffs = {
+            row.name: int(row.count)
+            for row in conn.execute(
+                sa.select(events.c.name, sa.func.count().label("count"))
+                .where(events_in_period, events.c.event == "handoff")
+                .group_by(events.c.name)
+                .order_by(events.c.name)
+            )
+        }
+        scores = {
+            int(row.value): int(row.count)
+            for row in conn.execute(
+                sa.select(events.c.value, sa.func.count().label("count"))
+                .where(events_in_period, events.c.event == "rating")
+                .group_by(events.c.value)
+            )
+        }
         feedback = answer_feedback(conn, events_in_period, top)
-        open_groups = int(conn.execute(sa.select(sa.func.count()).select_from(unanswered_groups).where(
-            unanswered_groups.c.state == "open")).scalar_one())
+        open_groups = int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(unanswered_groups).where(unanswered_groups.c.state == "open")
+            ).scalar_one()
+        )
     ratings = sum(scores.values())
     return {
-        "since": since, "until": until,
-        "questions": {"total": total, "answered": answered, "unanswered": total - answered,
-                      "answer_rate": _rate(answered, total)},
+        "since": since,
+        "until": until,
+        "questions": {
+            "total": total,
+            "answered": answered,
+            "unanswered": total - answered,
+            "answer_rate": _rate(answered, total),
+        },
         "top_questions": top_questions,
         "top_entries": top_entries,
-        "handoffs": {"total": sum(handoffs.values()), "by_target": handoffs,
-                     "rate": _rate(sum(handoffs.values()), total)},
-        "satisfaction": {"ratings": ratings,
-                         "average": round(sum(k * v for k, v in scores.items()) / ratings, 2) if ratings else None,
-                         "satisfied_rate": _rate(sum(v for k, v in scores.items() if k >= 4), ratings),
-                         "by_score": {str(k): scores.get(k, 0) for k in range(1, 6)}},
+        "handoffs": {
+            "total": sum(handoffs.values()),
+            "by_target": handoffs,
+            "rate": _rate(sum(handoffs.values()), total),
+        },
+        "satisfaction": {
+            "ratings": ratings,
+            "average": round(sum(k * v for k, v in scores.items()) / ratings, 2) if ratings else None,
+            "satisfied_rate": _rate(sum(v for k, v in scores.items() if k >= 4), ratings),
+            "by_score": {str(k): scores.get(k, 0) for k in range(1, 6)},
+        },
         "answer_feedback": feedback,
         "unanswered_open_groups": open_groups,
     }

@@ -8,6 +8,7 @@ Writers are serialised (`transaction()`): on PostgreSQL by a transaction-level a
 `BEGIN IMMEDIATE`. So change-log sequence numbers become visible in commit order, and a reader that applies
 "everything after seq N" never skips a change committed late with a smaller number.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,13 +44,16 @@ def dumps(entry: Dict[str, Any]) -> str:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         # A pool of open connections (SQLAlchemy 1.4 would open a new one per use for a file database:
         # about a millisecond each, which adds up when the index sync reads thousands of entries).
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        engine = sa.create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False},
-                                  **({} if memory else {"poolclass": sa.pool.QueuePool, "pool_size": 5,
-                                                        "max_overflow": 20}))
+        engine = sa.create_engine(
+            url,
+            future=True,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **({} if memory else {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 20}),
+        )
         _sqlite_transactions(engine)
         return engine
     return sa.create_engine(url, future=True, pool_pre_ping=True)
@@ -109,16 +113,23 @@ class KnowledgeStore:
 
     # -- writes -------------------------------------------------------------------------------------
 
-    def upsert(self, kind: str, entry: Dict[str, Any], conn: Optional[Connection] = None,
-               actor: str = "system", source: str = "system") -> bool:
+    def upsert(
+        self,
+        kind: str,
+        entry: Dict[str, Any],
+        conn: Optional[Connection] = None,
+        actor: str = "system",
+        source: str = "system",
+    ) -> bool:
         """Insert or replace one entry; returns True when its content changed."""
         if conn is None:
             with self.transaction() as own:
                 return self.upsert(kind, entry, own, actor, source)
         return self.bulk_upsert(kind, [entry], conn, actor, source)["unchanged"] == 0
 
-    def bulk_upsert(self, kind: str, batch: List[Dict[str, Any]], conn: Connection,
-                    actor: str = "system", source: str = "system") -> Dict[str, Any]:
+    def bulk_upsert(
+        self, kind: str, batch: List[Dict[str, Any]], conn: Connection, actor: str = "system", source: str = "system"
+    ) -> Dict[str, Any]:
         """Insert or replace many entries of one kind in the caller's transaction, with few statements.
 
         Returns counts {"created", "updated", "unchanged"} and `versions`: {id: new version} of changed ones.
@@ -128,8 +139,11 @@ class KnowledgeStore:
         ids = [entry["id"] for entry in batch]
         current: Dict[str, Tuple[str, int]] = {}
         for chunk in _chunks(ids):
-            for row in conn.execute(sa.select(entries.c.id, entries.c.data, entries.c.version).where(
-                    entries.c.kind == kind, entries.c.id.in_(chunk))):
+            for row in conn.execute(
+                sa.select(entries.c.id, entries.c.data, entries.c.version).where(
+                    entries.c.kind == kind, entries.c.id.in_(chunk)
+                )
+            ):
                 current[row.id] = (row.data, row.version)
         missing = [i for i in ids if i not in current]
         past = self._last_versions(conn, kind, missing)
@@ -146,41 +160,81 @@ class KnowledgeStore:
                 updates.append({"k": kind, "i": entry["id"], "s": status, "v": version, "d": data, "t": now})
             else:
                 version = past.get(entry["id"], 0) + 1
-                inserts.append({"kind": kind, "id": entry["id"], "status": status, "version": version,
-                                "data": data, "updated_at": now})
+                inserts.append(
+                    {
+                        "kind": kind,
+                        "id": entry["id"],
+                        "status": status,
+                        "version": version,
+                        "data": data,
+                        "updated_at": now,
+                    }
+                )
             current[entry["id"]] = (data, version)
             new_versions[entry["id"]] = version
-            version_rows.append({"kind": kind, "id": entry["id"], "version": version, "action": "save",
-                                 "data": data, "actor": actor, "source": source, "at": now})
+            version_rows.append(
+                {
+                    "kind": kind,
+                    "id": entry["id"],
+                    "version": version,
+                    "action": "save",
+                    "data": data,
+                    "actor": actor,
+                    "source": source,
+                    "at": now,
+                }
+            )
             change_rows.append({"kind": kind, "id": entry["id"], "at": now})
         if inserts:
             conn.execute(entries.insert(), inserts)
         if updates:
-            conn.execute(entries.update().where(entries.c.kind == sa.bindparam("k"), entries.c.id == sa.bindparam("i"))
-                         .values(status=sa.bindparam("s"), version=sa.bindparam("v"), data=sa.bindparam("d"),
-                                 updated_at=sa.bindparam("t")), updates)
+            conn.execute(
+                entries.update()
+                .where(entries.c.kind == sa.bindparam("k"), entries.c.id == sa.bindparam("i"))
+                .values(
+                    status=sa.bindparam("s"),
+                    version=sa.bindparam("v"),
+                    data=sa.bindparam("d"),
+                    updated_at=sa.bindparam("t"),
+                ),
+                updates,
+            )
         if version_rows:
             conn.execute(versions.insert(), version_rows)
             conn.execute(changes.insert(), change_rows)
             if kind == SYNONYM_KIND:
                 self.refresh_synonym_list(conn)
-        return {"created": len(inserts), "updated": len(updates),
-                "unchanged": len(batch) - len(inserts) - len(updates), "versions": new_versions}
+        return {
+            "created": len(inserts),
+            "updated": len(updates),
+            "unchanged": len(batch) - len(inserts) - len(updates),
+            "versions": new_versions,
+        }
 
-    def delete(self, kind: str, entry_id: str, conn: Optional[Connection] = None,
-               actor: str = "system", source: str = "system") -> bool:
+    def delete(
+        self, kind: str, entry_id: str, conn: Optional[Connection] = None, actor: str = "system", source: str = "system"
+    ) -> bool:
         if conn is None:
             with self.transaction() as own:
                 return self.delete(kind, entry_id, own, actor, source)
         self.lock_writers(conn)
-        row = conn.execute(sa.select(entries.c.version).where(
-            entries.c.kind == kind, entries.c.id == entry_id)).first()
+        row = conn.execute(sa.select(entries.c.version).where(entries.c.kind == kind, entries.c.id == entry_id)).first()
         if row is None:
             return False
         conn.execute(entries.delete().where(entries.c.kind == kind, entries.c.id == entry_id))
         now = dt.datetime.utcnow()
-        conn.execute(versions.insert().values(kind=kind, id=entry_id, version=row.version + 1, action="delete",
-                                              data=None, actor=actor, source=source, at=now))
+        conn.execute(
+            versions.insert().values(
+                kind=kind,
+                id=entry_id,
+                version=row.version + 1,
+                action="delete",
+                data=None,
+                actor=actor,
+                source=source,
+                at=now,
+            )
+        )
         self.record_change(kind, entry_id, conn)
         if kind == SYNONYM_KIND:
             self.refresh_synonym_list(conn)
@@ -193,8 +247,11 @@ class KnowledgeStore:
 
     def refresh_synonym_list(self, conn: Connection) -> None:
         """Keeps kb_meta "synonyms" (what the index builder reads) equal to the published synonym entries."""
-        rows = conn.execute(sa.select(entries.c.data).where(
-            entries.c.kind == SYNONYM_KIND, entries.c.status == "published").order_by(entries.c.id))
+        rows = conn.execute(
+            sa.select(entries.c.data)
+            .where(entries.c.kind == SYNONYM_KIND, entries.c.status == "published")
+            .order_by(entries.c.id)
+        )
         listed = []
         for row in rows:
             entry = json.loads(row.data)
@@ -206,8 +263,11 @@ class KnowledgeStore:
         """Highest version ever recorded for entries that are not live now (deleted ones come back numbered on)."""
         found: Dict[str, int] = {}
         for chunk in _chunks(ids):
-            query = (sa.select(versions.c.id, sa.func.max(versions.c.version))
-                     .where(versions.c.kind == kind, versions.c.id.in_(chunk)).group_by(versions.c.id))
+            query = (
+                sa.select(versions.c.id, sa.func.max(versions.c.version))
+                .where(versions.c.kind == kind, versions.c.id.in_(chunk))
+                .group_by(versions.c.id)
+            )
             found.update({row[0]: int(row[1]) for row in conn.execute(query)})
         return found
 
@@ -215,8 +275,12 @@ class KnowledgeStore:
 
     def changes_since(self, seq: int, limit: int = 10000) -> list:
         """[(seq, kind, id)] after `seq`, oldest first."""
-        query = (sa.select(changes.c.seq, changes.c.kind, changes.c.id).where(changes.c.seq > seq)
-                 .order_by(changes.c.seq).limit(limit))
+        query = (
+            sa.select(changes.c.seq, changes.c.kind, changes.c.id)
+            .where(changes.c.seq > seq)
+            .order_by(changes.c.seq)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]
 
@@ -228,8 +292,9 @@ class KnowledgeStore:
 
     def get(self, kind: str, entry_id: str) -> Optional[Dict[str, Any]]:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(entries.c.data).where(
-                entries.c.kind == kind, entries.c.id == entry_id)).first()
+            row = conn.execute(
+                sa.select(entries.c.data).where(entries.c.kind == kind, entries.c.id == entry_id)
+            ).first()
         return json.loads(row.data) if row else None
 
     def get_many(self, keys: Iterable[Tuple[str, str]]) -> Dict[Tuple[str, str], Dict[str, Any]]:
@@ -242,8 +307,9 @@ class KnowledgeStore:
         with self.engine.connect() as conn:
             for kind, ids in by_kind.items():
                 for chunk in _chunks(list(dict.fromkeys(ids))):
-                    for row in conn.execute(sa.select(entries.c.id, entries.c.data).where(
-                            entries.c.kind == kind, entries.c.id.in_(chunk))):
+                    for row in conn.execute(
+                        sa.select(entries.c.id, entries.c.data).where(entries.c.kind == kind, entries.c.id.in_(chunk))
+                    ):
                         found[(kind, row.id)] = json.loads(row.data)
         return found
 
@@ -252,12 +318,19 @@ class KnowledgeStore:
         if conn is None:
             with self.engine.connect() as own:
                 return self.get_row(kind, entry_id, own)
-        row = conn.execute(sa.select(entries.c.data, entries.c.status, entries.c.version, entries.c.updated_at)
-                           .where(entries.c.kind == kind, entries.c.id == entry_id)).first()
+        row = conn.execute(
+            sa.select(entries.c.data, entries.c.status, entries.c.version, entries.c.updated_at).where(
+                entries.c.kind == kind, entries.c.id == entry_id
+            )
+        ).first()
         if row is None:
             return None
-        return {"data": json.loads(row.data), "status": row.status, "version": row.version,
-                "updated_at": row.updated_at}
+        return {
+            "data": json.loads(row.data),
+            "status": row.status,
+            "version": row.version,
+            "updated_at": row.updated_at,
+        }
 
     def ids(self, kind: str, status: Optional[str] = None) -> set:
         query = sa.select(entries.c.id).where(entries.c.kind == kind)
@@ -279,8 +352,15 @@ class KnowledgeStore:
                 entry["kind"] = row.kind
                 yield entry
 
-    def list_rows(self, kind: str, status: Optional[str] = None, text: Optional[str] = None,
-                  ids: Optional[Iterable[str]] = None, offset: int = 0, limit: int = 50) -> Tuple[int, List[Dict]]:
+    def list_rows(
+        self,
+        kind: str,
+        status: Optional[str] = None,
+        text: Optional[str] = None,
+        ids: Optional[Iterable[str]] = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Tuple[int, List[Dict]]:
         """(total, rows) of one kind, newest change first; `text` matches anywhere in the stored JSON."""
         where = [entries.c.kind == kind]
         if status:
@@ -294,9 +374,21 @@ class KnowledgeStore:
             total = int(conn.execute(sa.select(sa.func.count()).select_from(entries).where(*where)).scalar_one())
             rows = conn.execute(
                 sa.select(entries.c.id, entries.c.data, entries.c.status, entries.c.version, entries.c.updated_at)
-                .where(*where).order_by(entries.c.updated_at.desc(), entries.c.id).offset(offset).limit(limit))
-            return total, [{"id": r.id, "data": json.loads(r.data), "status": r.status, "version": r.version,
-                            "updated_at": r.updated_at} for r in rows]
+                .where(*where)
+                .order_by(entries.c.updated_at.desc(), entries.c.id)
+                .offset(offset)
+                .limit(limit)
+            )
+            return total, [
+                {
+                    "id": r.id,
+                    "data": json.loads(r.data),
+                    "status": r.status,
+                    "version": r.version,
+                    "updated_at": r.updated_at,
+                }
+                for r in rows
+            ]
 
     def count(self, kind: Optional[str] = None) -> int:
         query = sa.select(sa.func.count()).select_from(entries)
@@ -309,32 +401,55 @@ class KnowledgeStore:
 
     def versions(self, kind: str, entry_id: str) -> List[Dict[str, Any]]:
         """Every published version of an entry, oldest first: version, action, actor, source, at, data."""
-        query = (sa.select(versions).where(versions.c.kind == kind, versions.c.id == entry_id)
-                 .order_by(versions.c.version))
+        query = (
+            sa.select(versions).where(versions.c.kind == kind, versions.c.id == entry_id).order_by(versions.c.version)
+        )
         with self.engine.connect() as conn:
-            return [{"version": r.version, "action": r.action, "actor": r.actor, "source": r.source, "at": r.at,
-                     "data": json.loads(r.data) if r.data else None} for r in conn.execute(query)]
+            return [
+                {
+                    "version": r.version,
+                    "action": r.action,
+                    "actor": r.actor,
+                    "source": r.source,
+                    "at": r.at,
+                    "data": json.loads(r.data) if r.data else None,
+                }
+                for r in conn.execute(query)
+            ]
 
     def version(self, kind: str, entry_id: str, number: int) -> Optional[Dict[str, Any]]:
-        query = sa.select(versions).where(versions.c.kind == kind, versions.c.id == entry_id,
-                                          versions.c.version == number)
+        query = sa.select(versions).where(
+            versions.c.kind == kind, versions.c.id == entry_id, versions.c.version == number
+        )
         with self.engine.connect() as conn:
             r = conn.execute(query).first()
         if r is None:
             return None
-        return {"version": r.version, "action": r.action, "actor": r.actor, "source": r.source, "at": r.at,
-                "data": json.loads(r.data) if r.data else None}
+        return {
+            "version": r.version,
+            "action": r.action,
+            "actor": r.actor,
+            "source": r.source,
+            "at": r.at,
+            "data": json.loads(r.data) if r.data else None,
+        }
 
     def latest_sources(self, kind: str, conn: Optional[Connection] = None) -> Dict[str, str]:
         """{id: source} of the newest version of each entry of a kind (who wrote it last: sample, admin...)."""
         if conn is None:
             with self.engine.connect() as own:
                 return self.latest_sources(kind, own)
-        newest = (sa.select(versions.c.id, sa.func.max(versions.c.version).label("v"))
-                  .where(versions.c.kind == kind).group_by(versions.c.id).subquery())
-        query = sa.select(versions.c.id, versions.c.source).join(
-            newest, sa.and_(versions.c.id == newest.c.id, versions.c.version == newest.c.v)).where(
-            versions.c.kind == kind)
+        newest = (
+            sa.select(versions.c.id, sa.func.max(versions.c.version).label("v"))
+            .where(versions.c.kind == kind)
+            .group_by(versions.c.id)
+            .subquery()
+        )
+        query = (
+            sa.select(versions.c.id, versions.c.source)
+            .join(newest, sa.and_(versions.c.id == newest.c.id, versions.c.version == newest.c.v))
+            .where(versions.c.kind == kind)
+        )
         return {row.id: row.source for row in conn.execute(query)}
 
     # -- meta ---------------------------------------------------------------------------------------
@@ -363,4 +478,4 @@ def _content(entry: Dict[str, Any]) -> str:
 
 def _chunks(values: List[str], size: int = CHUNK) -> Iterator[List[str]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]

@@ -4,6 +4,7 @@ Entries that staff have changed since (through the admin API, an import or a rol
 profile's files seed the knowledge base, they do not overwrite the staff's work. Such entries are counted
 under "kept".
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,10 @@ def sync_profile(directory: Path, store: KnowledgeStore, force: bool = False) ->
         return {"changed": False}
     bundle = load_profile(directory)
     by_kind = {kind: [json.loads(model.json()) for model in models] for kind, models in bundle.entries().items()}
-    by_kind["synonym"] = [json.loads(SynonymEntry(id=synonym_id(s.official), official=s.official,
-                                                  colloquial=s.colloquial).json()) for s in bundle.synonyms]
+    by_kind["synonym"] = [
+        json.loads(SynonymEntry(id=synonym_id(s.official), official=s.official, colloquial=s.colloquial).json())
+        for s in bundle.synonyms
+    ]
     counts = {}
     kept = 0
     with store.transaction() as conn:

@@ -7,6 +7,7 @@ Staff work:     kb_revisions (drafts and changes under review), kb_audit (who di
 Feedback:       kb_questions (each question and whether it was answered), kb_unanswered_groups
                 (the unanswered-question queue, grouped by similarity), kb_events (hand-offs, ratings).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 Reading gives (row number, record) pairs, numbered as staff see them: for CSV and XLSX the header is
 row 1 and the first data row is row 2 (what Excel and WPS show); for JSONL the line number.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,10 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 INVALID_UNICODE = "含有无效的 Unicode 字符（不成对的代理项 \\uD800–\\uDFFF）"
 TOO_DEEP = "JSON 嵌套层数过多"
 # csv.Error's English messages, as staff should read them.
-CSV_ERRORS = {"line contains NUL": "含有空字符（NUL）",
-              "field larger than field limit": f"有单元格过长（超过 {csv.field_size_limit()} 个字符）"}
+CSV_ERRORS = {
+    "line contains NUL": "含有空字符（NUL）",
+    "field larger than field limit": f"有单元格过长（超过 {csv.field_size_limit()} 个字符）",
+}
 
 
 def contains_lone_surrogate(value: Any) -> bool:
@@ -92,7 +95,7 @@ def _table(header: Sequence[Any], rows: Iterable[Tuple[int, Sequence[Any]]]) -> 
         cells = [_cell(v) for v in values]
         if not any(cells):
             continue  # blank line
-        extra = [c for c in cells[len(columns):] if c]
+        extra = [c for c in cells[len(columns) :] if c]
         record = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns) if name}
         if extra:
             record["__extra__"] = extra

@@ -1,4 +1,5 @@
 """Checks a loaded profile for broken links, empty fields and duplicates; returns readable problems."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,7 +30,7 @@ def find_problems(bundle: KnowledgeBundle) -> List[str]:
         if not item.materials:
             problems.append(f"事项 {item.id}：材料清单为空")
         if not any(place.region == "*" for place in item.places):
-            problems.append(f"事项 {item.id}：缺少全省通用（region: \"*\"）的办理地点")
+            problems.append(f'事项 {item.id}：缺少全省通用（region: "*"）的办理地点')
         for place in item.places:
             if place.region != "*" and place.region not in city_names:
                 problems.append(f"事项 {item.id}：办理地点的地区 {place.region} 不在 profile.yml 中")

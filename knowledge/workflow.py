@@ -12,6 +12,7 @@ Rules:
     published in between): it must be redone on the latest version.
 Every step is written to the audit log in its own transaction.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,12 +63,25 @@ class Invalid(WorkflowError):
 
 
 def _revision(row) -> Dict[str, Any]:
-    return {"rev": row.rev, "kind": row.kind, "id": row.entry_id, "action": row.action,
-            "data": json.loads(row.data) if row.data else None, "base_version": row.base_version,
-            "state": row.state, "state_name": STATE_NAMES.get(row.state, row.state), "author": row.author,
-            "created_at": row.created_at, "updated_at": row.updated_at, "submitted_at": row.submitted_at,
-            "reviewer": row.reviewer, "reviewed_at": row.reviewed_at, "comment": row.comment,
-            "published_version": row.published_version, "origin": row.origin}
+    return {
+        "rev": row.rev,
+        "kind": row.kind,
+        "id": row.entry_id,
+        "action": row.action,
+        "data": json.loads(row.data) if row.data else None,
+        "base_version": row.base_version,
+        "state": row.state,
+        "state_name": STATE_NAMES.get(row.state, row.state),
+        "author": row.author,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "submitted_at": row.submitted_at,
+        "reviewer": row.reviewer,
+        "reviewed_at": row.reviewed_at,
+        "comment": row.comment,
+        "published_version": row.published_version,
+        "origin": row.origin,
+    }
 
 
 class Workflow:
@@ -98,28 +112,39 @@ class Workflow:
         if conn is None:
             with self.store.engine.connect() as own:
                 return self.open_change(kind, entry_id, own)
-        row = conn.execute(sa.select(revisions).where(
-            revisions.c.kind == kind, revisions.c.entry_id == entry_id,
-            revisions.c.state.in_(OPEN_STATES)).order_by(revisions.c.rev.desc())).first()
+        row = conn.execute(
+            sa.select(revisions)
+            .where(revisions.c.kind == kind, revisions.c.entry_id == entry_id, revisions.c.state.in_(OPEN_STATES))
+            .order_by(revisions.c.rev.desc())
+        ).first()
         return _revision(row) if row else None
 
-    def open_changes(self, kind: Optional[str] = None, state: Optional[str] = None,
-                     offset: int = 0, limit: int = 50) -> tuple:
+    def open_changes(
+        self, kind: Optional[str] = None, state: Optional[str] = None, offset: int = 0, limit: int = 50
+    ) -> tuple:
         """(total, open changes) oldest first: the review queue when state="review"."""
         where = [revisions.c.state.in_([state] if state else list(OPEN_STATES))]
         if kind:
             where.append(revisions.c.kind == kind)
         with self.store.engine.connect() as conn:
             total = int(conn.execute(sa.select(sa.func.count()).select_from(revisions).where(*where)).scalar_one())
-            rows = conn.execute(sa.select(revisions).where(*where).order_by(revisions.c.updated_at, revisions.c.rev)
-                                .offset(offset).limit(limit))
+            rows = conn.execute(
+                sa.select(revisions)
+                .where(*where)
+                .order_by(revisions.c.updated_at, revisions.c.rev)
+                .offset(offset)
+                .limit(limit)
+            )
             return total, [_revision(row) for row in rows]
 
     def open_ids(self, kind: str) -> Dict[str, str]:
         """{entry id: state} of entries with an open change."""
         with self.store.engine.connect() as conn:
-            rows = conn.execute(sa.select(revisions.c.entry_id, revisions.c.state).where(
-                revisions.c.kind == kind, revisions.c.state.in_(OPEN_STATES)))
+            rows = conn.execute(
+                sa.select(revisions.c.entry_id, revisions.c.state).where(
+                    revisions.c.kind == kind, revisions.c.state.in_(OPEN_STATES)
+                )
+            )
             return {row.entry_id: row.state for row in rows}
 
     def history(self, kind: str, entry_id: str) -> List[Dict]:
@@ -151,8 +176,15 @@ class Workflow:
 
     # -- steps --------------------------------------------------------------------------------------
 
-    def save(self, kind: str, data: Dict[str, Any], who: StaffMember, create: bool = False,
-             origin: str = "admin", then: Optional[Callable[[Connection], None]] = None) -> Dict:
+    def save(
+        self,
+        kind: str,
+        data: Dict[str, Any],
+        who: StaffMember,
+        create: bool = False,
+        origin: str = "admin",
+        then: Optional[Callable[[Connection], None]] = None,
+    ) -> Dict:
         """Saves a draft of a new entry (`create`) or of a change to an existing one; `then` runs in the
         same transaction."""
         entry = self.validate(kind, data)
@@ -190,8 +222,11 @@ class Workflow:
             if change["state"] == "review":
                 raise Conflict(f"{KIND_NAMES[kind]} {entry_id} 的修改已在审核中")
             now = dt.datetime.utcnow()
-            conn.execute(revisions.update().where(revisions.c.rev == change["rev"]).values(
-                state="review", submitted_at=now, updated_at=now))
+            conn.execute(
+                revisions.update()
+                .where(revisions.c.rev == change["rev"])
+                .values(state="review", submitted_at=now, updated_at=now)
+            )
             audit.record(conn, who.name, who.role, "submit", kind, entry_id, rev=change["rev"])
             return self.open_change(kind, entry_id, conn)
 
@@ -208,8 +243,11 @@ class Workflow:
         with self.store.transaction() as conn:
             change = self._require_open(conn, kind, entry_id)
             now = dt.datetime.utcnow()
-            conn.execute(revisions.update().where(revisions.c.rev == change["rev"]).values(
-                state="draft", reviewer=who.name, reviewed_at=now, updated_at=now, comment=comment))
+            conn.execute(
+                revisions.update()
+                .where(revisions.c.rev == change["rev"])
+                .values(state="draft", reviewer=who.name, reviewed_at=now, updated_at=now, comment=comment)
+            )
             audit.record(conn, who.name, who.role, "reject", kind, entry_id, rev=change["rev"], comment=comment)
             return self.open_change(kind, entry_id, conn)
 
@@ -233,17 +271,21 @@ class Workflow:
         with self.store.transaction() as conn:
             live = self.store.get_row(kind, entry_id, conn)
             change = self.open_change(kind, entry_id, conn)
-            rev = self._write_change(conn, kind, entry_id, "save", entry, live, change, who, "rollback",
-                                     comment=f"回滚到第 {number} 版")
+            rev = self._write_change(
+                conn, kind, entry_id, "save", entry, live, change, who, "rollback", comment=f"回滚到第 {number} 版"
+            )
             audit.record(conn, who.name, who.role, "rollback", kind, entry_id, rev=rev, to_version=number)
             change = self.open_change(kind, entry_id, conn)
             if publish:
-                return {**change, **self._publish(conn, change, who, f"回滚到第 {number} 版"), "state": "published",
-                        "state_name": STATE_NAMES["published"]}
+                return {
+                    **change,
+                    **self._publish(conn, change, who, f"回滚到第 {number} 版"),
+                    "state": "published",
+                    "state_name": STATE_NAMES["published"],
+                }
             return change
 
-    def save_many(self, conn: Connection, kind: str, batch: List[Dict[str, Any]], who: StaffMember,
-                  origin: str) -> int:
+    def save_many(self, conn: Connection, kind: str, batch: List[Dict[str, Any]], who: StaffMember, origin: str) -> int:
         """Saves many validated entries as drafts in the caller's transaction (imports); few statements."""
         if not batch:
             return 0
@@ -251,28 +293,77 @@ class Workflow:
         live: Dict[str, int] = {}
         open_revs: Dict[str, int] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            live.update({r.id: r.version for r in conn.execute(sa.select(entries.c.id, entries.c.version).where(
-                entries.c.kind == kind, entries.c.id.in_(chunk)))})
-            open_revs.update({r.entry_id: r.rev for r in conn.execute(sa.select(revisions.c.entry_id, revisions.c.rev)
-                              .where(revisions.c.kind == kind, revisions.c.entry_id.in_(chunk),
-                                     revisions.c.state.in_(OPEN_STATES)))})
+            chunk = ids[start : start + 500]
+            live.update(
+                {
+                    r.id: r.version
+                    for r in conn.execute(
+                        sa.select(entries.c.id, entries.c.version).where(
+                            entries.c.kind == kind, entries.c.id.in_(chunk)
+                        )
+                    )
+                }
+            )
+            open_revs.update(
+                {
+                    r.entry_id: r.rev
+                    for r in conn.execute(
+                        sa.select(revisions.c.entry_id, revisions.c.rev).where(
+                            revisions.c.kind == kind,
+                            revisions.c.entry_id.in_(chunk),
+                            revisions.c.state.in_(OPEN_STATES),
+                        )
+                    )
+                }
+            )
         now = dt.datetime.utcnow()
         inserts, updates = [], []
         for entry in batch:
             if entry["id"] in open_revs:
-                updates.append({"r": open_revs[entry["id"]], "d": dumps(entry), "a": who.name, "t": now, "o": origin,
-                                "b": live.get(entry["id"], 0)})
+                updates.append(
+                    {
+                        "r": open_revs[entry["id"]],
+                        "d": dumps(entry),
+                        "a": who.name,
+                        "t": now,
+                        "o": origin,
+                        "b": live.get(entry["id"], 0),
+                    }
+                )
             else:
-                inserts.append({"kind": kind, "entry_id": entry["id"], "action": "save", "data": dumps(entry),
-                                "base_version": live.get(entry["id"], 0), "state": "draft", "author": who.name,
-                                "created_at": now, "updated_at": now, "comment": "", "origin": origin})
+                inserts.append(
+                    {
+                        "kind": kind,
+                        "entry_id": entry["id"],
+                        "action": "save",
+                        "data": dumps(entry),
+                        "base_version": live.get(entry["id"], 0),
+                        "state": "draft",
+                        "author": who.name,
+                        "created_at": now,
+                        "updated_at": now,
+                        "comment": "",
+                        "origin": origin,
+                    }
+                )
         if inserts:
             conn.execute(revisions.insert(), inserts)
         if updates:
-            conn.execute(revisions.update().where(revisions.c.rev == sa.bindparam("r")).values(
-                action="save", data=sa.bindparam("d"), author=sa.bindparam("a"), updated_at=sa.bindparam("t"),
-                origin=sa.bindparam("o"), base_version=sa.bindparam("b"), state="draft", submitted_at=None), updates)
+            conn.execute(
+                revisions.update()
+                .where(revisions.c.rev == sa.bindparam("r"))
+                .values(
+                    action="save",
+                    data=sa.bindparam("d"),
+                    author=sa.bindparam("a"),
+                    updated_at=sa.bindparam("t"),
+                    origin=sa.bindparam("o"),
+                    base_version=sa.bindparam("b"),
+                    state="draft",
+                    submitted_at=None,
+                ),
+                updates,
+            )
         return len(batch)
 
     # -- internals ----------------------------------------------------------------------------------
@@ -288,31 +379,54 @@ class Workflow:
             raise NotFound(f"{KIND_NAMES[kind]} {entry_id} 没有待发布的修改")
         return change
 
-    def _write_change(self, conn: Connection, kind: str, entry_id: str, action: str, entry: Optional[Dict],
-                      live: Optional[Dict], change: Optional[Dict], who: StaffMember, origin: str,
-                      comment: str = "") -> int:
+    def _write_change(
+        self,
+        conn: Connection,
+        kind: str,
+        entry_id: str,
+        action: str,
+        entry: Optional[Dict],
+        live: Optional[Dict],
+        change: Optional[Dict],
+        who: StaffMember,
+        origin: str,
+        comment: str = "",
+    ) -> int:
         now = dt.datetime.utcnow()
-        values = {"action": action, "data": dumps(entry) if entry is not None else None, "state": "draft",
-                  "author": who.name, "updated_at": now, "submitted_at": None, "comment": comment, "origin": origin}
+        values = {
+            "action": action,
+            "data": dumps(entry) if entry is not None else None,
+            "state": "draft",
+            "author": who.name,
+            "updated_at": now,
+            "submitted_at": None,
+            "comment": comment,
+            "origin": origin,
+        }
         if change:
             conn.execute(revisions.update().where(revisions.c.rev == change["rev"]).values(**values))
             return change["rev"]
-        return conn.execute(revisions.insert().values(
-            kind=kind, entry_id=entry_id, base_version=live["version"] if live else 0, created_at=now,
-            **values)).inserted_primary_key[0]
+        return conn.execute(
+            revisions.insert().values(
+                kind=kind, entry_id=entry_id, base_version=live["version"] if live else 0, created_at=now, **values
+            )
+        ).inserted_primary_key[0]
 
     @staticmethod
     def _close(conn: Connection, rev: int, state: str, who: StaffMember) -> None:
-        conn.execute(revisions.update().where(revisions.c.rev == rev).values(
-            state=state, updated_at=dt.datetime.utcnow()))
+        conn.execute(
+            revisions.update().where(revisions.c.rev == rev).values(state=state, updated_at=dt.datetime.utcnow())
+        )
 
     def _publish(self, conn: Connection, change: Dict, who: StaffMember, comment: str) -> Dict:
         kind, entry_id = change["kind"], change["id"]
         live = self.store.get_row(kind, entry_id, conn)
         live_version = live["version"] if live else 0
         if change["base_version"] != live_version:
-            raise Conflict(f"{KIND_NAMES[kind]} {entry_id} 在这份修改之后已被他人更新（当前第 {live_version} 版），"
-                           f"请在最新版本上重新修改")
+            raise Conflict(
+                f"{KIND_NAMES[kind]} {entry_id} 在这份修改之后已被他人更新（当前第 {live_version} 版），"
+                f"请在最新版本上重新修改"
+            )
         source = "rollback" if change["origin"] == "rollback" else "admin"
         if change["action"] == "delete":
             if live is None:
@@ -324,9 +438,28 @@ class Workflow:
             self.store.upsert(kind, entry, conn, actor=who.name, source=source)
             version = self.store.get_row(kind, entry_id, conn)["version"]
         now = dt.datetime.utcnow()
-        conn.execute(revisions.update().where(revisions.c.rev == change["rev"]).values(
-            state="published", reviewer=who.name, reviewed_at=now, updated_at=now, published_version=version,
-            comment=comment or change["comment"]))
-        audit.record(conn, who.name, who.role, "publish", kind, entry_id, rev=change["rev"], version=version,
-                     change=change["action"], author=change["author"])
+        conn.execute(
+            revisions.update()
+            .where(revisions.c.rev == change["rev"])
+            .values(
+                state="published",
+                reviewer=who.name,
+                reviewed_at=now,
+                updated_at=now,
+                published_version=version,
+                comment=comment or change["comment"],
+            )
+        )
+        audit.record(
+            conn,
+            who.name,
+            who.role,
+            "publish",
+            kind,
+            entry_id,
+            rev=change["rev"],
+            version=version,
+            change=change["action"],
+            author=change["author"],
+        )
         return {"id": entry_id, "kind": kind, "version": version, "action": change["action"]}

@@ -1,5 +1,6 @@
 """`python -m launcher`: the whole stack in the foreground; `python -m launcher SERVICE`: one process
 in the foreground (what each Docker container runs), e.g. `python -m launcher rasa`."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """The processes of the stack: how each is started and how to tell it is ready."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,17 @@ def build_services(settings) -> Dict[str, Service]:
         host, port = _host_port(settings.application_api_url, 8100)
         services["reference-api"] = Service(
             "reference-api",
-            [py, "-m", "devtools.reference_platform", "--host", host, "--port", str(port),
-             "--db", str(settings.data_dir / "reference_api.sqlite3")],
+            [
+                py,
+                "-m",
+                "devtools.reference_platform",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--db",
+                str(settings.data_dir / "reference_api.sqlite3"),
+            ],
             ready_url=f"http://{host}:{port}/healthz",
         )
     host, port = _host_port(settings.action_server_url, 5055)
@@ -62,22 +72,50 @@ def build_services(settings) -> Dict[str, Service]:
         env={"SANIC_HOST": host, "SANIC_KEEP_ALIVE_TIMEOUT": "75"},
     )
     services["outbox-worker"] = Service(
-        "outbox-worker", [py, "-m", "actions.platform.outbox_worker"], ready_url=None, ready_timeout=5)
+        "outbox-worker", [py, "-m", "actions.platform.outbox_worker"], ready_url=None, ready_timeout=5
+    )
     host, port = _host_port(settings.rasa_url, 5005)
     endpoints = write_endpoints(settings, settings.data_dir / f"endpoints-{port}.yml")
     services["rasa"] = Service(
         "rasa",
-        [py, "-m", "rasa_server", "run", "--enable-api", "--interface", host, "--port", str(port),
-         "--model", str(settings.model_path), "--endpoints", str(endpoints),
-         "--credentials", str(ROOT / "bot" / "credentials.yml"), "--cors", "[]"],
+        [
+            py,
+            "-m",
+            "rasa_server",
+            "run",
+            "--enable-api",
+            "--interface",
+            host,
+            "--port",
+            str(port),
+            "--model",
+            str(settings.model_path),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(ROOT / "bot" / "credentials.yml"),
+            "--cors",
+            "[]",
+        ],
         ready_url=f"http://{host}:{port}/webhooks/gateway/",
         ready_timeout=180,
         needs=["action-server"],
     )
     services["gateway"] = Service(
         "gateway",
-        [py, "-m", "uvicorn", "gateway.app:create_app", "--factory", "--ws", "none",
-         "--host", settings.gateway_host, "--port", str(settings.gateway_port)],
+        [
+            py,
+            "-m",
+            "uvicorn",
+            "gateway.app:create_app",
+            "--factory",
+            "--ws",
+            "none",
+            "--host",
+            settings.gateway_host,
+            "--port",
+            str(settings.gateway_port),
+        ],
         ready_url=f"http://{_probe_host(settings.gateway_host)}:{settings.gateway_port}/healthz",
         ready_timeout=90,
         needs=["rasa"] + (["reference-api"] if "reference-api" in services else []),

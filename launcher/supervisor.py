@@ -1,4 +1,5 @@
 """Runs the services: start in waves, wait until each answers, report a death, stop all on Ctrl-C."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,14 @@ class Supervisor:
 
     def _start(self, service: Service) -> None:
         env = child_environment({**os.environ, **service.env})
-        proc = subprocess.Popen(service.argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            service.argv,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.procs[service.name] = proc
         threading.Thread(target=self._pump, args=(service.name, proc), daemon=True).start()
 
@@ -50,23 +57,29 @@ class Supervisor:
             time.sleep(min(2.0, service.ready_timeout))
             proc = self.procs[service.name]
             if proc.poll() is not None:
-                raise StartupFailed(f"{service.name} 启动失败（退出码 {proc.returncode}），"
-                                    f"日志见 {self.log_dir / (service.name + '.log')}")
+                raise StartupFailed(
+                    f"{service.name} 启动失败（退出码 {proc.returncode}），"
+                    f"日志见 {self.log_dir / (service.name + '.log')}"
+                )
             return
         deadline = time.monotonic() + service.ready_timeout
         while time.monotonic() < deadline:
             proc = self.procs[service.name]
             if proc.poll() is not None:
-                raise StartupFailed(f"{service.name} 启动失败（退出码 {proc.returncode}），"
-                                    f"日志见 {self.log_dir / (service.name + '.log')}")
+                raise StartupFailed(
+                    f"{service.name} 启动失败（退出码 {proc.returncode}），"
+                    f"日志见 {self.log_dir / (service.name + '.log')}"
+                )
             try:
                 if httpx.get(service.ready_url, timeout=2.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        raise StartupFailed(f"{service.name} 在 {service.ready_timeout:.0f} 秒内未就绪（{service.ready_url}），"
-                            f"日志见 {self.log_dir / (service.name + '.log')}")
+        raise StartupFailed(
+            f"{service.name} 在 {service.ready_timeout:.0f} 秒内未就绪（{service.ready_url}），"
+            f"日志见 {self.log_dir / (service.name + '.log')}"
+        )
 
     def start_all(self) -> None:
         for wave in ordered(self.services):
@@ -82,8 +95,12 @@ class Supervisor:
         while not self._stopping.is_set():
             for name, proc in self.procs.items():
                 if proc.poll() is not None:
-                    print(f"进程 {name} 意外退出（退出码 {proc.returncode}），正在停止其余进程；"
-                          f"日志见 {self.log_dir / (name + '.log')}", file=sys.stderr, flush=True)
+                    print(
+                        f"进程 {name} 意外退出（退出码 {proc.returncode}），正在停止其余进程；"
+                        f"日志见 {self.log_dir / (name + '.log')}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     return 1
             self._stopping.wait(0.5)
         return 0

@@ -6,6 +6,7 @@ Times ("time"): a clock time "下午三点", "3点半", "15:00", "十点一刻" 
 ("上午", "下午", "中午", "晚上") → that word.  A clock hour from 1 to 6 without a part of the day is read as
 afternoon (offices close by 18:00).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,37 @@ from nlu.cn_numbers import NUMERAL_CLASS, parse_number
 DATE = "date"
 TIME = "time"
 
-WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
-            "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
-RELATIVE_DAYS = {"今天": 0, "今日": 0, "今儿": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "後天": 2,
-                 "大后天": 3}
-PARTS_OF_DAY = {"上午": "上午", "早上": "上午", "早晨": "上午", "上半天": "上午", "一早": "上午",
-                "中午": "中午", "下午": "下午", "下半天": "下午", "傍晚": "下午", "晚上": "晚上"}
+WEEKDAYS = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "七": 6,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "今儿": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "後天": 2, "大后天": 3}
+PARTS_OF_DAY = {
+    "上午": "上午",
+    "早上": "上午",
+    "早晨": "上午",
+    "上半天": "上午",
+    "一早": "上午",
+    "中午": "中午",
+    "下午": "下午",
+    "下半天": "下午",
+    "傍晚": "下午",
+    "晚上": "晚上",
+}
 
 _N = NUMERAL_CLASS
 _WEEK_WORD = r"(?:周|星期|礼拜)"
@@ -153,8 +179,11 @@ def find_times(text: str, taken: List[Found] = ()) -> List[Found]:
         # "3:00" needs minutes after the colon; "3点" does not.
         if match.group(0)[-1] in ":：":
             continue
-        if match.group("h") == "一" and not match.group("part") and (
-                match.group("unit") == "时" or not (match.group("half") or match.group("min"))):
+        if (
+            match.group("h") == "一"
+            and not match.group("part")
+            and (match.group("unit") == "时" or not (match.group("half") or match.group("min")))
+        ):
             continue  # "快一点", "一时半会" are no clock times
         value = _clock(match)
         if value is not None:

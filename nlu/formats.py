@@ -10,6 +10,7 @@ dates and times (see nlu/cn_datetime.py) and numbers.
 
 Earlier kinds take their characters first, so a phone number is never also read as a number.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,9 @@ ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?P<birth>\d{8})\d{3}[0-9Xx]
 MOBILE_PATTERN = re.compile(r"(?<![\d+])1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 LANDLINE_PATTERN = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 ORDINAL_PATTERN = re.compile(rf"第\s*(?P<n>{NUMERAL_CLASS}{{1,4}})(?:个|项|条|种|家|位|号)?")
-CHOICE_PATTERN = re.compile(rf"(?:选|要|看|是)\s*(?P<n>{NUMERAL_CLASS}{{1,2}})(?:个|项|条|号)?(?![0-9{NUMERAL_CLASS[1:-1]}])")
+CHOICE_PATTERN = re.compile(
+    rf"(?:选|要|看|是)\s*(?P<n>{NUMERAL_CLASS}{{1,2}})(?:个|项|条|号)?(?![0-9{NUMERAL_CLASS[1:-1]}])"
+)
 DIGITS_PATTERN = re.compile(r"(?<![\d.])(?P<n>\d{1,4})(?![\d.])")
 ONLY_NUMERAL = re.compile(rf"^\W*(?:选|要|第)?\s*(?P<n>{NUMERAL_CLASS}{{1,3}})\s*(?:个|项|条|号)?\W*$")
 MAX_CHOICE = 999
@@ -50,20 +53,23 @@ def _valid_birth(birth: str) -> bool:
 
 
 def find_application_numbers(text: str) -> List[Found]:
-    return [Found(APPLICATION_NO, m.start(), m.end(), m.group("p").upper() + m.group("n"))
-            for m in APPLICATION_PATTERN.finditer(text)]
+    return [
+        Found(APPLICATION_NO, m.start(), m.end(), m.group("p").upper() + m.group("n"))
+        for m in APPLICATION_PATTERN.finditer(text)
+    ]
 
 
 def find_id_numbers(text: str, taken: List[Found] = ()) -> List[Found]:
-    return [Found(ID_NUMBER, m.start(), m.end(), mask_id_number(m.group(0).upper()))
-            for m in ID_PATTERN.finditer(text)
-            if _valid_birth(m.group("birth")) and _free(m.start(), m.end(), list(taken))]
+    return [
+        Found(ID_NUMBER, m.start(), m.end(), mask_id_number(m.group(0).upper()))
+        for m in ID_PATTERN.finditer(text)
+        if _valid_birth(m.group("birth")) and _free(m.start(), m.end(), list(taken))
+    ]
 
 
 def find_phones(text: str, taken: List[Found] = ()) -> List[Found]:
     found: List[Found] = []
-    for pattern, clean in ((MOBILE_PATTERN, lambda s: re.sub(r"[\s-]", "", s)),
-                           (LANDLINE_PATTERN, lambda s: s)):
+    for pattern, clean in ((MOBILE_PATTERN, lambda s: re.sub(r"[\s-]", "", s)), (LANDLINE_PATTERN, lambda s: s)):
         for m in pattern.finditer(text):
             if _free(m.start(), m.end(), list(taken) + found):
                 found.append(Found(PHONE, m.start(), m.end(), clean(m.group(0))))
@@ -99,5 +105,17 @@ def find_formats(text: str, today: dt.date) -> List[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
-__all__ = ["FORMAT_ENTITIES", "find_formats", "find_application_numbers", "find_id_numbers", "find_phones", "find_numbers",
-           "mask_id_number", "APPLICATION_NO", "ID_NUMBER", "PHONE", "NUMBER", "Found"]
+__all__ = [
+    "FORMAT_ENTITIES",
+    "find_formats",
+    "find_application_numbers",
+    "find_id_numbers",
+    "find_phones",
+    "find_numbers",
+    "mask_id_number",
+    "APPLICATION_NO",
+    "ID_NUMBER",
+    "PHONE",
+    "NUMBER",
+    "Found",
+]

@@ -7,6 +7,7 @@ case-insensitive (pinyin abbreviations such as "sfz", "GJJ"); overlapping matche
 longest. A surface form that names several entries of one type (e.g. 户口迁移 → 迁入 and 迁出) carries
 all their values, so the dialogue can ask which one is meant.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,10 @@ class Match:
 
 def patterns_from_terms(terms: KbTerms) -> List[Dict[str, str]]:
     """EntityRuler patterns: one per surface form, its id the value(s) joined by "|"."""
-    return [{"label": label, "pattern": text, "id": VALUE_SEPARATOR.join(values)}
-            for text, (label, values) in sorted(terms.by_text().items())]
+    return [
+        {"label": label, "pattern": text, "id": VALUE_SEPARATOR.join(values)}
+        for text, (label, values) in sorted(terms.by_text().items())
+    ]
 
 
 def blank_chinese():
@@ -57,9 +60,16 @@ class Gazetteer:
         if not text:
             return []
         doc = self._nlp(text)
-        return [Match(span.label_, span.start_char, span.end_char, span.text,
-                      tuple(span.ent_id_.split(VALUE_SEPARATOR)) if span.ent_id_ else (span.text,))
-                for span in doc.ents]
+        return [
+            Match(
+                span.label_,
+                span.start_char,
+                span.end_char,
+                span.text,
+                tuple(span.ent_id_.split(VALUE_SEPARATOR)) if span.ent_id_ else (span.text,),
+            )
+            for span in doc.ents
+        ]
 
     def to_disk(self, directory: Path) -> Path:
         path = Path(directory) / PATTERNS_FILE

@@ -12,6 +12,7 @@ type and canonical value:
     department  department id      "社保局" -> rs
     region      city[+county] name "太原" -> 太原市, "小店区" -> 太原市小店区
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -80,8 +81,10 @@ class KbTerms:
         return sorted(words)
 
     def fingerprint(self) -> str:
-        payload = json.dumps([[t.text, t.label, t.value] for t in sorted(self.terms, key=_term_key)]
-                             + sorted(self.words), ensure_ascii=False)
+        payload = json.dumps(
+            [[t.text, t.label, t.value] for t in sorted(self.terms, key=_term_key)] + sorted(self.words),
+            ensure_ascii=False,
+        )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
@@ -158,9 +161,17 @@ def synonym_item(official: str, item_forms: Dict[str, Set[str]], exact_only: boo
 # An item named "<certificate><action>" is also called by the certificate's everyday names with the everyday
 # words for that action: 居民身份证补领 → 补办身份证, 身份证补领; 机动车驾驶证期满换证 → 驾照换证, 换驾照.
 ACTION_WORDS = {
-    "首次申领": ["申领", "首次申领"], "申领": ["申领", "申请", "办理", "办"], "补领": ["补领", "补办", "补"],
-    "换领": ["换领", "更换", "换"], "补换": ["补换", "补办", "换"], "补发": ["补发", "补办", "补"], "挂失": ["挂失"],
-    "期满换证": ["换证", "换"], "补证": ["补证", "补办", "补"], "签发": ["签发", "办理", "办"], "核发": ["核发", "办"],
+    "首次申领": ["申领", "首次申领"],
+    "申领": ["申领", "申请", "办理", "办"],
+    "补领": ["补领", "补办", "补"],
+    "换领": ["换领", "更换", "换"],
+    "补换": ["补换", "补办", "换"],
+    "补发": ["补发", "补办", "补"],
+    "挂失": ["挂失"],
+    "期满换证": ["换证", "换"],
+    "补证": ["补证", "补办", "补"],
+    "签发": ["签发", "办理", "办"],
+    "核发": ["核发", "办"],
     "首次签发": ["签发", "办理", "办"],
 }
 # "离婚登记" is also just "离婚"; the stem must be no everyday word of a life event or another item's name.
@@ -171,7 +182,7 @@ def compound_forms(name: str, documents: Dict[str, List[str]]) -> List[str]:
     """Everyday names of an item named "<certificate><action>"."""
     for official, forms in sorted(documents.items(), key=lambda kv: -len(kv[0])):
         for prefix in sorted([official] + forms, key=len, reverse=True):
-            action = name[len(prefix):] if name.startswith(prefix) else ""
+            action = name[len(prefix) :] if name.startswith(prefix) else ""
             if action in ACTION_WORDS:
                 out = []
                 for form in forms + [official]:
@@ -186,8 +197,11 @@ def compound_forms(name: str, documents: Dict[str, List[str]]) -> List[str]:
 def stem_forms(name: str, package_names: List[str], item_names: List[str]) -> List[str]:
     for suffix in NAME_SUFFIXES:
         stem = name[: -len(suffix)] if name.endswith(suffix) else ""
-        if len(stem) >= 2 and not any(stem in p for p in package_names) and not any(
-                other != name and other.startswith(stem) for other in item_names):
+        if (
+            len(stem) >= 2
+            and not any(stem in p for p in package_names)
+            and not any(other != name and other.startswith(stem) for other in item_names)
+        ):
             return [stem]
     return []
 
@@ -246,5 +260,20 @@ def load_terms(profile_dir: Optional[Path] = None) -> KbTerms:
     return terms_from_bundle(load_profile(Path(profile_dir)))
 
 
-__all__ = ["Term", "KbTerms", "load_terms", "terms_from_bundle", "name_variants", "region_terms",
-           "is_document", "is_word", "is_question", "ITEM", "LIFE_EVENT", "DOCUMENT", "DEPARTMENT", "REGION", "PRIORITY"]
+__all__ = [
+    "Term",
+    "KbTerms",
+    "load_terms",
+    "terms_from_bundle",
+    "name_variants",
+    "region_terms",
+    "is_document",
+    "is_word",
+    "is_question",
+    "ITEM",
+    "LIFE_EVENT",
+    "DOCUMENT",
+    "DEPARTMENT",
+    "REGION",
+    "PRIORITY",
+]

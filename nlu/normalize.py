@@ -15,6 +15,7 @@ Text that starts with "/" is a button payload (an intent command) and is returne
 `escape_command` is the one rule, used by the gateway and by the Rasa input channel, that makes typed text
 which would read as a command after this normalisation (an invisible or emoji prefix) plain text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -107,8 +108,15 @@ def escape_command(text: str) -> str:
     index = command_slash(text)
     if index < 0:
         return text
-    return text[:index] + FULLWIDTH_SOLIDUS + text[index + 1:]
+    return text[:index] + FULLWIDTH_SOLIDUS + text[index + 1 :]
 
 
-__all__ = ["normalize", "to_halfwidth", "to_simplified", "is_emoji", "FULLWIDTH_SOLIDUS", "command_slash",
-           "escape_command"]
+__all__ = [
+    "normalize",
+    "to_halfwidth",
+    "to_simplified",
+    "is_emoji",
+    "FULLWIDTH_SOLIDUS",
+    "command_slash",
+    "escape_command",
+]

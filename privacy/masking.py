@@ -7,13 +7,16 @@ Two renderings of the same policy:
 - `redact_text` (what the knowledge base keeps for staff: the unanswered-question queue, comments) puts a
   placeholder instead — staff need to know *that* a number was typed, never which, and questions that
   differ only in the number then group together."""
+
 from __future__ import annotations
 
 import re
 from typing import Any, Callable
 from urllib.parse import unquote
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3}[\dXx])(?![0-9A-Za-z])")
+_ID18 = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3}[\dXx])(?![0-9A-Za-z])"
+)
 _ID15 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3})(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{3,4})(\d{4})(?!\d)")
@@ -23,8 +26,15 @@ _BANK_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{8,11}(\d{4})(?![0-9A-Za-z])"
 # "6222-0212-3456-7890"), full-width ("１３８…") or Chinese digits ("一三八…"), glued to letters
 # ("sfz110101…"). A run of digits with single separators between them is read as one number and judged by
 # its digit count; the masked form is written in ASCII digits.
-_DIGITS = {**{chr(0xFF10 + n): str(n) for n in range(10)},
-           **dict(zip("〇零一二三四五六七八九", "00123456789")), "幺": "1", "X": "X", "Ｘ": "X", "ｘ": "X", "x": "X"}
+_DIGITS = {
+    **{chr(0xFF10 + n): str(n) for n in range(10)},
+    **dict(zip("〇零一二三四五六七八九", "00123456789", strict=False)),
+    "幺": "1",
+    "X": "X",
+    "Ｘ": "X",
+    "ｘ": "X",
+    "x": "X",
+}
 _DIGIT_CLASS = "0-9\uff10-\uff19〇零一二三四五六七八九幺"
 _RUN = re.compile(f"\\+?[{_DIGIT_CLASS}](?:[ \u00a0\u3000\\-－_.+]?[{_DIGIT_CLASS}])*(?:[ \\-]?[XxＸｘ](?![A-Za-z]))?")
 _ID_SHAPE = re.compile(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]|[1-9]\d{14}")
@@ -41,7 +51,7 @@ def _decoded(text: str) -> str:
 
 def _utf8(encoded: str) -> bool:
     try:
-        bytes(int(encoded[i + 1:i + 3], 16) for i in range(0, len(encoded), 3)).decode("utf-8")
+        bytes(int(encoded[i + 1 : i + 3], 16) for i in range(0, len(encoded), 3)).decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
@@ -65,6 +75,7 @@ def _other_forms(text: str, render: Callable[[str, str], str]) -> str:
             return match.group(0)
         lead = "+" if match.group(0).startswith("+") and render is _masked else ""
         return lead + render(kind, digits)
+
     return _RUN.sub(replace, text)
 
 

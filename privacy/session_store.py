@@ -3,6 +3,7 @@ that the gateway and the action server on one machine share.
 
 Fields in use: `identity_token` (set by the gateway from the channel's Authorization header) and the
 raw values of form fields that the conversation record only keeps masked (e.g. `phone`)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -15,8 +16,9 @@ IDENTITY_TOKEN = "identity_token"
 
 
 class PrivateSessionStore:
-    def __init__(self, redis_url: Optional[str], sqlite_path: Path, ttl_seconds: int = 1800,
-                 key_prefix: str = "zwbot:private:") -> None:
+    def __init__(
+        self, redis_url: Optional[str], sqlite_path: Path, ttl_seconds: int = 1800, key_prefix: str = "zwbot:private:"
+    ) -> None:
         self.ttl = ttl_seconds
         self.prefix = key_prefix
         self._redis = None
@@ -30,8 +32,10 @@ class PrivateSessionStore:
             self._path = str(sqlite_path)
             self._lock = threading.Lock()
             with self._connect() as conn:
-                conn.execute("CREATE TABLE IF NOT EXISTS private_values (sender TEXT, field TEXT, value TEXT, "
-                             "expires REAL, PRIMARY KEY (sender, field))")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS private_values (sender TEXT, field TEXT, value TEXT, "
+                    "expires REAL, PRIMARY KEY (sender, field))"
+                )
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, timeout=10)
@@ -47,16 +51,20 @@ class PrivateSessionStore:
                 pipe.execute()
             return
         with self._lock, self._connect() as conn:
-            conn.execute("INSERT OR REPLACE INTO private_values VALUES (?, ?, ?, ?)",
-                         (sender, field, value, time.time() + self.ttl))
+            conn.execute(
+                "INSERT OR REPLACE INTO private_values VALUES (?, ?, ?, ?)",
+                (sender, field, value, time.time() + self.ttl),
+            )
             conn.execute("DELETE FROM private_values WHERE expires < ?", (time.time(),))
 
     def get(self, sender: str, field: str) -> Optional[str]:
         if self._redis is not None:
             return self._redis.hget(self.prefix + sender, field)
         with self._lock, self._connect() as conn:
-            row = conn.execute("SELECT value FROM private_values WHERE sender = ? AND field = ? AND expires >= ?",
-                               (sender, field, time.time())).fetchone()
+            row = conn.execute(
+                "SELECT value FROM private_values WHERE sender = ? AND field = ? AND expires >= ?",
+                (sender, field, time.time()),
+            ).fetchone()
         return row[0] if row else None
 
     def clear(self, sender: str, field: Optional[str] = None) -> None:

@@ -5,10 +5,11 @@ system) may use it too.
 
 Each caller passes its own field labels ("text" → "text（消息内容）") and, where a generic sentence would not
 help, hints for one field and error kind (an id's allowed characters)."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 Labels = Mapping[str, str]
 Hints = Mapping[Tuple[str, str], str]  # (field, error type) -> the whole sentence
@@ -16,8 +17,12 @@ Hints = Mapping[Tuple[str, str], str]  # (field, error type) -> the whole senten
 LOCATION_SOURCES = {"body", "query", "path", "header", "cookie"}
 HEADER_LABELS = {"idempotency-key": "Idempotency-Key", "authorization": "Authorization"}
 JSON_INVALID = ("value_error.jsondecode", "json_invalid")
-BOUND_WORDS = {"value_error.number.not_ge": "不能小于", "value_error.number.not_gt": "必须大于",
-               "value_error.number.not_le": "不能大于", "value_error.number.not_lt": "必须小于"}
+BOUND_WORDS = {
+    "value_error.number.not_ge": "不能小于",
+    "value_error.number.not_gt": "必须大于",
+    "value_error.number.not_le": "不能大于",
+    "value_error.number.not_lt": "必须小于",
+}
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
@@ -66,8 +71,11 @@ def describe_error(error: Mapping[str, Any], labels: Optional[Labels] = None, hi
         return hints[(name, kind)]
     limit = ctx.get("limit_value")
     if kind in ("value_error.missing", "missing"):
-        return "缺少请求体：应为 JSON 对象（Content-Type: application/json）" if field == "请求体" \
+        return (
+            "缺少请求体：应为 JSON 对象（Content-Type: application/json）"
+            if field == "请求体"
             else f"缺少必填字段 {field}"
+        )
     if kind == "value_error.extra":
         return f"不认识的字段 {field}"
     if kind == "value_error.any_str.min_length":
@@ -108,8 +116,9 @@ def describe_error(error: Mapping[str, Any], labels: Optional[Labels] = None, hi
     return _say(field, msg) if _CJK.search(msg) else _say(field, "取值不正确")
 
 
-def describe_errors(errors: Iterable[Mapping[str, Any]], labels: Optional[Labels] = None,
-                    hints: Optional[Hints] = None) -> List[str]:
+def describe_errors(
+    errors: Iterable[Mapping[str, Any]], labels: Optional[Labels] = None, hints: Optional[Hints] = None
+) -> List[str]:
     """Every error's sentence, each once, in order."""
     return list(dict.fromkeys(describe_error(e, labels, hints) for e in errors))
 

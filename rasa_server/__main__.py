@@ -1,4 +1,5 @@
 """`python -m rasa_server run …`: Rasa's command line (same arguments) with rasa_server's fixes applied."""
+
 import sys
 
 from rasa_server import parsed_intent, validation

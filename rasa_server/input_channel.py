@@ -8,6 +8,7 @@ Text that a citizen typed never reaches Rasa as an intent command: Rasa reads a 
 a leading "/" is replaced by the full-width "／" — also behind invisible characters, emoji or whitespace,
 which the NLU's normaliser turns into spaces (nlu/normalize.py: `escape_command`, the one shared rule).
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,6 +22,7 @@ from nlu.normalize import escape_command
 from rasa_server.parsed_intent import kept_intent
 
 logger = logging.getLogger(__name__)
+
 
 class GatewayInput(InputChannel):
     @classmethod

@@ -7,6 +7,7 @@ interleaved in the tracker); a server finishing its turn can likewise write back
 another server has just issued, which then fails with LockError. Here every read-change-write of the queue
 is one optimistic Redis transaction (WATCH/MULTI/EXEC, retried when another server changed the key), so
 tickets are issued, served and removed in one order across all servers."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,7 @@ class AtomicRedisLockStore(RedisLockStore):
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
 
-    def _change(self, conversation_id: Text,
-                change: Callable[[Optional[TicketLock]], Tuple[Any, Any]]) -> Any:
+    def _change(self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Any, Any]]) -> Any:
         """Applies change(lock) -> (new lock | None to delete | KEEP, result) atomically; returns result."""
         key = self.key_prefix + conversation_id
         outcome: dict = {}
@@ -73,6 +73,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Removes the ticket and, in the same transaction, the lock when nobody else is waiting."""
+
         def finish(lock: Optional[TicketLock]):
             if lock is None:
                 return KEEP, None

@@ -1,11 +1,12 @@
-"""Keeps the intent Rasa parsed on the message object, so that the gateway channel (rasa_server/input_channel.py) can return
-it without reading the whole conversation back from the tracker store after the turn (2–8 ms of Rasa CPU
+"""Keeps the intent Rasa parsed on the message object, so that the gateway channel (rasa_server/input_channel.py)
+can return it without reading the whole conversation back from the tracker store after the turn (2–8 ms of Rasa CPU
 per turn, growing with the conversation's length).
 
 One exception: when Rasa's own default fallback ran (it reverts the user's message — for instance when a
 custom action failed because the action server is down), the channel reads the tracker as before, so the
 gateway sees what the conversation kept (no intent, or the previous one) and can tell the citizen that the
 service is down instead of "没太明白"."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional

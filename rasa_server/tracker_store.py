@@ -2,6 +2,7 @@
 identity token. The live tracker of the turn being processed is untouched (the turn's actions see what
 the citizen typed); what is kept afterwards — and what the next turn and Rasa's HTTP API read — is masked.
 Raw values a hand-off needs are kept apart, briefly, in privacy.session_store."""
+
 from __future__ import annotations
 
 import json

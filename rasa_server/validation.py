@@ -1,4 +1,5 @@
 """Rasa's check of action-server replies with a validator built once (see rasa_server/__init__.py)."""
+
 from __future__ import annotations
 
 import functools
@@ -8,8 +9,10 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
-_HINT = (". Failed to validate Action server response from API, make sure your response from the Action "
-         "endpoint is valid. For more information about the format visit {docs}/custom-actions")
+_HINT = (
+    ". Failed to validate Action server response from API, make sure your response from the Action "
+    "endpoint is valid. For more information about the format visit {docs}/custom-actions"
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ Exit status: 0 no vulnerability outside the allow-list; 1 a new one (listed); 2 
 done — pip-audit failed, or any pinned package could not be looked up (the PyPI service unreachable or
 without data for it): never reported as a pass. Runs with the audit tool's own virtual environment
 (.venv-audit), not the project's."""
+
 from __future__ import annotations
 
 import argparse
@@ -37,15 +38,33 @@ def allowed_ids(path: Path = ALLOW_LIST) -> dict:
 def run_pip_audit(ignored) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "audit.json"
-        command = [sys.executable, "-m", "pip_audit", "-r", str(LOCK), "--no-deps", "--disable-pip",
-                   "--vulnerability-service", "pypi", "--progress-spinner", "off", "--format", "json",
-                   "--desc", "off", "--output", str(report)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "-r",
+            str(LOCK),
+            "--no-deps",
+            "--disable-pip",
+            "--vulnerability-service",
+            "pypi",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--desc",
+            "off",
+            "--output",
+            str(report),
+        ]
         for vuln_id in ignored:
             command += ["--ignore-vuln", vuln_id]
         done = subprocess.run(command, capture_output=True, text=True)
         if not report.exists():
             print(done.stdout + done.stderr, file=sys.stderr)
-            raise SystemExit(_fail(f"pip-audit 没有给出结果（退出码 {done.returncode}）：多半是连不上 PyPI 的漏洞数据服务"))
+            raise SystemExit(
+                _fail(f"pip-audit 没有给出结果（退出码 {done.returncode}）：多半是连不上 PyPI 的漏洞数据服务")
+            )
         return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -73,7 +92,9 @@ def audit() -> int:
     ignored = allowed_ids()
     report = run_pip_audit(ignored)
     dependencies = report.get("dependencies", [])
-    pinned = sum(1 for line in LOCK.read_text(encoding="utf-8").splitlines() if "==" in line and not line.startswith("#"))
+    pinned = sum(
+        1 for line in LOCK.read_text(encoding="utf-8").splitlines() if "==" in line and not line.startswith("#")
+    )
     skipped = [d for d in dependencies if d.get("skip_reason")]
     if not dependencies or len(dependencies) < pinned or skipped:
         for dep in skipped[:10]:
@@ -87,8 +108,10 @@ def audit() -> int:
         for name, version, vuln in new:
             fixed = "、".join(vuln.get("fix_versions", [])) or "无"
             print(f"  {vuln['id']}  {name} {version}（修复版本：{fixed}）", file=sys.stderr)
-        print("\n请升级对应的包（见 docs/security.md），或经评审后写入 scripts/pip-audit-ignore.txt 并注明理由。",
-              file=sys.stderr)
+        print(
+            "\n请升级对应的包（见 docs/security.md），或经评审后写入 scripts/pip-audit-ignore.txt 并注明理由。",
+            file=sys.stderr,
+        )
         return 1
     print("没有允许清单之外的已知漏洞。")
     return 0

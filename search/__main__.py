@@ -1,10 +1,11 @@
 """Search command line.
 
-    python -m search build           full rebuild into a new generation, atomic swap (changes made meanwhile are kept)
-    python -m search sync            apply the knowledge store's pending changes to this node's index
-    python -m search query TEXT      search (--type, --region, --department, --online)
-    python -m search suggest PREFIX  autocomplete
+python -m search build           full rebuild into a new generation, atomic swap (changes made meanwhile are kept)
+python -m search sync            apply the knowledge store's pending changes to this node's index
+python -m search query TEXT      search (--type, --region, --department, --online)
+python -m search suggest PREFIX  autocomplete
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def main(argv=None) -> int:
         for title in searcher.suggest(args.prefix):
             print(title)
         return 0
-    page = searcher.search_page(args.text, kind=args.type, region=args.region, department=args.department,
-                                online=args.online, limit=args.limit)
+    page = searcher.search_page(
+        args.text, kind=args.type, region=args.region, department=args.department, online=args.online, limit=args.limit
+    )
     if page.suggestion:
         print(f"您是不是要找：{page.suggestion}")
     print(f"共 {page.total} 条")

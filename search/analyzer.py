@@ -5,6 +5,7 @@ jieba (search mode: a long word also yields its dictionary sub-words, 居民身�
 is process-global: every process that opens the index calls `load_user_words` with the words stored
 beside the index, so the gateway and the action server segment alike.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,9 +52,12 @@ class FoldingChineseTokenizer(ChineseTokenizer):
 
 @functools.lru_cache(maxsize=1)
 def build_analyzer():
-    return (FoldingChineseTokenizer() | LowercaseFilter()
-            | StopFilter(stoplist=STOP_WORDS | QUESTION_PARTICLES, minsize=1)
-            | StemFilter(stemfn=stem, ignore=None, cachesize=50000))
+    return (
+        FoldingChineseTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS | QUESTION_PARTICLES, minsize=1)
+        | StemFilter(stemfn=stem, ignore=None, cachesize=50000)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,4 +1,5 @@
 """Turns knowledge-base entries into the documents the index holds."""
+
 from __future__ import annotations
 
 import functools
@@ -25,19 +26,28 @@ def prior(kind: str, high_frequency: bool) -> float:
     return KIND_PRIOR.get(kind, 1.0) * (HIGH_FREQUENCY_BOOST if high_frequency else 1.0)
 
 
-def encode_facets(kind: str, department: str, online: bool, regions: List[str], high_frequency: bool,
-                  lengths: List[int]) -> bytes:
+def encode_facets(
+    kind: str, department: str, online: bool, regions: List[str], high_frequency: bool, lengths: List[int]
+) -> bytes:
     """The per-document column the searcher reads in bulk: filters, facets, 高频 flag and field lengths
     (characters of title, aliases, keywords, body: the length normalisation of BM25)."""
-    return "\t".join([kind, department, "1" if online else "0", ",".join(regions), "1" if high_frequency else "0"]
-                     + [str(n) for n in lengths]).encode("utf-8")
+    return "\t".join(
+        [kind, department, "1" if online else "0", ",".join(regions), "1" if high_frequency else "0"]
+        + [str(n) for n in lengths]
+    ).encode("utf-8")
 
 
 def decode_facets(raw: bytes) -> tuple:
     """(kind, department, online, regions, prior, lengths)."""
     kind, department, online, regions, high_frequency, *lengths = raw.decode("utf-8").split("\t")
-    return (intern(kind), intern(department), online == "1", _regions(regions), prior(kind, high_frequency == "1"),
-            tuple(int(n) for n in lengths))
+    return (
+        intern(kind),
+        intern(department),
+        online == "1",
+        _regions(regions),
+        prior(kind, high_frequency == "1"),
+        tuple(int(n) for n in lengths),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -68,8 +78,9 @@ def to_document(entry: Dict, departments: Dict[str, str]) -> Dict:
         title = entry["name"]
         aliases = entry.get("aliases", [])
         keywords = entry.get("themes", []) + [department]
-        body = _join([entry.get("conditions", "")] + [m["name"] for m in entry.get("materials", [])]
-                     + entry.get("steps", []))
+        body = _join(
+            [entry.get("conditions", "")] + [m["name"] for m in entry.get("materials", [])] + entry.get("steps", [])
+        )
         regions = sorted({p["region"] for p in entry.get("places", [])}) or [WHOLE_PROVINCE]
         online = bool(entry.get("online", {}).get("available"))
     elif kind == "faq":
@@ -108,8 +119,14 @@ def to_document(entry: Dict, departments: Dict[str, str]) -> Dict:
         "online": online,
         "high_frequency": high_frequency,
         "complete": ",".join(completion_terms(title, aliases, kind)),
-        "facets": encode_facets(kind, department_id, online, regions, high_frequency,
-                                [len(title), len(_join(aliases)), len(_join(keywords)), len(body)]),
+        "facets": encode_facets(
+            kind,
+            department_id,
+            online,
+            regions,
+            high_frequency,
+            [len(title), len(_join(aliases)), len(_join(keywords)), len(body)],
+        ),
         "updated": str(entry.get("updated_at") or ""),
     }
 

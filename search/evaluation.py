@@ -4,6 +4,7 @@ BM25 baseline (rank-bm25's BM25Okapi over jieba tokens of the same documents) in
 Grades: 3 answers the question, 2 is highly relevant, 1 is related, unlisted is 0. NDCG uses the gain
 2^grade − 1; MRR and Recall count an entry as relevant from grade 2 up (a "related" entry is not an answer).
 """
+
 from __future__ import annotations
 
 import math
@@ -47,7 +48,7 @@ def reciprocal_rank(ranked: Sequence[str], grades: Dict[str, int], k: int = 10) 
 
 def ndcg(ranked: Sequence[str], grades: Dict[str, int], k: int = 5) -> float:
     def dcg(gains: Sequence[int]) -> float:
-        return sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
 
     ideal = dcg(sorted(grades.values(), reverse=True))
     return dcg([grades.get(entry, 0) for entry in ranked]) / ideal if ideal else 0.0

@@ -4,6 +4,7 @@
 the matched words in <em>…</em>. Matching is by substring on the folded text, so the overlapping tokens
 of jieba's search mode ("身份", "身份证") mark one span, the longest.
 """
+
 from __future__ import annotations
 
 import html

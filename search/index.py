@@ -5,6 +5,7 @@ new generation; just before the swap, under the writer lock, it applies the chan
 building (search/sync.py), so a rebuild never loses an edit made meanwhile. Readers keep the old
 generation open until they notice the new CURRENT; the old generation is removed at the next rebuild.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,7 @@ from typing import Dict
 from whoosh import index as whoosh_index
 
 from search.documents import SEARCHABLE_KINDS, entry_words, to_document
-from search.layout import (CURRENT, current_generation, make_schema, new_generation_dir, swap_current,
-                           writer_lock)
+from search.layout import CURRENT, current_generation, make_schema, new_generation_dir, swap_current, writer_lock
 from search.sync import IndexSync, load_context, sync_document, write_context
 
 # Re-exported for callers that only need the layout.

@@ -12,6 +12,7 @@ The change sequence applied to a generation is kept *inside* the Whoosh index, i
 special document (key `__sync__`): it is committed by the same atomic TOC write as the documents it
 accounts for, so a crash can neither lose a change nor count one that was not written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -122,7 +123,7 @@ def writer_lock(index_dir: Path, timeout: float = 60.0) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise WriterBusy(f"索引正被其他进程写入：{index_dir}")
+                    raise WriterBusy(f"索引正被其他进程写入：{index_dir}") from exc
                 time.sleep(0.05)
         yield
     finally:

@@ -4,6 +4,7 @@ lower case, emoji and punctuation noise removed.
 Only the query goes through traditional → simplified (documents are written by staff in simplified
 Chinese); both documents and queries go through `fold` (NFKC + lower case), so "ＡＰＰ" and "app" match.
 """
+
 from __future__ import annotations
 
 import re

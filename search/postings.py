@@ -7,6 +7,7 @@ budget counted in postings, so a query's scoring is a few vectorised operations 
 Segments never change once written (only their deletions do, and those are applied at read time), and
 segment ids are random, so the cache never serves stale postings.
 """
+
 from __future__ import annotations
 
 import threading

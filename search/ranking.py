@@ -8,6 +8,7 @@ Candidates come from the distinctive (term, field) pairs — in at most `CORE_FR
 `RERANK_DEPTH` candidates, and only in names (title, aliases, keywords). On a small knowledge base every
 pair is distinctive and the scoring is exact. A result must reach `RELEVANCE_FLOOR` of the best score.
 """
+
 from __future__ import annotations
 
 import math
@@ -91,8 +92,16 @@ class Columns:
         return mask
 
 
-def _add(columns: Columns, leaves, term: Term, fieldnames, scores: np.ndarray, groups: np.ndarray,
-         only: Optional[np.ndarray] = None, touched: Optional[List[np.ndarray]] = None) -> None:
+def _add(
+    columns: Columns,
+    leaves,
+    term: Term,
+    fieldnames,
+    scores: np.ndarray,
+    groups: np.ndarray,
+    only: Optional[np.ndarray] = None,
+    touched: Optional[List[np.ndarray]] = None,
+) -> None:
     """Adds the term's contributions in `fieldnames` to `scores` (all its postings, or only the sorted
     documents `only`), and marks its group in `groups`."""
     bit = np.int64(1) << np.int64(term.group)
@@ -156,15 +165,25 @@ def score(searcher, columns: Columns, leaves, terms: List[Term], filters: Filter
             allowed = candidates[columns.allowed(filters, candidates)]
             depth = np.union1d(depth, _best(allowed, scores[allowed], RERANK_DEPTH))
         for term in common:
-            _add(columns, leaves, term, [f for f in term.common_fields if f in COMMON_TERM_FIELDS], scores,
-                 groups, only=np.sort(depth))
+            _add(
+                columns,
+                leaves,
+                term,
+                [f for f in term.common_fields if f in COMMON_TERM_FIELDS],
+                scores,
+                groups,
+                only=np.sort(depth),
+            )
     group_count = max(1, len({t.group for t in terms if t.boost == 1.0}))
     bits = groups[candidates]
     matched = np.zeros(len(candidates), dtype=np.int64)
     for group in range(max(t.group for t in terms) + 1):
         matched += (bits >> group) & 1
-    final = scores[candidates] * columns.priors[candidates] * (
-        1.0 + COORDINATION_BONUS * np.minimum(1.0, matched / group_count))
+    final = (
+        scores[candidates]
+        * columns.priors[candidates]
+        * (1.0 + COORDINATION_BONUS * np.minimum(1.0, matched / group_count))
+    )
     if not len(final):
         return candidates, final
     keep = final >= RELEVANCE_FLOOR * final.max()

@@ -10,6 +10,7 @@ it checks the CURRENT pointer (full rebuilds) and the index's TOC generation (in
 by any process) and reopens only what changed. What all threads share for one version of the index
 (per-document columns, synonyms, vocabulary) is a `Snapshot`.
 """
+
 from __future__ import annotations
 
 import threading
@@ -48,8 +49,14 @@ class Hit:
     highlight: str = ""
 
     def as_dict(self) -> Dict:
-        return {"type": self.type, "id": self.id, "title": self.title, "snippet": self.snippet,
-                "score": round(self.score, 3), "highlight": self.highlight}
+        return {
+            "type": self.type,
+            "id": self.id,
+            "title": self.title,
+            "snippet": self.snippet,
+            "score": round(self.score, 3),
+            "highlight": self.highlight,
+        }
 
 
 @dataclass
@@ -216,23 +223,36 @@ class KnowledgeSearcher:
         city = (snap or self._handle()[1]).regions.get(region, region)
         return frozenset({WHOLE_PROVINCE, region, city})
 
-    def search_page(self, text: str, kind: Optional[str] = None, region: Optional[str] = None,
-                    department: Optional[str] = None, online: Optional[bool] = None, limit: int = 10) -> SearchPage:
+    def search_page(
+        self,
+        text: str,
+        kind: Optional[str] = None,
+        region: Optional[str] = None,
+        department: Optional[str] = None,
+        online: Optional[bool] = None,
+        limit: int = 10,
+    ) -> SearchPage:
         # One query at a time per process: the work is CPU-bound Python, so threads could not run it in
         # parallel anyway (GIL), and interleaving them makes every query wait for all the others (at 8
         # concurrent threads, p95 73 ms interleaved vs. the figures in benchmarks/README.md serialised).
         with self._query_lock:
             return self._search_page(text, kind, region, department, online, limit)
 
-    def _search_page(self, text: str, kind: Optional[str], region: Optional[str], department: Optional[str],
-                     online: Optional[bool], limit: int) -> SearchPage:
+    def _search_page(
+        self,
+        text: str,
+        kind: Optional[str],
+        region: Optional[str],
+        department: Optional[str],
+        online: Optional[bool],
+        limit: int,
+    ) -> SearchPage:
         searcher, snap = self._handle()
         normalized = normalize_query(text)
         corrected = correct(normalized, snap.vocabulary(searcher.reader())) if normalized else ""
         suggestion = corrected if corrected and corrected != clean(text) else None
         terms = self._terms(normalized, corrected, snap)
-        filters = Filters(kind=kind, regions=self.region_filter(region, snap), department=department,
-                          online=online)
+        filters = Filters(kind=kind, regions=self.region_filter(region, snap), department=department, online=online)
         if not terms:
             return SearchPage(text, 0, [], self._facets(snap, {}), suggestion)
         leaves = searcher.reader().leaf_readers()  # this thread's segment readers
@@ -246,8 +266,16 @@ class KnowledgeSearcher:
         for docnum, score in ranked:
             stored = searcher.stored_fields(docnum)
             plain, marked = snippet(stored.get("body", "") or stored.get("title", ""), hit_terms)
-            hits.append(Hit(type=stored["kind"], id=stored["id"], title=stored["title"], snippet=plain,
-                            score=score, highlight=marked))
+            hits.append(
+                Hit(
+                    type=stored["kind"],
+                    id=stored["id"],
+                    title=stored["title"],
+                    snippet=plain,
+                    score=score,
+                    highlight=marked,
+                )
+            )
         return SearchPage(text, len(docs), hits, self._facets(snap, counts), suggestion)
 
     @staticmethod
@@ -256,8 +284,10 @@ class KnowledgeSearcher:
         counts = {name: counts.get(name, {}) for name in ("type", "region", "department", "online")}
 
         def listed(counter: Dict, label) -> List[Dict]:
-            return [{"value": value, "label": label(value), "count": n}
-                    for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+            return [
+                {"value": value, "label": label(value), "count": n}
+                for value, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            ]
 
         return {
             "type": listed(counts["type"], lambda v: KIND_LABELS.get(v, v)),
@@ -282,8 +312,12 @@ class KnowledgeSearcher:
             if isinstance(term, bytes):
                 term = term.decode("utf-8")
             completion_key, _, title = term.partition(COMPLETION_SEPARATOR)
-            rank = (0 if completion_key == normalize_query(title).replace(" ", "") else 1,
-                    -reader.doc_frequency("complete", term), len(title), title)
+            rank = (
+                0 if completion_key == normalize_query(title).replace(" ", "") else 1,
+                -reader.doc_frequency("complete", term),
+                len(title),
+                title,
+            )
             if title not in found or rank < found[title]:
                 found[title] = rank
         return [title for title, _ in sorted(found.items(), key=lambda kv: kv[1])[:limit]]

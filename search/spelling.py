@@ -7,6 +7,7 @@ replaces a window of the query only when the window is not a word already (of th
 jieba's dictionary), sounds the same (toneless pinyin, with the usual regional confusions z/zh, c/ch,
 s/sh, n/l, -n/-ng), and keeps all but one character (two for words of five or more).
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,7 +40,7 @@ def fuzzy_syllable(syllable: str) -> str:
     """A syllable with the usual regional confusions folded: zh/z, ch/c, sh/s, n/l, -ng/-n."""
     for long, short in _FUZZY_RULES:
         if syllable.startswith(long):
-            syllable = short + syllable[len(long):]
+            syllable = short + syllable[len(long) :]
             break
     if syllable.startswith("l"):
         syllable = "n" + syllable[1:]
@@ -119,7 +120,7 @@ def _sound_alike(window: str, sounds: Tuple[str, ...], vocab: Vocabulary) -> Opt
     for word in vocab.by_sound.get(fuzzy_key(sounds), ()):
         if word == window or len(word) != len(window):
             continue
-        changed = [a for a, b in zip(window, word) if a != b]
+        changed = [a for a, b in zip(window, word, strict=False) if a != b]
         differing = len(changed)
         if differing > _allowed_differences(len(word)) or differing == len(word):
             continue
@@ -159,18 +160,22 @@ def _correct_chinese(run: str, vocab: Vocabulary) -> str:
     while i < len(run):
         step, replacement = 1, None
         for length in range(min(MAX_WINDOW, len(run) - i), 1, -1):
-            window = run[i:i + length]
+            window = run[i : i + length]
             if window in vocab:
                 step = length
                 break
-            if (i not in bounds or i + length not in bounds or not any(i <= p < i + length for p in singles)
-                    or _is_word(window, vocab)):
+            if (
+                i not in bounds
+                or i + length not in bounds
+                or not any(i <= p < i + length for p in singles)
+                or _is_word(window, vocab)
+            ):
                 continue
-            alike = _sound_alike(window, sounds[i:i + length], vocab)
+            alike = _sound_alike(window, sounds[i : i + length], vocab)
             if alike:
                 step, replacement = length, alike
                 break
-        out.append(replacement if replacement is not None else run[i:i + step])
+        out.append(replacement if replacement is not None else run[i : i + step])
         i += step
     return "".join(out)
 

@@ -13,6 +13,7 @@ hands out a number at insert, not at commit). A number missing below the highest
 "gap" and looked for again on later runs, for `GAP_PATIENCE_SECONDS`; after that it is taken to belong
 to a rolled-back transaction.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,20 @@ from whoosh import index as whoosh_index
 
 from search.analyzer import load_user_words
 from search.documents import SEARCHABLE_KINDS, dictionary_words, entry_words, to_document
-from search.layout import (CONTEXT_FILE, SYNC_KEY, SYNC_KIND, SYNONYMS_FILE, WORDS_FILE, current_generation,
-                           read_json, read_words, region_tree, write_json_atomic, write_text_atomic, writer_lock)
+from search.layout import (
+    CONTEXT_FILE,
+    SYNC_KEY,
+    SYNC_KIND,
+    SYNONYMS_FILE,
+    WORDS_FILE,
+    current_generation,
+    read_json,
+    read_words,
+    region_tree,
+    write_json_atomic,
+    write_text_atomic,
+    writer_lock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +68,22 @@ def load_context(store) -> Dict:
 
 def write_context(generation: Path, context: Dict, words: Iterable[str]) -> List[str]:
     """Writes the files beside the index (before the commit that needs them); returns the word list."""
-    merged = dictionary_words(list(words) + list(context["departments"].values())
-                              + [s["official"] for s in context["synonyms"]]
-                              + [c for s in context["synonyms"] for c in s["colloquial"]])
+    merged = dictionary_words(
+        list(words)
+        + list(context["departments"].values())
+        + [s["official"] for s in context["synonyms"]]
+        + [c for s in context["synonyms"] for c in s["colloquial"]]
+    )
     write_text_atomic(generation / WORDS_FILE, "\n".join(merged))
     write_json_atomic(generation / SYNONYMS_FILE, context["synonyms"])
-    write_json_atomic(generation / CONTEXT_FILE, {"departments": context["departments"],
-                                                   "regions": context["regions"],
-                                                   "synonyms_digest": context["synonyms_digest"]})
+    write_json_atomic(
+        generation / CONTEXT_FILE,
+        {
+            "departments": context["departments"],
+            "regions": context["regions"],
+            "synonyms_digest": context["synonyms_digest"],
+        },
+    )
     load_user_words(merged)
     return merged
 
@@ -109,10 +130,12 @@ class IndexSync:
         """Applies pending changes to one generation. The caller holds the writer lock."""
         ix = whoosh_index.open_dir(str(generation))
         context_file = read_json(generation / CONTEXT_FILE, {})
-        context = {"departments": context_file.get("departments", {}),
-                   "regions": context_file.get("regions", {}),
-                   "synonyms": read_json(generation / SYNONYMS_FILE, []),
-                   "synonyms_digest": context_file.get("synonyms_digest", "")}
+        context = {
+            "departments": context_file.get("departments", {}),
+            "regions": context_file.get("regions", {}),
+            "synonyms": read_json(generation / SYNONYMS_FILE, []),
+            "synonyms_digest": context_file.get("synonyms_digest", ""),
+        }
         applied = 0
         while True:
             seq, gaps = read_state(ix)
@@ -127,16 +150,16 @@ class IndexSync:
                 context["synonyms"] = json.loads(synonyms_json)
                 context["synonyms_digest"] = synonyms_digest(synonyms_json)
             context["regions"] = profile_regions
-            applied += self._commit(ix, generation, context, rows, new_seq, new_gaps,
-                                    force_context=synonyms_changed or regions_changed)
+            applied += self._commit(
+                ix, generation, context, rows, new_seq, new_gaps, force_context=synonyms_changed or regions_changed
+            )
             if len(rows) < BATCH:
                 return applied
 
     def _pending(self, seq: int, gaps: Dict[int, float]):
         """Changes to apply (newer than `seq`, or filling a gap), the new high-water mark and gaps."""
         start = min([seq] + [g - 1 for g in gaps])
-        rows = [r for r in self.store.changes_since(start, limit=BATCH + (seq - start))
-                if r[0] > seq or r[0] in gaps]
+        rows = [r for r in self.store.changes_since(start, limit=BATCH + (seq - start)) if r[0] > seq or r[0] in gaps]
         rows = rows[:BATCH]
         now = time.time()
         seen = {r[0] for r in rows}
@@ -147,8 +170,16 @@ class IndexSync:
                 new_gaps.setdefault(missing, now)
         return rows, new_seq, new_gaps
 
-    def _commit(self, ix, generation: Path, context: Dict, rows: List[tuple], seq: int,
-                gaps: Dict[int, float], force_context: bool) -> int:
+    def _commit(
+        self,
+        ix,
+        generation: Path,
+        context: Dict,
+        rows: List[tuple],
+        seq: int,
+        gaps: Dict[int, float],
+        force_context: bool,
+    ) -> int:
         keys: Dict[Tuple[str, str], None] = {}
         for _, kind, entry_id in rows:
             keys[(kind, entry_id)] = None
@@ -172,8 +203,9 @@ class IndexSync:
                 if entry["kind"] in SEARCHABLE_KINDS and entry.get("department") in changed_departments:
                     entries.setdefault((entry["kind"], entry["id"]), entry)
         words = read_words(generation)
-        new_words = [w for e in entries.values() if e and e.get("status", "published") == "published"
-                     for w in entry_words(e)]
+        new_words = [
+            w for e in entries.values() if e and e.get("status", "published") == "published" for w in entry_words(e)
+        ]
         if new_words or changed_departments or force_context:
             write_context(generation, context, words + new_words)
         writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)

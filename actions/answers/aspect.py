@@ -2,6 +2,7 @@
 ask_guide: which item (context carry-over, actions/dialogue/context.py), then that part of its guide; several
 items → numbered choices; none → a FAQ when retrieval is sure of one (the topic is no item), else
 "哪个事项？" with the asked part kept for the answer."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -11,11 +12,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import confidence
-from actions.answers.question import answer_entry, record_question, retrieve
-from actions.forms.apply_online import APPLY
 from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
+from actions.answers.question import answer_entry, record_question, retrieve
 from actions.dialogue.context import ASPECT_OF_INTENT, latest_metadata, resolve_items
 from actions.dialogue.disambiguation import respond_for_item
+from actions.forms.apply_online import APPLY
 from actions.resources import searcher
 
 
@@ -32,8 +33,9 @@ class ActionAnswerAspect(Action):
     def name(self) -> Text:
         return "action_answer_aspect"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         aspect = asked_aspect(tracker)
         resolution = resolve_items(tracker, catalog(), searcher())
         if resolution.unique:

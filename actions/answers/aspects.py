@@ -2,6 +2,7 @@
 as a message with its source and the guide's last-updated date; in elder mode short lines and, instead of
 the whole guide, a numbered menu of its parts (one step at a time).
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,8 +27,14 @@ ASPECT_TITLES = {
     "conditions": "办理条件",
 }
 # The numbered menu elder mode shows instead of a whole guide: one step at a time.
-ELDER_MENU = [("materials", "要带什么材料"), ("location", "去哪里办"), ("fee", "要不要钱"),
-              ("time", "要多长时间"), ("online", "能不能在手机上办"), ("conditions", "谁可以办")]
+ELDER_MENU = [
+    ("materials", "要带什么材料"),
+    ("location", "去哪里办"),
+    ("fee", "要不要钱"),
+    ("time", "要多长时间"),
+    ("online", "能不能在手机上办"),
+    ("conditions", "谁可以办"),
+]
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,10 +81,16 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str
         return events
     if ctx.elder_mode:
         options = [choices.Option(f"aspect:{key}", label) for key, label in ELDER_MENU]
-        dispatcher.utter_message(json_message={"type": "text", "text": f"好的，说说【{item['name']}】。",
-                                               "sources": [render.source_of("item", item)]})
-        return events[:2] + choices.offer(dispatcher, elder_mode.with_hotline(["您想先了解哪一项？回复数字就行。"]),
-                                          options)
+        dispatcher.utter_message(
+            json_message={
+                "type": "text",
+                "text": f"好的，说说【{item['name']}】。",
+                "sources": [render.source_of("item", item)],
+            }
+        )
+        return events[:2] + choices.offer(
+            dispatcher, elder_mode.with_hotline(["您想先了解哪一项？回复数字就行。"]), options
+        )
     card = render.guide_card(item, ctx.region)
     card["sources"] = [render.source_of("item", item)]
     dispatcher.utter_message(json_message=card)

@@ -15,6 +15,7 @@ Answer when coverage ≥ MIN_COVERAGE and gap < GAP_RATIO, or when the question 
 phrasings; nothing when coverage < MIN_RELATED (the top hit shares at most a stray word with the question);
 offer the top three as choices in between.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,8 @@ SYNONYM_CACHE_SECONDS = 60.0
 QUESTION_WORDS = frozenset(
     "怎么 怎么办 怎么样 怎样 如何 什么 为什么 哪里 哪儿 哪些 哪个 多少 多久 几天 能不能 可不可以 可以 是不是 要不要 "
     "需要 办理 一下 请问 我的 我们 你们 现在 还是 或者 这个 那个 的话 一个 有没有 没有 是否 能否 咨询 请教 问问 "
-    "问下 想问 知道 谢谢".split())
+    "问下 想问 知道 谢谢".split()
+)
 _NOT_A_WORD = re.compile(r"[\d*\[\]]")  # numbers and masked numbers ([电话], 140***1234) say nothing asked
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -107,8 +109,13 @@ def content_words(corrected_query: str) -> List[str]:
     words = []
     for word in jieba.lcut(corrected_query):
         word = word.strip()
-        if (len(word) >= 2 and word not in QUESTION_WORDS and not _PUNCT.fullmatch(word)
-                and not _NOT_A_WORD.search(word) and word not in words):
+        if (
+            len(word) >= 2
+            and word not in QUESTION_WORDS
+            and not _PUNCT.fullmatch(word)
+            and not _NOT_A_WORD.search(word)
+            and word not in words
+        ):
             words.append(word)
     return words
 
@@ -121,6 +128,7 @@ def entry_text(kind: str, entry: Dict) -> str:
 def found_in(word: str, text: str, synonym_map: Dict[str, List[str]]) -> bool:
     """The word, an official synonym of it, or a dictionary sub-word one character shorter (身份证号 → 身份证,
     社保咔 → 社保) is in the text."""
+
     def present(term: str) -> bool:
         return term in text or any(o and o in text for o in synonym_map.get(term, []))
 
@@ -136,9 +144,16 @@ def coverage(words: Sequence[str], text: str, synonym_map: Dict[str, List[str]])
     return sum(1 for w in words if found_in(w, text, synonym_map)) / len(words)
 
 
-def judge(searcher, store, text: str, hits: Sequence, entries: Optional[Dict[tuple, Dict]] = None,
-          gap_ratio: float = GAP_RATIO, min_coverage: float = MIN_COVERAGE,
-          min_related: float = MIN_RELATED) -> Judgement:
+def judge(
+    searcher,
+    store,
+    text: str,
+    hits: Sequence,
+    entries: Optional[Dict[tuple, Dict]] = None,
+    gap_ratio: float = GAP_RATIO,
+    min_coverage: float = MIN_COVERAGE,
+    min_related: float = MIN_RELATED,
+) -> Judgement:
     """How to answer `text` given its search hits (best first). `entries` may hold (kind, id) → entry
     already read; others are read from `store`. The thresholds are parameters for the benchmark's sweep."""
     if not hits:
@@ -159,8 +174,9 @@ def judge(searcher, store, text: str, hits: Sequence, entries: Optional[Dict[tup
     if asked and any(asked == bare(p) for p in phrasings(top.type, top_entry) if p):
         return Judgement(ANSWER, 1.0, 0.0, exact=True)
     _, corrected = searcher.corrected(text)
-    share = coverage(content_words(corrected or normalize_query(text)), entry_text(top.type, top_entry),
-                     synonyms.of(store))
+    share = coverage(
+        content_words(corrected or normalize_query(text)), entry_text(top.type, top_entry), synonyms.of(store)
+    )
     if share < min_related:
         return Judgement(NONE, share)
     about = topics(top.type, top_entry)
@@ -186,5 +202,16 @@ def distinct_hits(hits: Iterable, limit: int = CHOICES) -> List:
     return out
 
 
-__all__ = ["bare", "judge", "Judgement", "ANSWER", "CHOOSE", "NONE", "GAP_RATIO", "MIN_COVERAGE", "topics", "phrasings",
-           "distinct_hits"]
+__all__ = [
+    "bare",
+    "judge",
+    "Judgement",
+    "ANSWER",
+    "CHOOSE",
+    "NONE",
+    "GAP_RATIO",
+    "MIN_COVERAGE",
+    "topics",
+    "phrasings",
+    "distinct_hits",
+]

@@ -10,6 +10,7 @@ Also what the tracker says about answers: the latest answer (its sources) and th
 Nothing is sent inside a form (the form's own question follows) and, in 长辈模式, no related questions
 (one step at a time).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import choices, elder_mode, render
 from actions.answers.confidence import bare, topics
 from actions.background import in_background
+from actions.dialogue import choices, elder_mode, render
 from actions.resources import knowledge_store, searcher
 from knowledge import feedback
 
@@ -42,8 +43,13 @@ def feedback_payload(helpful: bool) -> str:
 
 def feedback_message() -> Dict:
     """The last two lines of the text name the two buttons, as every buttons message ends with its choices."""
-    return render.buttons_message(FEEDBACK_TEXT, [{"title": "有帮助", "payload": feedback_payload(True)},
-                                                  {"title": "没帮助", "payload": feedback_payload(False)}])
+    return render.buttons_message(
+        FEEDBACK_TEXT,
+        [
+            {"title": "有帮助", "payload": feedback_payload(True)},
+            {"title": "没帮助", "payload": feedback_payload(False)},
+        ],
+    )
 
 
 def record_question(text: str, metadata: Dict[str, Any], source_kind: str = "", source_id: str = "") -> None:
@@ -52,14 +58,21 @@ def record_question(text: str, metadata: Dict[str, Any], source_kind: str = "", 
     delays the reply; a failure is logged, never shown to the citizen."""
 
     def write() -> None:
-        feedback.record_question(knowledge_store(), text, answered=bool(source_id), source_kind=source_kind,
-                                 source_id=source_id, channel=str(metadata.get("channel") or ""),
-                                 region=str(metadata.get("region") or ""))
+        feedback.record_question(
+            knowledge_store(),
+            text,
+            answered=bool(source_id),
+            source_kind=source_kind,
+            source_id=source_id,
+            channel=str(metadata.get("channel") or ""),
+            region=str(metadata.get("region") or ""),
+        )
 
     in_background(write, "recording the question")
 
 
 # -- related questions ------------------------------------------------------------------------------------
+
 
 class _FaqsByItem:
     """Published FAQs per linked item, reread when the knowledge base changes."""
@@ -90,8 +103,9 @@ def _title(kind: str, entry: Dict) -> str:
     return entry.get("question") if kind == "faq" else entry.get("name") or entry["id"]
 
 
-def related_options(store, kind: str, entry: Dict, question: str, hits: Optional[Sequence] = None,
-                    limit: int = RELATED_MAX) -> List[choices.Option]:
+def related_options(
+    store, kind: str, entry: Dict, question: str, hits: Optional[Sequence] = None, limit: int = RELATED_MAX
+) -> List[choices.Option]:
     """Up to `limit` published entries to ask about next: FAQs linked to the same item(s) — those the
     question's search ranks first — then the next search hits about other entries. Never the entry answered,
     nor one that is only another phrasing of the question."""
@@ -129,12 +143,21 @@ def related_options(store, kind: str, entry: Dict, question: str, hits: Optional
 
 
 def related_message(options: Sequence[choices.Option]) -> Dict:
-    return render.buttons_message(render.numbered(RELATED_PROMPT, [o.title for o in options]),
-                                  [{"title": o.title, "payload": o.title} for o in options])
+    return render.buttons_message(
+        render.numbered(RELATED_PROMPT, [o.title for o in options]),
+        [{"title": o.title, "payload": o.title} for o in options],
+    )
 
 
-def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry: Dict, question: str,
-              hits: Optional[Sequence] = None, related: bool = True) -> List[Dict]:
+def follow_up(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kind: str,
+    entry: Dict,
+    question: str,
+    hits: Optional[Sequence] = None,
+    related: bool = True,
+) -> List[Dict]:
     """After an answer from `entry`: the feedback buttons and (unless `related` is False, in 长辈模式 or in a
     form) the related questions, which become the numbered choices. Returns the events to add."""
     if (tracker.active_loop or {}).get("name"):
@@ -151,11 +174,12 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, ent
 
 # -- reading the tracker ----------------------------------------------------------------------------------
 
+
 def session_events(tracker: Tracker) -> List[Dict]:
     events = list(tracker.events)
     for n in range(len(events) - 1, -1, -1):
         if events[n].get("event") == "session_started":
-            return events[n + 1:]
+            return events[n + 1 :]
     return events
 
 
@@ -193,7 +217,7 @@ def latest_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
             continue
         question = text
         break
-    given = any(e.get("event") == "user" and _intent(e) == FEEDBACK_INTENT for e in events[answer_at + 1:current])
+    given = any(e.get("event") == "user" and _intent(e) == FEEDBACK_INTENT for e in events[answer_at + 1 : current])
     return {"source": answer_sources(events[answer_at])[0], "question": question, "feedback_given": given}
 
 
@@ -204,5 +228,16 @@ def entity(tracker: Tracker, name: str) -> Optional[str]:
     return None
 
 
-__all__ = ["follow_up", "feedback_message", "feedback_payload", "related_options", "related_message",
-           "latest_answer", "answers_in_session", "record_question", "entity", "FEEDBACK_INTENT", "FEEDBACK_ENTITY"]
+__all__ = [
+    "follow_up",
+    "feedback_message",
+    "feedback_payload",
+    "related_options",
+    "related_message",
+    "latest_answer",
+    "answers_in_session",
+    "record_question",
+    "entity",
+    "FEEDBACK_INTENT",
+    "FEEDBACK_ENTITY",
+]

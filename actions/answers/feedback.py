@@ -6,6 +6,7 @@ GET /admin/stats); 没帮助 also puts the question that answer was for into the
 improve the entry or write a new one. The answer and its question come from the tracker: the latest bot
 message with sources, and the citizen's question before it.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -20,14 +21,49 @@ from actions.resources import knowledge_store
 from knowledge import feedback
 
 # Words that say the answer did not help (checked before the helpful ones: "没有帮助" contains "帮助").
-NOT_HELPFUL_WORDS = ("没帮助", "没有帮助", "没什么帮助", "无帮助", "没用", "没有用", "不管用", "答非所问", "不是我想问",
-                     "不是我要问", "不是我要的", "不对", "不准", "没解决", "没有解决", "不满意", "看不懂", "没看懂", "不行",
-                     "差评", "没帮上")
-HELPFUL_WORDS = ("有帮助", "帮助很大", "有用", "管用", "解决了", "清楚", "明白了", "懂了", "不错", "可以", "满意", "对的")
+NOT_HELPFUL_WORDS = (
+    "没帮助",
+    "没有帮助",
+    "没什么帮助",
+    "无帮助",
+    "没用",
+    "没有用",
+    "不管用",
+    "答非所问",
+    "不是我想问",
+    "不是我要问",
+    "不是我要的",
+    "不对",
+    "不准",
+    "没解决",
+    "没有解决",
+    "不满意",
+    "看不懂",
+    "没看懂",
+    "不行",
+    "差评",
+    "没帮上",
+)
+HELPFUL_WORDS = (
+    "有帮助",
+    "帮助很大",
+    "有用",
+    "管用",
+    "解决了",
+    "清楚",
+    "明白了",
+    "懂了",
+    "不错",
+    "可以",
+    "满意",
+    "对的",
+)
 HELPFUL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
 THANKS = "谢谢您的反馈！还有其他问题可以继续问我。"
-SORRY = ("抱歉没能帮到您，已记录，工作人员会完善这条回答。您可以换个说法再问一次，"
-         "或说“转人工”，也可以拨打 12345 政务服务便民热线。")
+SORRY = (
+    "抱歉没能帮到您，已记录，工作人员会完善这条回答。您可以换个说法再问一次，"
+    "或说“转人工”，也可以拨打 12345 政务服务便民热线。"
+)
 NOTHING_TO_RATE = "您可以直接说出要办的事，我来帮您查；回答之后可以告诉我是否有帮助。"
 ALREADY = "已经收到您对这条回答的反馈了，谢谢！"
 UNCLEAR = "好的。还有其他问题可以继续问我。"
@@ -52,9 +88,14 @@ def record(helpful: bool, source: Dict, question: str, metadata: Dict[str, Any])
     entry = f"{source.get('type', '')}:{source.get('id', '')}"
 
     def write() -> None:
-        feedback.record_answer_feedback(knowledge_store(), helpful, entry, question,
-                                        channel=str(metadata.get("channel") or ""),
-                                        region=str(metadata.get("region") or ""))
+        feedback.record_answer_feedback(
+            knowledge_store(),
+            helpful,
+            entry,
+            question,
+            channel=str(metadata.get("channel") or ""),
+            region=str(metadata.get("region") or ""),
+        )
 
     in_background(write, "recording the answer feedback")
 
@@ -63,8 +104,9 @@ class ActionAnswerFeedback(Action):
     def name(self) -> Text:
         return "action_answer_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         answer: Optional[Dict] = latest_answer(tracker)
         if answer is None:
             dispatcher.utter_message(text=NOTHING_TO_RATE)

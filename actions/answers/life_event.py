@@ -1,6 +1,7 @@
 """一件事 navigation in the dialogue: "生孩子要办哪些事" → the package's card, then its items as numbered
 choices so the citizen can open each guide in turn. Unclear which life event → the close ones (or all)
 to choose from."""
+
 from __future__ import annotations
 
 import re
@@ -35,9 +36,14 @@ def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id:
     card = render.package_card(package, names)
     card["sources"] = [render.source_of("package", package)]
     if elder_mode.is_on(tracker):
-        card = {"type": "text", "sources": card["sources"],
-                "text": "\n".join([f"【{package['name']}】要办这几件事，按顺序来："]
-                                  + elder_mode.numbered([names[i] for i in package["items"]]))}
+        card = {
+            "type": "text",
+            "sources": card["sources"],
+            "text": "\n".join(
+                [f"【{package['name']}】要办这几件事，按顺序来："]
+                + elder_mode.numbered([names[i] for i in package["items"]])
+            ),
+        }
     dispatcher.utter_message(json_message=card)
     options = [choices.Option(f"item:{i}", names[i]) for i in package["items"]]
     prompt = "想看哪一项的办事指南？回复序号即可："
@@ -63,8 +69,9 @@ class ActionLifeEvent(Action):
     def name(self) -> Text:
         return "action_life_event"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         named: List[str] = [p for p in entity_values(tracker, "life_event") if knowledge_store().get("package", p)]
         text = tracker.latest_message.get("text") or ""
         found: Optional[List[str]] = named or (find_packages(text) if len(GENERIC.sub("", text)) >= 2 else None)
@@ -72,5 +79,6 @@ class ActionLifeEvent(Action):
             return show_package(dispatcher, tracker, found[0])
         if found:
             return package_choices(dispatcher, found, "您说的是下面哪一件事？请回复序号：")
-        return package_choices(dispatcher, all_packages(), "“一件事一次办”可以一次办好这些事，您要办哪一件？请回复序号：") + [
-            SlotSet("pending_aspect", None)]
+        return package_choices(
+            dispatcher, all_packages(), "“一件事一次办”可以一次办好这些事，您要办哪一件？请回复序号："
+        ) + [SlotSet("pending_aspect", None)]

@@ -3,6 +3,7 @@ retrieval is sure enough (actions/answers/confidence.py). Not sure: the top thre
 ("2" or "第二个" picks one, actions/dialogue/disambiguation.py). Nothing: the fallback ladder, and the question goes
 to the staff's unanswered queue. After an answer: 有帮助 / 没帮助 and 猜你想问 (actions/answers/extras.py).
 Every answer carries its `sources`; every fact comes from a published entry."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -11,10 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import confidence
-from actions.answers import aspects
-from actions.dialogue import choices, elder_mode, fallback, render
+from actions.answers import aspects, confidence
 from actions.answers.extras import follow_up, record_question
+from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, searcher
 
@@ -30,15 +30,19 @@ def _published(entry: Optional[Dict]) -> bool:
     return bool(entry) and entry.get("status", "published") == "published"
 
 
-def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry: Dict,
-                 question: str, hits=None) -> List[Dict]:
+def answer_entry(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry: Dict, question: str, hits=None
+) -> List[Dict]:
     """Answers from one published entry, then the follow-ups; returns the events."""
     store = knowledge_store()
     region: Optional[str] = latest_metadata(tracker).get("region")
     elder = elder_mode.is_on(tracker)
     if kind == "item" and elder:  # one step at a time: the guide's parts as a numbered menu
-        return aspects.answer_item(dispatcher, tracker, entry["id"], aspects.GUIDE) + [SlotSet(ASKED_SLOT, None)] + \
-            follow_up(dispatcher, tracker, kind, entry, question, hits, related=False)
+        return (
+            aspects.answer_item(dispatcher, tracker, entry["id"], aspects.GUIDE)
+            + [SlotSet(ASKED_SLOT, None)]
+            + follow_up(dispatcher, tracker, kind, entry, question, hits, related=False)
+        )
     if kind == "faq":
         message = render.faq_answer(entry)
         if elder:
@@ -52,8 +56,11 @@ def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, 
         message = render.app_link(entry)
     message["sources"] = [render.source_of(kind, entry)]
     dispatcher.utter_message(json_message=message)
-    return after_answer(kind, entry) + [SlotSet(ASKED_SLOT, None)] + follow_up(
-        dispatcher, tracker, kind, entry, question, hits)
+    return (
+        after_answer(kind, entry)
+        + [SlotSet(ASKED_SLOT, None)]
+        + follow_up(dispatcher, tracker, kind, entry, question, hits)
+    )
 
 
 def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, hits) -> List[Dict]:
@@ -76,8 +83,9 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         metadata = latest_metadata(tracker)
         hits, entries, judgement = retrieve(text)
@@ -99,8 +107,9 @@ class ActionAnswerOrFallback(Action):
     def name(self) -> Text:
         return "action_answer_or_fallback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
         if judgement is None or judgement.level != confidence.ANSWER:

@@ -4,6 +4,7 @@ digit works the same as a tap) and reading the citizen's pick ("第二个", "2",
 The offered options are kept in the slot `candidates` as references "kind:value" — item:<id>, faq:<id>,
 package:<id>, app:<id>, aspect:<materials|fee|...>, place:<region>, date:<ISO>, slot:<HH:MM-HH:MM>.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,11 +41,13 @@ def payload(number: int) -> str:
     return "/choose_option" + json.dumps({"number": str(number)}, ensure_ascii=False)
 
 
-def offer(dispatcher: CollectingDispatcher, prompt: str, options: Sequence[Option],
-          extra_slots: Optional[dict] = None) -> List[dict]:
+def offer(
+    dispatcher: CollectingDispatcher, prompt: str, options: Sequence[Option], extra_slots: Optional[dict] = None
+) -> List[dict]:
     """Sends the numbered options and remembers them; returns the events to return from the action."""
-    dispatcher.utter_message(text=prompt, buttons=[{"title": o.title, "payload": payload(n)}
-                                                   for n, o in enumerate(options, start=1)])
+    dispatcher.utter_message(
+        text=prompt, buttons=[{"title": o.title, "payload": payload(n)} for n, o in enumerate(options, start=1)]
+    )
     events = [SlotSet(SLOT, [o.ref for o in options])]
     for name, value in (extra_slots or {}).items():
         events.append(SlotSet(name, value))

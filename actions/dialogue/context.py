@@ -11,6 +11,7 @@ refer to it; a message that names another item replaces it. `resolve_items` deci
 5. item search (retrieval) among items sharing words with the message: one clear winner, or the close
    ones to choose from.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,19 +37,134 @@ ASPECT_OF_INTENT = {
 }
 # Words that ask for an aspect or only carry the sentence; what is left names the item.
 ASPECT_WORDS = [
-    "办事指南", "办理指南", "办理流程", "办事流程", "流程", "指南", "步骤", "手续", "程序", "攻略",
-    "什么材料", "哪些材料", "材料", "资料", "证件", "带什么", "带啥", "拿什么", "准备什么", "准备啥", "准备",
-    "多少钱", "多少", "收费", "收不收费", "费用", "要钱", "花钱", "免费", "价格", "工本费", "钱",
-    "多长时间", "多久", "几天", "时限", "时间", "什么时候", "几点", "上班", "下班", "办公",
-    "在哪里", "在哪儿", "在哪", "哪里", "哪儿", "去哪", "地点", "地址", "窗口", "大厅",
-    "网上", "线上", "手机上", "手机", "网办", "在线", "掌上", "不用跑", "跑腿", "app", "APP", "三晋通",
-    "条件", "资格", "符合", "要求", "谁能", "谁可以",
+    "办事指南",
+    "办理指南",
+    "办理流程",
+    "办事流程",
+    "流程",
+    "指南",
+    "步骤",
+    "手续",
+    "程序",
+    "攻略",
+    "什么材料",
+    "哪些材料",
+    "材料",
+    "资料",
+    "证件",
+    "带什么",
+    "带啥",
+    "拿什么",
+    "准备什么",
+    "准备啥",
+    "准备",
+    "多少钱",
+    "多少",
+    "收费",
+    "收不收费",
+    "费用",
+    "要钱",
+    "花钱",
+    "免费",
+    "价格",
+    "工本费",
+    "钱",
+    "多长时间",
+    "多久",
+    "几天",
+    "时限",
+    "时间",
+    "什么时候",
+    "几点",
+    "上班",
+    "下班",
+    "办公",
+    "在哪里",
+    "在哪儿",
+    "在哪",
+    "哪里",
+    "哪儿",
+    "去哪",
+    "地点",
+    "地址",
+    "窗口",
+    "大厅",
+    "网上",
+    "线上",
+    "手机上",
+    "手机",
+    "网办",
+    "在线",
+    "掌上",
+    "不用跑",
+    "跑腿",
+    "app",
+    "APP",
+    "三晋通",
+    "条件",
+    "资格",
+    "符合",
+    "要求",
+    "谁能",
+    "谁可以",
 ]
 FILLERS = [
-    "请问", "一下", "我想", "我要", "想要", "知道", "问问", "问下", "还有", "那么", "那个", "这个", "那", "这",
-    "它", "的", "呢", "吗", "嘛", "啊", "呀", "吧", "了", "么", "能不能", "可不可以", "可以", "能", "是不是",
-    "需要", "要", "得", "怎么", "怎样", "如何", "什么", "啥", "哪些", "办理", "办", "去", "弄", "交", "给",
-    "我", "你", "们", "都", "还", "也", "就", "在", "有", "没有", "是", "不",
+    "请问",
+    "一下",
+    "我想",
+    "我要",
+    "想要",
+    "知道",
+    "问问",
+    "问下",
+    "还有",
+    "那么",
+    "那个",
+    "这个",
+    "那",
+    "这",
+    "它",
+    "的",
+    "呢",
+    "吗",
+    "嘛",
+    "啊",
+    "呀",
+    "吧",
+    "了",
+    "么",
+    "能不能",
+    "可不可以",
+    "可以",
+    "能",
+    "是不是",
+    "需要",
+    "要",
+    "得",
+    "怎么",
+    "怎样",
+    "如何",
+    "什么",
+    "啥",
+    "哪些",
+    "办理",
+    "办",
+    "去",
+    "弄",
+    "交",
+    "给",
+    "我",
+    "你",
+    "们",
+    "都",
+    "还",
+    "也",
+    "就",
+    "在",
+    "有",
+    "没有",
+    "是",
+    "不",
 ]
 _PUNCT = re.compile(r"[\s,.!?;:，。！？；：、~～…\"'“”‘’()（）\[\]【】]+")
 _STRIP = sorted(ASPECT_WORDS + FILLERS, key=len, reverse=True)
@@ -181,8 +297,11 @@ def common_run(a: str, b: str) -> int:
 def _from_search(searcher, catalog: ItemCatalog, query: str, rest: str) -> List[str]:
     """Item hits that share at least two characters in a row with what the citizen wrote (scores alone are
     no evidence: every guide contains "材料"); one clear winner, or the close ones."""
-    hits = [h for h in searcher.search(query, kind="item", limit=MAX_CHOICES + 1)
-            if common_run(rest, catalog.forms_text(h.id)) >= 2]
+    hits = [
+        h
+        for h in searcher.search(query, kind="item", limit=MAX_CHOICES + 1)
+        if common_run(rest, catalog.forms_text(h.id)) >= 2
+    ]
     if not hits:
         return []
     top = hits[0].score
@@ -217,10 +336,16 @@ def resolve_items(tracker: Tracker, catalog: ItemCatalog, searcher, extra_words:
     if current:
         # another item only when the message names it: a certificate or life event, or three characters in a
         # row of an item's names ("公积金提取…"); "我家孩子的呢" is still about the current item
-        named = entity_values(tracker, "document") or entity_values(tracker, "life_event") or (
-            found and common_run(rest, catalog.forms_text(found[0])) >= 3)
-        return Resolution(found, "search") if named and found and current not in found else Resolution(
-            [current], "context")
+        named = (
+            entity_values(tracker, "document")
+            or entity_values(tracker, "life_event")
+            or (found and common_run(rest, catalog.forms_text(found[0])) >= 3)
+        )
+        return (
+            Resolution(found, "search")
+            if named and found and current not in found
+            else Resolution([current], "context")
+        )
     return Resolution(found, "search") if found else Resolution()
 
 
@@ -236,5 +361,15 @@ def after_answer(kind: str, entry: Dict[str, Any]) -> List[Dict[str, Any]]:
     return events
 
 
-__all__ = ["after_answer", "latest_metadata", "tracker_context", "entity_values", "residual_text", "resolve_items", "Resolution",
-           "ItemCatalog", "ASPECT_OF_INTENT", "ITEM_SLOT"]
+__all__ = [
+    "after_answer",
+    "latest_metadata",
+    "tracker_context",
+    "entity_values",
+    "residual_text",
+    "resolve_items",
+    "Resolution",
+    "ItemCatalog",
+    "ASPECT_OF_INTENT",
+    "ITEM_SLOT",
+]

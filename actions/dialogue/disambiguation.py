@@ -4,6 +4,7 @@ what was asked (`pending_aspect`: a part of the guide, the whole guide, or 申�
 picked from the fallback ladder's clarifying question. A whole entry picked (a FAQ, an app, a guide, a 一件事)
 is followed, like every answer, by 有帮助 / 没帮助 and 猜你想问 (actions/answers/extras.py); when the choices
 answered a question retrieval was unsure of (slot `asked_question`), that question is recorded as answered."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -13,11 +14,11 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import aspects
-from actions.dialogue import choices, elder_mode, fallback, render
 from actions.answers.extras import follow_up, record_question
-from actions.forms.apply_online import APPLY, apply_for, login_message
-from actions.dialogue.context import ITEM_SLOT, latest_metadata, tracker_context
 from actions.answers.life_event import show_package
+from actions.dialogue import choices, elder_mode, fallback, render
+from actions.dialogue.context import ITEM_SLOT, latest_metadata, tracker_context
+from actions.forms.apply_online import APPLY, apply_for, login_message
 from actions.resources import knowledge_store
 
 ASPECT_LABELS = dict(aspects.ELDER_MENU)
@@ -26,8 +27,9 @@ SERVICE_FORMS = {"appointment": "appointment_form", "complaint": "workorder_form
 ASKED_SLOT = "asked_question"
 
 
-async def respond_for_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str,
-                           aspect: Optional[str]) -> List[Dict]:
+async def respond_for_item(
+    dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str, aspect: Optional[str]
+) -> List[Dict]:
     """What was asked about an item once it is known: 申办, one part of the guide, or the whole guide."""
     if aspect == APPLY:
         return await apply_for(dispatcher, tracker, item_id)
@@ -65,8 +67,9 @@ def start_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: s
     return events + kind + [SlotSet("logged_in", True), FollowupAction(SERVICE_FORMS[service])]
 
 
-def after_pick(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str,
-               related: bool = True) -> List[Dict]:
+def after_pick(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str, related: bool = True
+) -> List[Dict]:
     """After a whole entry picked from a list: the question behind the list is recorded as answered from it,
     then the follow-ups (the entry's own phrasing stands for the question when there was none)."""
     entry = knowledge_store().get(kind, entry_id)
@@ -104,16 +107,20 @@ class ActionChooseOption(Action):
     def name(self) -> Text:
         return "action_choose_option"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        refs = [r for r in choices.offered(tracker)
-                if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app", "service")]
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        refs = [
+            r
+            for r in choices.offered(tracker)
+            if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app", "service")
+        ]
         if not refs:  # "那个那个" with nothing offered: the bot did not understand — one step up the ladder
             return fallback.climb(dispatcher, tracker)
         titles = [option_title(r) for r in refs]
         index = choices.picked_index(tracker, titles)
         if index is None:
-            options = [choices.Option(r, t) for r, t in zip(refs, titles)]
+            options = [choices.Option(r, t) for r, t in zip(refs, titles, strict=False)]
             return choices.offer(dispatcher, "没对上您选的是哪一项，请回复序号（比如“1”）或点选：", options)
         kind, value = refs[index].split(":", 1)
         pending = tracker.get_slot(aspects.PENDING_SLOT)

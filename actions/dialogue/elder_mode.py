@@ -5,6 +5,7 @@ In elder mode replies use short sentences, one per line, one step at a time, num
 answered with a digit, and always end with the hotline. The slot `elder_mode` carries the mode across
 turns; responses in the domain have elder variants conditioned on it.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ class ActionSyncChannelFlags(Action):
     def name(self) -> Text:
         return "action_sync_channel_flags"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         metadata = latest_metadata(tracker)
         events = []
         if metadata.get("elder_mode") is True and not tracker.get_slot(SLOT):
@@ -67,8 +69,9 @@ class ActionElderMode(Action):
     def name(self) -> Text:
         return "action_elder_mode"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         if any(word in text for word in TURN_OFF_WORDS):
             dispatcher.utter_message(response="utter_elder_mode_off")

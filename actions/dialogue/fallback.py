@@ -10,6 +10,7 @@ consecutive miss climbs one step:
 The step is kept in the slot `fallback_step` by the turn that missed; a turn that does not miss sets
 nothing, so the next miss starts again at step 1.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -28,8 +29,13 @@ MIN_SEARCH_SCORE = 10.0
 SEARCH_CHOICES = 3
 HOTLINE = "12345"
 # The clarifying question's choices (numbered like every choice, so a typed digit works too).
-SERVICES = [("guide", "查办事指南"), ("progress", "查办件进度"), ("appointment", "预约办理"), ("complaint", "投诉建议"),
-            ("handoff", "转人工")]
+SERVICES = [
+    ("guide", "查办事指南"),
+    ("progress", "查办件进度"),
+    ("appointment", "预约办理"),
+    ("complaint", "投诉建议"),
+    ("handoff", "转人工"),
+]
 
 
 def step_of_this_turn(tracker: Tracker) -> int:
@@ -60,7 +66,8 @@ def department_line(tracker: Tracker) -> Optional[str]:
 
 def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bool = False) -> None:
     lines = (["抱歉，这个问题我还回答不好。"] if missed else []) + [
-        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听），也可以在三晋通 App 的“12345 投诉建议”中留言。"]
+        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听），也可以在三晋通 App 的“12345 投诉建议”中留言。"
+    ]
     extra = department_line(tracker)
     if extra:
         lines.append(extra)
@@ -100,8 +107,9 @@ class ActionFallbackLadder(Action):
     def name(self) -> Text:
         return "action_fallback_ladder"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         return climb(dispatcher, tracker)
 
 
@@ -109,7 +117,8 @@ class ActionHumanHandoff(Action):
     def name(self) -> Text:
         return "action_human_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         human_handoff(dispatcher, tracker)
         return [SlotSet(SLOT, None)]

@@ -1,6 +1,7 @@
 """The chat greeting (你好): the greeting, then this week's 热门问题 as buttons (knowledge/hot_questions.py —
 the same list the web page and WeChat welcome show). Each button sends its question; a typed number picks
 one too (the questions are the numbered choices). In 长辈模式, the short greeting only."""
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,9 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_greet")
         if elder_mode.is_on(tracker):
             return []
@@ -52,6 +54,9 @@ class ActionGreet(Action):
         if not questions:
             return []
         titles = [q.text for q in questions]
-        dispatcher.utter_message(json_message=render.buttons_message(
-            render.numbered(HOT_PROMPT, titles), [{"title": t, "payload": t} for t in titles]))
+        dispatcher.utter_message(
+            json_message=render.buttons_message(
+                render.numbered(HOT_PROMPT, titles), [{"title": t, "payload": t} for t in titles]
+            )
+        )
         return [SlotSet(choices.SLOT, [q.ref for q in questions])]

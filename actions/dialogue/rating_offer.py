@@ -3,6 +3,7 @@ least one answer from the knowledge base in this session, and has neither rated 
 in it, a buttons message 好评 / 中评 / 差评 follows the reply. A tap sends `/evaluate{"number": "5"}` (4 … 1),
 which starts the 好差评 form with the rating filled (actions/forms/evaluation.py): the optional comment, then the
 submission to the application API and the staff statistics. Typed "好评/中评/差评" or a score work too."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers.extras import answers_in_session, session_events
 from actions.dialogue import choices, render
-from actions.answers.extras import session_events, answers_in_session
 
 PROMPT = "您对这次服务满意吗？"
 LEVELS = [("好评", 5), ("中评", 3), ("差评", 1)]
@@ -54,8 +55,9 @@ class ActionOfferRating(Action):
     def name(self) -> Text:
         return "action_offer_rating"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         if answers_in_session(tracker) == 0 or offered_or_rated(tracker):
             return []
         dispatcher.utter_message(json_message=offer_message())

@@ -1,4 +1,5 @@
 """Renders knowledge-base entries as chat messages: a rich form and its plain-text twin."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -34,13 +35,25 @@ def guide_sections(item: Dict, region: Optional[str]) -> List[Dict]:
     sections = [
         {"title": "办理条件", "lines": [item["conditions"]]},
         {"title": "所需材料", "lines": [_material_line(m) for m in item.get("materials", [])]},
-        {"title": "办理时限", "lines": [f"承诺时限：{item['promised_time_limit']}（法定时限：{item['legal_time_limit']}）"]},
+        {
+            "title": "办理时限",
+            "lines": [f"承诺时限：{item['promised_time_limit']}（法定时限：{item['legal_time_limit']}）"],
+        },
         {"title": "收费标准", "lines": [item["fee"]]},
     ]
     if place:
-        sections.append({"title": "办理地点", "lines": [place["address"], f"办公时间：{place['hours']}"]
-                         + ([f"电话：{place['phone']}"] if place.get("phone") else [])})
-    online_line = (f"可以在{online.get('channel') or '手机上'}办理" if online.get("available") else "暂不支持网上办理，请到窗口办理")
+        sections.append(
+            {
+                "title": "办理地点",
+                "lines": [place["address"], f"办公时间：{place['hours']}"]
+                + ([f"电话：{place['phone']}"] if place.get("phone") else []),
+            }
+        )
+    online_line = (
+        f"可以在{online.get('channel') or '手机上'}办理"
+        if online.get("available")
+        else "暂不支持网上办理，请到窗口办理"
+    )
     if online.get("note"):
         online_line += f"（{online['note']}）"
     sections.append({"title": "网上办理", "lines": [online_line]})
@@ -75,10 +88,17 @@ def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
     lines = [f"【{package['name']}】{package['description']}", "办理顺序：" + "；".join(steps)]
     if package.get("shared_materials"):
         lines.append("共用材料：" + "、".join(package["shared_materials"]))
-    return {"type": "guide_card", "title": package["name"], "text": "\n".join(lines),
-            "sections": [{"title": "办理顺序", "lines": steps},
-                         {"title": "共用材料", "lines": package.get("shared_materials", [])}],
-            "updated_at": package.get("updated_at", ""), "link": package.get("online", {}).get("link", "")}
+    return {
+        "type": "guide_card",
+        "title": package["name"],
+        "text": "\n".join(lines),
+        "sections": [
+            {"title": "办理顺序", "lines": steps},
+            {"title": "共用材料", "lines": package.get("shared_materials", [])},
+        ],
+        "updated_at": package.get("updated_at", ""),
+        "link": package.get("online", {}).get("link", ""),
+    }
 
 
 def numbered(prompt: str, titles: List[str]) -> str:
@@ -92,5 +112,9 @@ def buttons_message(text: str, buttons: List[Dict]) -> Dict:
 
 
 def app_link(app: Dict) -> Dict:
-    return {"type": "link", "title": app["name"], "url": app["link"],
-            "text": f"{app['name']}：{app['description']}\n打开：{app['link']}"}
+    return {
+        "type": "link",
+        "title": app["name"],
+        "url": app["link"],
+        "text": f"{app['name']}：{app['description']}\n打开：{app['link']}",
+    }

@@ -1,6 +1,7 @@
 """申办 (apply online): for an item that can be done on the phone, create an application draft with the
 applicant's fields prefilled from the identity profile and give the link to finish it in the app.
 Not online → say so and where to go; not logged in → the login link (never a password in chat)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -9,11 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.platform import submission
-from actions.dialogue import render
 from actions.answers.aspects import aspect_message, catalog, offer_items
+from actions.dialogue import render
 from actions.dialogue.context import ITEM_SLOT, resolve_items, tracker_context
 from actions.dialogue.rating_offer import offer_message
+from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 
 APPLY = "apply"
@@ -41,11 +42,18 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
     result = await submission.start_application(ctx, item_id, item["name"])
     if result.ok:
         link = result.data.get("finish_link") or ""
-        dispatcher.utter_message(json_message={
-            "type": "link", "title": f"继续办理：{item['name']}", "url": link,
-            "sources": [render.source_of("item", item)],
-            "text": (f"已为您创建【{item['name']}】的申办（编号 {result.reference}），姓名、电话已按实名信息预填。\n"
-                     f"请点击链接，在三晋通中补充材料并提交：{link}")})
+        dispatcher.utter_message(
+            json_message={
+                "type": "link",
+                "title": f"继续办理：{item['name']}",
+                "url": link,
+                "sources": [render.source_of("item", item)],
+                "text": (
+                    f"已为您创建【{item['name']}】的申办（编号 {result.reference}），姓名、电话已按实名信息预填。\n"
+                    f"请点击链接，在三晋通中补充材料并提交：{link}"
+                ),
+            }
+        )
         dispatcher.utter_message(json_message=offer_message())
     elif result.status == submission.LOGIN_REQUIRED:
         dispatcher.utter_message(json_message=login_message(ctx, result.message))
@@ -58,8 +66,9 @@ class ActionApplyOnline(Action):
     def name(self) -> Text:
         return "action_apply_online"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         resolution = resolve_items(tracker, catalog(), searcher())
         if resolution.unique:
             return await apply_for(dispatcher, tracker, resolution.unique)

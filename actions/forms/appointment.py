@@ -4,6 +4,7 @@ Slots are filled from whatever the citizen says at any step ("明天下午三点
 later message can also change an earlier answer before confirming. The phone number is kept raw only in
 the private session store (the stored conversation masks it); the slot shows it masked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,20 +14,25 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import choices, elder_mode
-from actions.platform import submission
-from actions.forms.apply_online import login_message
-from actions.dialogue.rating_offer import offer_message
 from actions.answers.aspects import aspect_lines, catalog
+from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT, entity_values, resolve_items, tracker_context
+from actions.dialogue.rating_offer import offer_message
+from actions.forms.apply_online import login_message
 from actions.forms.common import requested, reset, today, yes_no
+from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 from privacy.masking import mask_phone
 
 FORM = "appointment_form"
 ITEM, PLACE, DATE, SLOT, PHONE, CONFIRM = (  # bot/domain/appointment.yml lists them (actions/forms/slots.py)
-    "appointment_item", "appointment_place", "appointment_date", "appointment_slot", "appointment_phone",
-    "appointment_confirm")
+    "appointment_item",
+    "appointment_place",
+    "appointment_date",
+    "appointment_slot",
+    "appointment_phone",
+    "appointment_confirm",
+)
 # The application API's bookable slots (GET /appointments/slots lists them with what is left).
 TIME_SLOTS = ["09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00"]
 MORNING, AFTERNOON = "上午", "下午"
@@ -74,7 +80,7 @@ def api_place(item: Dict, key: str) -> str:
 
 
 def slot_for_time(value: str) -> Optional[str]:
-    """"15:00" → "15:00-16:00"; a time outside office slots → None."""
+    """ "15:00" → "15:00-16:00"; a time outside office slots → None."""
     if len(value) != 5 or value[2] != ":":
         return None
     for slot in TIME_SLOTS:
@@ -103,8 +109,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return "validate_appointment_form"
 
     # item -----------------------------------------------------------------------------------------
-    async def extract_appointment_item(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_item(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         asked = requested(tracker)
         if asked not in (None, ITEM) or (tracker.get_slot(ITEM) and not entity_values(tracker, "item")):
             return {}
@@ -120,8 +127,9 @@ class ValidateAppointmentForm(FormValidationAction):
             return {ITEM: None}
         return {}
 
-    def validate_appointment_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: Dict) -> Dict[Text, Any]:
+    def validate_appointment_item(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if value is None:
             return {ITEM: None}
         item = knowledge_store().get("item", value)
@@ -131,8 +139,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return {ITEM: value, choices.SLOT: None}
 
     # place ----------------------------------------------------------------------------------------
-    async def extract_appointment_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_place(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         item = _item(tracker)
         if item is None:
             return {}
@@ -157,8 +166,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return {}
 
     # date -----------------------------------------------------------------------------------------
-    async def extract_appointment_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         dates = entity_values(tracker, "date")
         if dates:
             changed = tracker.get_slot(DATE) not in (None, dates[0])
@@ -173,8 +183,9 @@ class ValidateAppointmentForm(FormValidationAction):
                 return {DATE: offered[index][5:]}
         return {}
 
-    def validate_appointment_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: Dict) -> Dict[Text, Any]:
+    def validate_appointment_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         try:
             day = dt.date.fromisoformat(str(value))
         except ValueError:
@@ -192,14 +203,17 @@ class ValidateAppointmentForm(FormValidationAction):
         return {DATE: day.isoformat()}
 
     # time slot ------------------------------------------------------------------------------------
-    async def extract_appointment_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         for value in entity_values(tracker, "time"):
             slot = slot_for_time(value)
             if slot:
                 return {SLOT: slot}
             if ":" in value:
-                dispatcher.utter_message(text=f"{value} 不在办理时段内，可预约的时段是：" + "、".join(TIME_SLOTS) + "。")
+                dispatcher.utter_message(
+                    text=f"{value} 不在办理时段内，可预约的时段是：" + "、".join(TIME_SLOTS) + "。"
+                )
                 return {SLOT: None}
         if requested(tracker) == SLOT:
             offered = choices.offered(tracker, "slot")
@@ -208,13 +222,16 @@ class ValidateAppointmentForm(FormValidationAction):
                 return {SLOT: offered[index][5:]}
         return {}
 
-    async def validate_appointment_slot(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def validate_appointment_slot(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if value not in TIME_SLOTS:
             return {SLOT: None}
         item, date, place = _item(tracker), tracker.get_slot(DATE), tracker.get_slot(PLACE)
         if item and date and place:
-            result = await submission.available_slots(tracker_context(tracker), item["id"], api_place(item, place), date)
+            result = await submission.available_slots(
+                tracker_context(tracker), item["id"], api_place(item, place), date
+            )
             if result.ok:
                 free = {s["slot"] for s in result.data["slots"] if s.get("available")}
                 if value not in free:
@@ -223,8 +240,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return {SLOT: value}
 
     # phone ----------------------------------------------------------------------------------------
-    async def extract_appointment_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         for phone in entity_values(tracker, "phone"):
             if len(phone) == 11 and phone.startswith("1"):
                 submission.keep_private(tracker_context(tracker), PHONE, phone)
@@ -235,8 +253,9 @@ class ValidateAppointmentForm(FormValidationAction):
         return {}
 
     # confirm --------------------------------------------------------------------------------------
-    async def extract_appointment_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                          domain: Dict) -> Dict[Text, Any]:
+    async def extract_appointment_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if requested(tracker) != CONFIRM:
             return {}
         answer = yes_no(tracker)
@@ -247,8 +266,9 @@ class ActionAskAppointmentItem(Action):
     def name(self) -> Text:
         return "action_ask_appointment_item"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         resolution = resolve_items(tracker, catalog(), searcher(), APPOINTMENT_WORDS)
         if resolution.ambiguous:
             options = [choices.Option(f"item:{i}", catalog().name(i) or i) for i in resolution.items]
@@ -261,8 +281,9 @@ class ActionAskAppointmentPlace(Action):
     def name(self) -> Text:
         return "action_ask_appointment_place"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         item = _item(tracker)
         options = [choices.Option(f"place:{key}", title) for key, title in places_of(item or {})]
         prompt = "您想到哪里办理？请回复序号，或者说出所在的市："
@@ -275,8 +296,9 @@ class ActionAskAppointmentDate(Action):
     def name(self) -> Text:
         return "action_ask_appointment_date"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         days = working_days(today(), DATE_CHOICES)
         options = [choices.Option(f"date:{d.isoformat()}", day_title(d.isoformat())) for d in days]
         prompt = "您想哪天去办理？可以直接说“明天”“下周一”，也可以点选："
@@ -289,12 +311,15 @@ class ActionAskAppointmentSlot(Action):
     def name(self) -> Text:
         return "action_ask_appointment_slot"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         item, date, place = _item(tracker), tracker.get_slot(DATE), tracker.get_slot(PLACE)
         slots = list(TIME_SLOTS)
         if item and date and place:
-            result = await submission.available_slots(tracker_context(tracker), item["id"], api_place(item, place), date)
+            result = await submission.available_slots(
+                tracker_context(tracker), item["id"], api_place(item, place), date
+            )
             if result.ok:
                 slots = [s["slot"] for s in result.data["slots"] if s.get("available")]
         if not slots:
@@ -316,18 +341,22 @@ class ActionAskAppointmentConfirm(Action):
     def name(self) -> Text:
         return "action_ask_appointment_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         item = _item(tracker) or {}
-        lines = [f"事项：{item.get('name', '')}",
-                 f"地点：{place_title(item, tracker.get_slot(PLACE) or '')}",
-                 f"时间：{day_title(tracker.get_slot(DATE))} {tracker.get_slot(SLOT)}",
-                 f"手机：{tracker.get_slot(PHONE)}"]
+        lines = [
+            f"事项：{item.get('name', '')}",
+            f"地点：{place_title(item, tracker.get_slot(PLACE) or '')}",
+            f"时间：{day_title(tracker.get_slot(DATE))} {tracker.get_slot(SLOT)}",
+            f"手机：{tracker.get_slot(PHONE)}",
+        ]
         text = "请核对预约信息：\n" + "\n".join(lines) + "\n确认提交吗？要改的话直接说新的日期、时段或手机号。"
         if elder_mode.is_on(tracker):
             text = elder_mode.with_hotline(["请您核对："] + lines + ["对的话，点“确认”。"])
-        dispatcher.utter_message(text=text, buttons=[{"title": "确认预约", "payload": "/affirm"},
-                                                     {"title": "不约了", "payload": "/deny"}])
+        dispatcher.utter_message(
+            text=text, buttons=[{"title": "确认预约", "payload": "/affirm"}, {"title": "不约了", "payload": "/deny"}]
+        )
         return []
 
 
@@ -335,8 +364,9 @@ class ActionSubmitAppointment(Action):
     def name(self) -> Text:
         return "action_submit_appointment"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         item = _item(tracker)
         if not tracker.get_slot(CONFIRM) or item is None:
             dispatcher.utter_message(text="好的，这次预约没有提交。需要时再跟我说“我要预约”。")
@@ -347,18 +377,20 @@ class ActionSubmitAppointment(Action):
             dispatcher.utter_message(text="手机号已经过期，请重新告诉我一次手机号码。")
             return [SlotSet(PHONE, None), SlotSet(CONFIRM, None), FollowupAction(FORM)]
         place, date, slot = tracker.get_slot(PLACE), tracker.get_slot(DATE), tracker.get_slot(SLOT)
-        request = submission.AppointmentRequest(item_id=item["id"], item_name=item["name"], place=api_place(item, place),
-                                             date=date, slot=slot, phone=phone)
+        request = submission.AppointmentRequest(
+            item_id=item["id"], item_name=item["name"], place=api_place(item, place), date=date, slot=slot, phone=phone
+        )
         result = await submission.book_appointment(ctx, request)
         if result.ok:
             materials = aspect_lines(item, "materials", ctx.region)
-            lines = [f"预约成功！预约编号：{result.reference}",
-                     f"请于 {day_title(date)} {slot} 到 {place_title(item, place)} 办理【{item['name']}】。"]
+            lines = [
+                f"预约成功！预约编号：{result.reference}",
+                f"请于 {day_title(date)} {slot} 到 {place_title(item, place)} 办理【{item['name']}】。",
+            ]
             if materials:
                 lines.append("记得带上：" + "；".join(m.split("（")[0] for m in materials))
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
-            dispatcher.utter_message(json_message={"type": "text", "text": text,
-                                                   "appointment_id": result.reference})
+            dispatcher.utter_message(json_message={"type": "text", "text": text, "appointment_id": result.reference})
             dispatcher.utter_message(json_message=offer_message())
             return reset(FORM) + [SlotSet(ITEM_SLOT, item["id"])]
         if result.status == submission.LOGIN_REQUIRED:

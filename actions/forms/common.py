@@ -1,5 +1,6 @@
 """What every form shares: the login check before personal operations, cancelling a form, and small
 helpers for reading the latest message inside a form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue import choices
-from actions.platform import submission
-from actions.forms.apply_online import login_message
 from actions.dialogue.context import tracker_context
+from actions.forms.apply_online import login_message
 from actions.forms.slots import form_slots
+from actions.platform import submission
 
 LOGGED_IN_SLOT = "logged_in"
 REQUESTED = "requested_slot"
@@ -49,8 +50,7 @@ def yes_no(tracker: Tracker) -> Optional[bool]:
 
 
 def reset(form: str) -> List[Dict]:
-    return [SlotSet(name, None) for name in form_slots(form)] + [
-        SlotSet(REQUESTED, None), SlotSet(choices.SLOT, None)]
+    return [SlotSet(name, None) for name in form_slots(form)] + [SlotSet(REQUESTED, None), SlotSet(choices.SLOT, None)]
 
 
 class ActionCheckLogin(Action):
@@ -59,8 +59,9 @@ class ActionCheckLogin(Action):
     def name(self) -> Text:
         return "action_check_login"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         ctx = tracker_context(tracker)
         if ctx.logged_in:
             return [SlotSet(LOGGED_IN_SLOT, True)]
@@ -74,8 +75,9 @@ class ActionCancelForm(Action):
     def name(self) -> Text:
         return "action_cancel_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         dispatcher.utter_message(response="utter_form_cancelled")
         if form in CANCEL_HINTS:

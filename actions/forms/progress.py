@@ -1,5 +1,6 @@
 """办件进度 form: the application (SX…), work-order (GD…) or appointment (YY…) number, then its status.
 Only the status and the steps are shown — never the form's personal fields."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue import elder_mode
-from actions.platform import submission
 from actions.dialogue.context import entity_values, tracker_context
 from actions.forms.common import requested, reset, text_of
+from actions.platform import submission
 
 FORM = "progress_form"
 NUMBER = "application_no"
@@ -39,8 +40,9 @@ class ValidateProgressForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_progress_form"
 
-    async def extract_application_no(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: Dict) -> Dict[Text, Any]:
+    async def extract_application_no(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         numbers = entity_values(tracker, "application_no")
         if numbers:
             return {NUMBER: numbers[0]}
@@ -54,8 +56,9 @@ class ActionQueryProgress(Action):
     def name(self) -> Text:
         return "action_query_progress"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         ctx = tracker_context(tracker)
         result = await submission.query_progress(ctx, tracker.get_slot(NUMBER) or "")
         if result.ok:

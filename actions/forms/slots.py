@@ -1,6 +1,7 @@
 """The slots of each form, read from the one place Rasa reads them: the forms' `required_slots` in
 bot/domain/*.yml. A form's own slots that are set before it starts (`workorder_kind`: 投诉 or 建议, from the
 intent) are listed here, because the domain has no such list; cancelling or finishing a form clears both."""
+
 from __future__ import annotations
 
 import functools

@@ -1,5 +1,6 @@
 """投诉 / 建议 form (a 12345 work order): what happened → where → contact (optional) → confirm, then the
 submission. "我要投诉小区路灯一直不亮" already says what: the form then starts at where."""
+
 from __future__ import annotations
 
 import re
@@ -9,16 +10,21 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue import elder_mode
-from actions.platform import submission
-from actions.forms.apply_online import login_message
-from actions.dialogue.rating_offer import offer_message
 from actions.dialogue.context import entity_values, tracker_context
+from actions.dialogue.rating_offer import offer_message
+from actions.forms.apply_online import login_message
 from actions.forms.common import STOP_INTENTS, intent_of, requested, reset, text_of, yes_no
+from actions.platform import submission
 from privacy.masking import mask_phone
 
 FORM = "workorder_form"
 KIND, CONTENT, LOCATION, CONTACT, CONFIRM = (
-    "workorder_kind", "workorder_content", "workorder_location", "workorder_contact", "workorder_confirm")
+    "workorder_kind",
+    "workorder_content",
+    "workorder_location",
+    "workorder_contact",
+    "workorder_confirm",
+)
 COMPLAINT, SUGGESTION = "complaint", "suggestion"
 KIND_LABELS = {COMPLAINT: "投诉", SUGGESTION: "建议"}
 NOT_GIVEN = "未提供"
@@ -38,8 +44,9 @@ class ValidateWorkorderForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_workorder_form"
 
-    async def extract_workorder_content(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def extract_workorder_content(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         asked, text = requested(tracker), text_of(tracker)
         if asked is None and not tracker.get_slot(CONTENT):
             return {CONTENT: text} if len(TRIGGER.sub("", text)) >= MIN_CONTENT_CHARS else {}
@@ -50,8 +57,9 @@ class ValidateWorkorderForm(FormValidationAction):
             return {CONTENT: None}
         return {CONTENT: text}
 
-    async def extract_workorder_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                         domain: Dict) -> Dict[Text, Any]:
+    async def extract_workorder_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if requested(tracker) != LOCATION or intent_of(tracker) in STOP_INTENTS - {"deny"}:
             return {}
         text = text_of(tracker)
@@ -59,8 +67,9 @@ class ValidateWorkorderForm(FormValidationAction):
             return {LOCATION: NOT_GIVEN}
         return {LOCATION: text[:200]}
 
-    async def extract_workorder_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def extract_workorder_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         for phone in entity_values(tracker, "phone"):
             if CONTACT_PATTERN.match(phone):
                 submission.keep_private(tracker_context(tracker), CONTACT, phone)
@@ -72,8 +81,9 @@ class ValidateWorkorderForm(FormValidationAction):
             return {CONTACT: NO_CONTACT}
         return {}
 
-    async def extract_workorder_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: Dict) -> Dict[Text, Any]:
+    async def extract_workorder_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> Dict[Text, Any]:
         if requested(tracker) != CONFIRM:
             return {}
         answer = yes_no(tracker)
@@ -84,16 +94,22 @@ class ActionAskWorkorderConfirm(Action):
     def name(self) -> Text:
         return "action_ask_workorder_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         label = KIND_LABELS[kind_of(tracker)]
-        lines = [f"类型：{label}", f"内容：{tracker.get_slot(CONTENT)}", f"地点：{tracker.get_slot(LOCATION)}",
-                 f"联系电话：{tracker.get_slot(CONTACT)}"]
+        lines = [
+            f"类型：{label}",
+            f"内容：{tracker.get_slot(CONTENT)}",
+            f"地点：{tracker.get_slot(LOCATION)}",
+            f"联系电话：{tracker.get_slot(CONTACT)}",
+        ]
         text = f"请核对您的{label}：\n" + "\n".join(lines) + "\n确认提交到 12345 吗？"
         if elder_mode.is_on(tracker):
             text = elder_mode.with_hotline(["请您核对："] + lines + ["对的话，点“确认”。"])
-        dispatcher.utter_message(text=text, buttons=[{"title": "确认提交", "payload": "/affirm"},
-                                                     {"title": "不提交了", "payload": "/deny"}])
+        dispatcher.utter_message(
+            text=text, buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "不提交了", "payload": "/deny"}]
+        )
         return []
 
 
@@ -101,8 +117,9 @@ class ActionSubmitWorkorder(Action):
     def name(self) -> Text:
         return "action_submit_workorder"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         label = KIND_LABELS[kind_of(tracker)]
         if not tracker.get_slot(CONFIRM):
             dispatcher.utter_message(text=f"好的，这条{label}没有提交。")
@@ -111,13 +128,18 @@ class ActionSubmitWorkorder(Action):
         contact = tracker.get_slot(CONTACT)
         raw_contact = submission.recall_private(ctx, CONTACT) if contact not in (None, NO_CONTACT) else None
         location = tracker.get_slot(LOCATION)
-        request = submission.WorkorderRequest(kind=kind_of(tracker), content=tracker.get_slot(CONTENT),
-                                           location=None if location == NOT_GIVEN else location,
-                                           contact_phone=raw_contact)
+        request = submission.WorkorderRequest(
+            kind=kind_of(tracker),
+            content=tracker.get_slot(CONTENT),
+            location=None if location == NOT_GIVEN else location,
+            contact_phone=raw_contact,
+        )
         result = await submission.submit_workorder(ctx, request)
         if result.ok:
-            lines = [f"您的{label}已提交到 12345，工单编号：{result.reference}。",
-                     "承办单位会尽快处理，您可以随时发送工单编号查询办理进度。"]
+            lines = [
+                f"您的{label}已提交到 12345，工单编号：{result.reference}。",
+                "承办单位会尽快处理，您可以随时发送工单编号查询办理进度。",
+            ]
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
             dispatcher.utter_message(json_message={"type": "text", "text": text, "workorder_no": result.reference})
             dispatcher.utter_message(json_message=offer_message())

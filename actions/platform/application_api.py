@@ -8,6 +8,7 @@
   slot — tell the citizen why) and `PlatformUnavailable` (down, slow, 5xx, circuit open — keep the
   request in the outbox and deliver it later).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,15 @@ def new_idempotency_key() -> str:
 
 
 class ApplicationApiClient:
-    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 2, backoff: float = 0.2,
-                 breaker: Optional[CircuitBreaker] = None, transport: Optional[httpx.AsyncBaseTransport] = None):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 5.0,
+        retries: int = 2,
+        backoff: float = 0.2,
+        breaker: Optional[CircuitBreaker] = None,
+        transport: Optional[httpx.AsyncBaseTransport] = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
@@ -54,9 +62,16 @@ class ApplicationApiClient:
         self.breaker = breaker or CircuitBreaker()
         self._transport = transport
 
-    async def _request(self, method: str, path: str, *, token: Optional[str] = None,
-                       json: Optional[Dict[str, Any]] = None, params: Optional[Dict[str, Any]] = None,
-                       idempotency_key: Optional[str] = None) -> Dict[str, Any]:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: Optional[str] = None,
+        json: Optional[Dict[str, Any]] = None,
+        params: Optional[Dict[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Dict[str, Any]:
         headers = {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -74,8 +89,9 @@ class ApplicationApiClient:
                 raise PlatformUnavailable(str(exc)) from exc
             try:
                 async with httpx.AsyncClient(timeout=self.timeout, transport=self._transport) as client:
-                    response = await client.request(method, self.base_url + path, headers=headers,
-                                                    json=json, params=params)
+                    response = await client.request(
+                        method, self.base_url + path, headers=headers, json=json, params=params
+                    )
             except httpx.HTTPError as exc:
                 self.breaker.record_failure()
                 last = PlatformUnavailable(f"平台办事接口无法连接（{type(exc).__name__}）")
@@ -97,8 +113,9 @@ class ApplicationApiClient:
 
     # appointments ---------------------------------------------------------------------------
     async def slots(self, item_id: str, place: str, date: str) -> Dict[str, Any]:
-        return await self._request("GET", "/appointments/slots",
-                                   params={"item_id": item_id, "place": place, "date": date})
+        return await self._request(
+            "GET", "/appointments/slots", params={"item_id": item_id, "place": place, "date": date}
+        )
 
     async def create_appointment(self, token: str, body: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
         return await self._request("POST", "/appointments", token=token, json=body, idempotency_key=idempotency_key)
@@ -106,7 +123,6 @@ class ApplicationApiClient:
     # applications ---------------------------------------------------------------------------
     async def create_application(self, token: str, body: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
         return await self._request("POST", "/applications", token=token, json=body, idempotency_key=idempotency_key)
-
 
     # any record's status (办件进度) --------------------------------------------------------------
     async def record(self, kind: str, number: str, token: Optional[str] = None) -> Dict[str, Any]:

@@ -1,5 +1,6 @@
 """A circuit breaker: after several consecutive failures stop calling for a while, then let one trial
 call through; its success closes the circuit again."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,9 @@ class CircuitOpen(RuntimeError):
 
 
 class CircuitBreaker:
-    def __init__(self, failure_threshold: int = 5, reset_after_seconds: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, failure_threshold: int = 5, reset_after_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.failure_threshold = failure_threshold
         self.reset_after = reset_after_seconds
         self._clock = clock

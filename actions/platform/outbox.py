@@ -5,6 +5,7 @@ is down or slow the row stays pending and the outbox worker (`python -m actions.
 again later with the same key, so the platform creates it once. Once delivered or refused, the personal
 data in the body and the identity token are erased; only the platform's answer is kept.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,12 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from actions.platform.application_api import (ApplicationApiClient, SubmissionRejected, PlatformUnavailable,
-                                         new_idempotency_key)
+from actions.platform.application_api import (
+    ApplicationApiClient,
+    PlatformUnavailable,
+    SubmissionRejected,
+    new_idempotency_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,7 @@ def _now() -> dt.datetime:
 class Outbox:
     def __init__(self, url: str, retry_after_seconds: float = 10.0, max_backoff_seconds: float = 600.0) -> None:
         if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         _metadata.create_all(self.engine)
         self.retry_after = retry_after_seconds
@@ -75,9 +80,20 @@ class Outbox:
             exists = conn.execute(sa.select(outbox_table.c.key).where(outbox_table.c.key == key)).first()
             if exists:
                 return False
-            conn.execute(outbox_table.insert().values(
-                key=key, kind=kind, user_ref=user_ref, token=token, body=json.dumps(body, ensure_ascii=False),
-                status=PENDING, attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
+            conn.execute(
+                outbox_table.insert().values(
+                    key=key,
+                    kind=kind,
+                    user_ref=user_ref,
+                    token=token,
+                    body=json.dumps(body, ensure_ascii=False),
+                    status=PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         return True
 
     def get(self, key: str) -> Optional[OutboxEntry]:
@@ -85,21 +101,35 @@ class Outbox:
             row = conn.execute(sa.select(outbox_table).where(outbox_table.c.key == key)).first()
         if row is None:
             return None
-        return OutboxEntry(row.key, row.kind, row.status, row.attempts,
-                           json.loads(row.result) if row.result else None, row.error)
+        return OutboxEntry(
+            row.key, row.kind, row.status, row.attempts, json.loads(row.result) if row.result else None, row.error
+        )
 
     def due(self, limit: int = 50) -> List[Dict[str, Any]]:
-        query = (sa.select(outbox_table).where(outbox_table.c.status == PENDING,
-                                               outbox_table.c.next_attempt_at <= _now())
-                 .order_by(outbox_table.c.created_at).limit(limit))
+        query = (
+            sa.select(outbox_table)
+            .where(outbox_table.c.status == PENDING, outbox_table.c.next_attempt_at <= _now())
+            .order_by(outbox_table.c.created_at)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def _finish(self, key: str, status: str, result: Optional[Dict], error: Optional[str]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(outbox_table.update().where(outbox_table.c.key == key).values(
-                status=status, result=json.dumps(result, ensure_ascii=False) if result is not None else None,
-                error=error, token=None, body="{}", attempts=outbox_table.c.attempts + 1, updated_at=_now()))
+            conn.execute(
+                outbox_table.update()
+                .where(outbox_table.c.key == key)
+                .values(
+                    status=status,
+                    result=json.dumps(result, ensure_ascii=False) if result is not None else None,
+                    error=error,
+                    token=None,
+                    body="{}",
+                    attempts=outbox_table.c.attempts + 1,
+                    updated_at=_now(),
+                )
+            )
 
     def mark_delivered(self, key: str, result: Dict[str, Any]) -> None:
         self._finish(key, DELIVERED, result, None)
@@ -110,10 +140,17 @@ class Outbox:
     def mark_retry(self, key: str, error: str) -> None:
         with self.engine.begin() as conn:
             attempts = conn.execute(sa.select(outbox_table.c.attempts).where(outbox_table.c.key == key)).scalar_one()
-            delay = min(self.max_backoff, self.retry_after * (2 ** attempts))
-            conn.execute(outbox_table.update().where(outbox_table.c.key == key).values(
-                attempts=attempts + 1, error=error, next_attempt_at=_now() + dt.timedelta(seconds=delay),
-                updated_at=_now()))
+            delay = min(self.max_backoff, self.retry_after * (2**attempts))
+            conn.execute(
+                outbox_table.update()
+                .where(outbox_table.c.key == key)
+                .values(
+                    attempts=attempts + 1,
+                    error=error,
+                    next_attempt_at=_now() + dt.timedelta(seconds=delay),
+                    updated_at=_now(),
+                )
+            )
 
 
 async def _send(client: ApplicationApiClient, kind: str, token: str, body: Dict[str, Any], key: str) -> Dict:
@@ -131,8 +168,15 @@ class SubmissionOutcome:
     repeated: bool = False  # the same request (same key) was submitted before: nothing new was done
 
 
-async def submit(outbox: Outbox, client: ApplicationApiClient, kind: str, user_ref: str, token: str,
-                 body: Dict[str, Any], key: Optional[str] = None) -> SubmissionOutcome:
+async def submit(
+    outbox: Outbox,
+    client: ApplicationApiClient,
+    kind: str,
+    user_ref: str,
+    token: str,
+    body: Dict[str, Any],
+    key: Optional[str] = None,
+) -> SubmissionOutcome:
     """Stores the request, then sends it. `key` makes a resubmission of the same request a no-op."""
     key = key or new_idempotency_key()
     if not outbox.put(kind, user_ref, token, body, key):

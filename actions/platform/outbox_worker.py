@@ -1,12 +1,13 @@
 """`python -m actions.platform.outbox_worker`: delivers pending submissions when the platform is back."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
 
-from actions.platform.resources import application_api_client, outbox
 from actions.platform.outbox import deliver_due
+from actions.platform.resources import application_api_client, outbox
 
 logger = logging.getLogger("actions.platform.outbox_worker")
 

@@ -7,7 +7,8 @@ Small on purpose — the dialogue only knows these functions and their dataclass
     await book_appointment(ctx, AppointmentRequest) -> SubmissionResult       (reference = 预约编号)
     await submit_workorder(ctx, WorkorderRequest) -> SubmissionResult         (reference = 工单编号)
     await query_progress(ctx, number) -> SubmissionResult                     (data = status and steps)
-    await start_application(ctx, item_id, item_name) -> SubmissionResult      (reference = 申办编号, data["finish_link"])
+    await start_application(ctx, item_id, item_name) -> SubmissionResult
+                                                           (reference = 申办编号, data["finish_link"])
     await submit_evaluation(ctx, EvaluationRequest) -> SubmissionResult       (reference = 评价编号)
     keep_private(ctx, field, value) / recall_private(ctx, field)           raw values the stored conversation masks
 
@@ -21,6 +22,7 @@ down or slow — kept and delivered later by the outbox worker (status QUEUED: t
 need not send again). Reads go through the robust client (actions/platform/application_api.py): timeouts,
 bounded retries, circuit breaker.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,9 +34,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Awaitable, Dict, Optional
 
-from actions.platform import outbox as outbox_module
-from actions.platform.application_api import SubmissionRejected, PlatformUnavailable
 from actions.background import in_background
+from actions.platform import outbox as outbox_module
+from actions.platform.application_api import PlatformUnavailable, SubmissionRejected
 from actions.platform.resources import application_api_client, outbox
 from settings import get_settings
 
@@ -60,8 +62,10 @@ MAX_RESENDS = 5
 
 def queued_message(kind: str) -> str:
     label = KIND_LABELS[kind]
-    return (f"办事系统暂时连不上，您的{label}已经记下，系统恢复后会自动提交，不用再发一次；"
-            f"结果可在三晋通“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。")
+    return (
+        f"办事系统暂时连不上，您的{label}已经记下，系统恢复后会自动提交，不用再发一次；"
+        f"结果可在三晋通“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。"
+    )
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,9 @@ def login_link(ctx: TrackerContext) -> str:
 
 def idempotency_key(ctx: TrackerContext, kind: str, body: Dict[str, Any], resend: int = 0) -> str:
     """The same citizen sending the same request again (a double tap, a retried turn) makes one record."""
-    payload = json.dumps({"sender": ctx.sender_id, "kind": kind, "body": body, "resend": resend},
-                         ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(
+        {"sender": ctx.sender_id, "kind": kind, "body": body, "resend": resend}, ensure_ascii=False, sort_keys=True
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -162,8 +167,9 @@ async def _create(ctx: TrackerContext, kind: str, body: Dict[str, Any], referenc
         return SubmissionResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
     try:
         key = await asyncio.to_thread(_free_key, ctx, kind, body)
-        outcome = await outbox_module.submit(outbox(), application_api_client(), kind, ctx.sender_id[:64],
-                                             ctx.identity_token, body, key)
+        outcome = await outbox_module.submit(
+            outbox(), application_api_client(), kind, ctx.sender_id[:64], ctx.identity_token, body, key
+        )
     except Exception:  # the outbox's own database failed: nothing was stored, so say so plainly
         logger.exception("the submission outbox failed for a %s", kind)
         return SubmissionResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
@@ -185,8 +191,13 @@ def record_stats(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> None:
 
     def write() -> None:
         if kind == "evaluation":
-            feedback.record_rating(knowledge_store(), int(body["rating"]), entry=body["target_type"],
-                                   channel=ctx.channel, comment=body.get("comment") or "")
+            feedback.record_rating(
+                knowledge_store(),
+                int(body["rating"]),
+                entry=body["target_type"],
+                channel=ctx.channel,
+                comment=body.get("comment") or "",
+            )
         else:
             feedback.record_submission(knowledge_store(), kind, channel=ctx.channel)
 
@@ -255,6 +266,7 @@ async def submit_evaluation(ctx: TrackerContext, form: EvaluationRequest) -> Sub
 
 # Raw values (a phone number) that the stored conversation keeps only masked -------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def _private_store():
     from privacy.session_store import PrivateSessionStore
@@ -271,7 +283,26 @@ def recall_private(ctx: TrackerContext, name: str) -> Optional[str]:
     return _private_store().get(ctx.sender_id, name)
 
 
-__all__ = ["TrackerContext", "SubmissionResult", "AppointmentRequest", "WorkorderRequest", "EvaluationRequest",
-           "login_link", "available_slots", "book_appointment", "submit_workorder", "query_progress",
-           "start_application", "submit_evaluation", "keep_private", "recall_private", "idempotency_key",
-           "DONE", "QUEUED", "REJECTED", "UNAVAILABLE", "LOGIN_REQUIRED", "NOT_FOUND"]
+__all__ = [
+    "TrackerContext",
+    "SubmissionResult",
+    "AppointmentRequest",
+    "WorkorderRequest",
+    "EvaluationRequest",
+    "login_link",
+    "available_slots",
+    "book_appointment",
+    "submit_workorder",
+    "query_progress",
+    "start_application",
+    "submit_evaluation",
+    "keep_private",
+    "recall_private",
+    "idempotency_key",
+    "DONE",
+    "QUEUED",
+    "REJECTED",
+    "UNAVAILABLE",
+    "LOGIN_REQUIRED",
+    "NOT_FOUND",
+]

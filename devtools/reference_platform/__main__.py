@@ -1,4 +1,5 @@
 """``python -m devtools.reference_platform [--host H] [--port P] [--db PATH]`` serves the API with uvicorn."""
+
 from __future__ import annotations
 
 import argparse

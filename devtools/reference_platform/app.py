@@ -1,4 +1,5 @@
 """FastAPI app factory of the reference application API."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,5 +1,6 @@
 """Per-app context, FastAPI dependencies (store, bearer identity, Idempotency-Key) and the
 idempotent-create helper shared by the route modules."""
+
 from __future__ import annotations
 
 import hashlib
@@ -77,7 +78,7 @@ def idempotency_key(
         alias=IDEMPOTENCY_HEADER,
         max_length=128,
         description="幂等键（同一用户内唯一）：相同键与相同请求体的重复请求返回首次结果，不会重复创建",
-    )
+    ),
 ) -> Optional[str]:
     if key is None:
         return None

@@ -1,4 +1,5 @@
 """Error type, Chinese messages and the exception handlers of the reference API."""
+
 from __future__ import annotations
 
 import logging
@@ -66,6 +67,7 @@ def unauthorized() -> ApiError:
 
 
 # --- request validation errors -> Chinese -------------------------------------------------
+
 
 def validation_detail(errors: List[Dict[str, Any]]) -> Dict[str, Any]:
     messages: List[str] = []

@@ -10,6 +10,7 @@ The middleware sits in front of the whole app. For every HTTP request it:
 
 Exempt from step 3: ``/healthz``, ``/_control`` and everything below it, and the OpenAPI docs.
 """
+
 from __future__ import annotations
 
 import asyncio

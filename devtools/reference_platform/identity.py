@@ -4,6 +4,7 @@ Everything is derived from SHA-256 of the user_id, so the same user_id always yi
 profile. The ID number follows GB 11643-1999 (6-digit region code of a Taiyuan district,
 birth date, 3-digit sequence, ISO 7064 MOD 11-2 check digit).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,16 +32,12 @@ def id_check_digit(first17: str) -> str:
     """Check character of an 18-digit resident ID number given its first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("first17 must be 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=False))
     return _ID_CHECK_CHARS[total % 11]
 
 
 def is_valid_id_number(value: str) -> bool:
-    return (
-        len(value) == 18
-        and value[:17].isdigit()
-        and id_check_digit(value[:17]) == value[17].upper()
-    )
+    return len(value) == 18 and value[:17].isdigit() and id_check_digit(value[:17]) == value[17].upper()
 
 
 def profile_for(user_id: str) -> Dict[str, str]:

@@ -1,11 +1,12 @@
 """Request and response models (pydantic v1) and the fixed vocabularies of the reference API."""
+
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Any, Dict, List, Literal, Optional
 
-from pydantic import BaseModel, Field, conint, confloat, constr, validator
+from pydantic import BaseModel, Field, confloat, conint, constr, validator
 
 # --- vocabularies ---------------------------------------------------------------------------
 
@@ -132,6 +133,7 @@ class Appointment(BaseModel):
 
 
 # --- applications ---------------------------------------------------------------------------
+
 
 class ApplicationCreate(BaseModel):
     item_id: ShortText = Field(..., description="事项编码")

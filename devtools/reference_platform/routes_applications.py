@@ -1,4 +1,5 @@
 """Application drafts (申办) with pre-filled forms, and their progress (办件进度)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple

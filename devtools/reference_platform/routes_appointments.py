@@ -1,4 +1,5 @@
 """Appointments (预约): slot availability, booking, listing and cancelling."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,7 +62,8 @@ _ERRORS = {
     response_model=SlotsResponse,
     responses={422: {"model": ErrorResponse, "description": "参数有误、日期已过或为周末"}},
     summary="查询可预约时段",
-    description=f"返回某事项在某办理地点某日的各时段及剩余号源。每个时段号源数相同（默认 2）。时段：{'、'.join(SLOTS)}。"
+    description="返回某事项在某办理地点某日的各时段及剩余号源。每个时段号源数相同（默认 2）。"
+    f"时段：{'、'.join(SLOTS)}。"
     "过去的日期或周末返回 422；当天已开始的时段不可预约。",
 )
 def list_slots(
@@ -80,7 +82,12 @@ def list_slots(
         remaining = max(ctx.slot_capacity - ctx.store.count_booked(item_id, place, day.isoformat(), slot), 0)
         passed = slot_passed(ctx, day, slot)
         slots.append(
-            {"slot": slot, "capacity": ctx.slot_capacity, "remaining": remaining, "available": remaining > 0 and not passed}
+            {
+                "slot": slot,
+                "capacity": ctx.slot_capacity,
+                "remaining": remaining,
+                "available": remaining > 0 and not passed,
+            }
         )
     return SlotsResponse(item_id=item_id, place=place, date=day.isoformat(), slots=slots)
 

@@ -1,4 +1,5 @@
 """Dev identity issuer: tokens for test users and their fake real-name profile."""
+
 from __future__ import annotations
 
 import secrets

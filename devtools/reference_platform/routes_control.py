@@ -2,6 +2,7 @@
 
 None of these need a token and none is affected by the fault modes.
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path
@@ -95,7 +96,11 @@ def advance_application(
         status = record["status"]
         if status == APPLICATION_STEPS[-1]:
             raise ApiError(409, MSG_APPLICATION_FINISHED)
-        new_status = APPLICATION_STEPS[0] if status == APPLICATION_DRAFT else APPLICATION_STEPS[APPLICATION_STEPS.index(status) + 1]
+        new_status = (
+            APPLICATION_STEPS[0]
+            if status == APPLICATION_DRAFT
+            else APPLICATION_STEPS[APPLICATION_STEPS.index(status) + 1]
+        )
         now = ctx.now_iso()
         record["step_times"][new_status] = now
         record.update(status=new_status, updated_at=now)

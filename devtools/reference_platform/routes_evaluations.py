@@ -1,4 +1,5 @@
 """Good/bad service evaluations (好差评)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple

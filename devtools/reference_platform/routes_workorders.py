@@ -1,4 +1,5 @@
 """12345 hotline work orders (投诉建议)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple

@@ -4,6 +4,7 @@ Route handlers are plain ``def`` functions (run in a thread pool), so every acce
 through ``Store.lock``; ``Store.transaction()`` is re-entrant, which lets an idempotent create
 run its check, the business action and the recording of the outcome as one atomic unit.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -192,8 +193,15 @@ class Store:
         }
 
     def idempotency_put(
-        self, user_id: str, key: str, fingerprint: str, method: str, path: str,
-        status_code: int, body: Any, created_at: str,
+        self,
+        user_id: str,
+        key: str,
+        fingerprint: str,
+        method: str,
+        path: str,
+        status_code: int,
+        body: Any,
+        created_at: str,
     ) -> None:
         self._exec(
             "INSERT INTO idempotency (user_id, key, fingerprint, method, path, status_code, response_json, created_at) "
@@ -224,9 +232,17 @@ class Store:
             "INSERT INTO appointments (appointment_id, user_id, item_id, item_name, place, date, slot, phone, "
             "status, created_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                record["appointment_id"], record["user_id"], record["item_id"], record["item_name"],
-                record["place"], record["date"], record["slot"], record["phone"], record["status"],
-                record["created_at"], record.get("cancelled_at"),
+                record["appointment_id"],
+                record["user_id"],
+                record["item_id"],
+                record["item_name"],
+                record["place"],
+                record["date"],
+                record["slot"],
+                record["phone"],
+                record["status"],
+                record["created_at"],
+                record.get("cancelled_at"),
             ),
         )
 
@@ -246,8 +262,19 @@ class Store:
 
     @staticmethod
     def _appointment(row: sqlite3.Row) -> Dict[str, Any]:
-        keys = ("appointment_id", "user_id", "item_id", "item_name", "place", "date", "slot", "phone",
-                "status", "created_at", "cancelled_at")
+        keys = (
+            "appointment_id",
+            "user_id",
+            "item_id",
+            "item_name",
+            "place",
+            "date",
+            "slot",
+            "phone",
+            "status",
+            "created_at",
+            "cancelled_at",
+        )
         return {k: row[k] for k in keys}
 
     # --- applications ---------------------------------------------------------------------
@@ -257,9 +284,15 @@ class Store:
             "INSERT INTO applications (application_no, user_id, item_id, item_name, form_json, status, "
             "step_times_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                record["application_no"], record["user_id"], record["item_id"], record["item_name"],
-                _dumps(record["form"]), record["status"], _dumps(record["step_times"]),
-                record["created_at"], record["updated_at"],
+                record["application_no"],
+                record["user_id"],
+                record["item_id"],
+                record["item_name"],
+                _dumps(record["form"]),
+                record["status"],
+                _dumps(record["step_times"]),
+                record["created_at"],
+                record["updated_at"],
             ),
         )
 
@@ -298,9 +331,17 @@ class Store:
             "INSERT INTO workorders (workorder_no, user_id, kind, content, location, contact_phone, status, "
             "step_times_json, reply, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                record["workorder_no"], record["user_id"], record["kind"], record["content"],
-                record["location"], record["contact_phone"], record["status"], _dumps(record["step_times"]),
-                record["reply"], record["created_at"], record["updated_at"],
+                record["workorder_no"],
+                record["user_id"],
+                record["kind"],
+                record["content"],
+                record["location"],
+                record["contact_phone"],
+                record["status"],
+                _dumps(record["step_times"]),
+                record["reply"],
+                record["created_at"],
+                record["updated_at"],
             ),
         )
 
@@ -350,8 +391,13 @@ class Store:
             "INSERT INTO evaluations (evaluation_id, user_id, target_type, target_id, rating, comment, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                record["evaluation_id"], record["user_id"], record["target_type"], record["target_id"],
-                record["rating"], record["comment"], record["created_at"],
+                record["evaluation_id"],
+                record["user_id"],
+                record["target_type"],
+                record["target_id"],
+                record["rating"],
+                record["comment"],
+                record["created_at"],
             ),
         )
 

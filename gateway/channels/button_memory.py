@@ -2,6 +2,7 @@
 commands (`/intent{...}`); anything else a citizen types is plain text. Kept in the gateway's key-value
 store (gateway/kv.py): in Redis when REDIS_URL is set, so a click answered by another gateway worker than
 the one that sent the buttons is still recognised."""
+
 from __future__ import annotations
 
 import json

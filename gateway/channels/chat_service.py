@@ -1,6 +1,7 @@
 """One conversation turn, shared by every channel (/api/chat, WeChat, mini-program push): check the
 sender's rate limit, send the citizen's text to Rasa and return the contract's reply (messages, sources,
 intent); record the turn's latency, fallback and hand-off in the metrics and one structured log line."""
+
 from __future__ import annotations
 
 import logging
@@ -9,8 +10,8 @@ from typing import Dict, Optional
 
 from gateway.action_server import action_server_state
 from gateway.channels import messages as convert
-from gateway.resources import Resources
 from gateway.rasa_client import RasaUnavailable
+from gateway.resources import Resources
 from nlu.normalize import escape_command, normalize
 from privacy import mask_text
 
@@ -27,8 +28,15 @@ NOT_UNDERSTOOD = "/nlu_fallback"
 # A turn counts as a fallback when the bot did not understand, or was asked something and found nothing.
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 # A turn counts as a hand-off when the citizen is handed to the application API or to a person.
-HANDOFF_INTENTS = {"human_handoff", "make_appointment", "apply_online", "check_progress", "complaint",
-                   "suggestion", "evaluate"}
+HANDOFF_INTENTS = {
+    "human_handoff",
+    "make_appointment",
+    "apply_online",
+    "check_progress",
+    "complaint",
+    "suggestion",
+    "evaluate",
+}
 HANDOFF_MESSAGE_TYPES = {"handoff"}
 # Metric labels stay bounded: a client-chosen channel name outside this set is counted as "other".
 KNOWN_CHANNELS = {"app", "miniprogram", "web", "h5", "wechat"}
@@ -56,8 +64,9 @@ def is_fallback(reply: Dict) -> bool:
 
 
 def is_handoff(reply: Dict) -> bool:
-    return (reply["intent"]["name"] in HANDOFF_INTENTS
-            or any(m.get("type") in HANDOFF_MESSAGE_TYPES for m in reply["messages"]))
+    return reply["intent"]["name"] in HANDOFF_INTENTS or any(
+        m.get("type") in HANDOFF_MESSAGE_TYPES for m in reply["messages"]
+    )
 
 
 async def _failed_turn(res: Resources, reply: Dict) -> Optional[str]:
@@ -71,10 +80,18 @@ async def _failed_turn(res: Resources, reply: Dict) -> Optional[str]:
     return None if reply["messages"] else "empty_reply"
 
 
-async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = "app",
-                      elder_mode: bool = False, region: Optional[str] = None, *,
-                      allow_payloads: bool = True, trusted_payload: bool = False,
-                      identity_token: Optional[str] = None) -> dict:
+async def handle_turn(
+    res: Resources,
+    sender_id: str,
+    text: str,
+    channel: str = "app",
+    elder_mode: bool = False,
+    region: Optional[str] = None,
+    *,
+    allow_payloads: bool = True,
+    trusted_payload: bool = False,
+    identity_token: Optional[str] = None,
+) -> dict:
     """`allow_payloads`: whether text equal to a button payload the bot sent this sender may reach Rasa as
     that command (False on text-only channels, where nobody clicks). `trusted_payload`: the gateway itself
     sends `text` as a command (a WeChat numbered choice, a menu event) — never citizen-typed text."""
@@ -98,8 +115,9 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
     try:
         raw = await res.rasa.send(sender_id, text, is_payload, metadata)
     except RasaUnavailable as exc:
-        logger.warning("rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel,
-                                                                     "kind": exc.kind}})
+        logger.warning(
+            "rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel, "kind": exc.kind}}
+        )
         metrics.errors.labels(label, exc.kind).inc()
         raise ChatUnavailable(UNAVAILABLE) from exc
     elapsed = time.perf_counter() - started
@@ -113,8 +131,11 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
     }
     failed = await _failed_turn(res, reply)
     if failed:
-        logger.warning("chat turn without an answer: %s", failed, extra={"fields": {
-            "event": "chat_error", "channel": channel, "kind": failed}})
+        logger.warning(
+            "chat turn without an answer: %s",
+            failed,
+            extra={"fields": {"event": "chat_error", "channel": channel, "kind": failed}},
+        )
         metrics.errors.labels(label, failed).inc()
         reply.update(messages=[{"type": "text", "text": UNAVAILABLE}], sources=[])
     await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
@@ -125,9 +146,23 @@ async def handle_turn(res: Resources, sender_id: str, text: str, channel: str = 
         metrics.fallbacks.labels(label).inc()
     if handoff:
         metrics.handoffs.labels(label, reply["intent"]["name"] or "unknown").inc()
-    logger.info("chat turn", extra={"fields": {
-        "event": "chat_turn", "channel": channel, "sender": sender_id, "text": mask_text(text),
-        "payload": is_payload, "intent": reply["intent"]["name"], "confidence": reply["intent"]["confidence"],
-        "sources": [f"{s['type']}:{s['id']}" for s in reply["sources"]], "fallback": fallback, "handoff": handoff,
-        "elder_mode": bool(elder_mode), "duration_ms": round(elapsed * 1000, 1)}})
+    logger.info(
+        "chat turn",
+        extra={
+            "fields": {
+                "event": "chat_turn",
+                "channel": channel,
+                "sender": sender_id,
+                "text": mask_text(text),
+                "payload": is_payload,
+                "intent": reply["intent"]["name"],
+                "confidence": reply["intent"]["confidence"],
+                "sources": [f"{s['type']}:{s['id']}" for s in reply["sources"]],
+                "fallback": fallback,
+                "handoff": handoff,
+                "elder_mode": bool(elder_mode),
+                "duration_ms": round(elapsed * 1000, 1),
+            }
+        },
+    )
     return reply

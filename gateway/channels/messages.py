@@ -9,6 +9,7 @@ Rich message types and what their plain `text` shows (text-only channels such as
 - `results`: a title and numbered result lines (`items`: title, snippet, url or payload).
 - `image`: the image URL.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Tuple
@@ -69,8 +70,7 @@ def convert(rasa_messages: List[Dict]) -> Tuple[List[Dict], List[Dict]]:
             continue
         if raw.get("buttons"):
             buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in raw["buttons"]]
-            messages.append({"type": "buttons", "text": buttons_text(raw.get("text", ""), buttons),
-                             "buttons": buttons})
+            messages.append({"type": "buttons", "text": buttons_text(raw.get("text", ""), buttons), "buttons": buttons})
         elif raw.get("text"):
             messages.append({"type": "text", "text": raw["text"]})
         elif raw.get("image"):

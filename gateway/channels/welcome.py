@@ -2,6 +2,7 @@
 with the platform's name and this week's 热门问题 as question buttons (knowledge/hot_questions.py: the
 entries answered most in the last 7 days, topped up with the 高频事项), all drawn from the knowledge base.
 The chat greeting (你好) shows the same questions (actions/dialogue/greeting.py)."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,10 @@ from gateway.channels.messages import buttons_text
 from knowledge import hot_questions as hot
 from knowledge.store import KnowledgeStore
 
-GREETING = ("您好！我是{platform}政务服务智能客服，可以帮您查办事指南、找服务、答疑解惑。"
-            "请直接说出您要办的事，比如“身份证丢了怎么补办”。")
+GREETING = (
+    "您好！我是{platform}政务服务智能客服，可以帮您查办事指南、找服务、答疑解惑。"
+    "请直接说出您要办的事，比如“身份证丢了怎么补办”。"
+)
 HOT_PROMPT = "大家都在问："
 CACHE_SECONDS = 300.0
 

@@ -4,13 +4,14 @@ Imports (`POST /admin/.../import`) may be large (10,000 FAQs is a few MB); every
 gateway's small limit. Requests to /admin without a bearer token are refused before their body is read,
 so an anonymous upload costs nothing.
 """
+
 from __future__ import annotations
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.routes.admin.deps import UNAUTHENTICATED
 from gateway.middleware.body_limit import BodySizeLimit
+from gateway.routes.admin.deps import UNAUTHENTICATED
 
 
 class AdminAwareBodyLimit:
@@ -23,8 +24,9 @@ class AdminAwareBodyLimit:
         if path == "/admin" or path.startswith("/admin/"):
             authorization = dict(scope.get("headers") or []).get(b"authorization", b"")
             if not authorization.lower().startswith(b"bearer ") or not authorization[7:].strip():
-                response = JSONResponse({"detail": UNAUTHENTICATED}, status_code=401,
-                                        headers={"WWW-Authenticate": "Bearer"})
+                response = JSONResponse(
+                    {"detail": UNAUTHENTICATED}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+                )
                 return await response(scope, receive, send)
             if scope.get("method") == "POST" and path.endswith("/import"):
                 return await self.imports(scope, receive, send)

@@ -1,8 +1,9 @@
 """Refuses request bodies above a size limit before they are read (413, Chinese message)."""
+
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class BodySizeLimit:

@@ -1,5 +1,6 @@
 """CORS for the configured origins only (`CORS_ORIGINS`, comma-separated); none configured → no CORS
 headers at all, so browsers refuse cross-site calls. The H5 page is served by the gateway itself."""
+
 from __future__ import annotations
 
 from typing import List
@@ -31,13 +32,20 @@ class ChineseCORSMiddleware(CORSMiddleware):
             return response
         refused = [label for key, label in REFUSED.items() if key in response.body.decode("utf-8", "replace")]
         headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-        return JSONResponse({"detail": f"跨域请求被拒绝：不允许的{'、'.join(refused) or '请求'}"}, status_code=400,
-                            headers=headers)
+        return JSONResponse(
+            {"detail": f"跨域请求被拒绝：不允许的{'、'.join(refused) or '请求'}"}, status_code=400, headers=headers
+        )
 
 
 def install_cors(app: FastAPI, origins_setting: str) -> None:
     origins = parse_origins(origins_setting)
     if origins:
-        app.add_middleware(ChineseCORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "Authorization", HEADER], expose_headers=[HEADER],
-                           allow_credentials=False, max_age=600)
+        app.add_middleware(
+            ChineseCORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization", HEADER],
+            expose_headers=[HEADER],
+            allow_credentials=False,
+            max_age=600,
+        )

@@ -6,6 +6,7 @@ the route, which answers them with its own Chinese 4xx.
 
 Runs inside the body-size limit, so at most that many bytes are buffered (staff imports are multipart,
 not JSON, and are never buffered here)."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,8 @@ from email.message import Message
 from typing import Optional
 
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message as ASGIMessage, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from knowledge.tabular import INVALID_UNICODE, TOO_DEEP, contains_lone_surrogate
 
@@ -47,8 +49,11 @@ class JsonTextGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") not in METHODS \
-                or not is_json(dict(scope.get("headers") or []).get(b"content-type")):
+        if (
+            scope["type"] != "http"
+            or scope.get("method") not in METHODS
+            or not is_json(dict(scope.get("headers") or []).get(b"content-type"))
+        ):
             return await self.app(scope, receive, send)
         chunks = []
         while True:

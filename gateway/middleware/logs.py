@@ -1,5 +1,6 @@
 """Structured logs: one JSON object per line, with the request id, and ID numbers and phones masked in
 every record the gateway's and uvicorn's loggers write."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """Per-user message rate limit (fixed window) kept in the key-value store: Redis, so every gateway
 replica counts together, or memory when no REDIS_URL is set. A failing store lets messages through."""
+
 from __future__ import annotations
 
 import logging

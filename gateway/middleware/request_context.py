@@ -1,5 +1,6 @@
 """Outermost middleware: gives each request its id, times it, writes one structured access-log line and
 records the HTTP metrics (route template as the label, never the raw path)."""
+
 from __future__ import annotations
 
 import logging
@@ -44,7 +45,20 @@ class RequestContext:
             method = scope.get("method", "")
             self.metrics.http_duration.labels(method, route).observe(elapsed)
             self.metrics.http_requests.labels(method, route, str(status)).inc()
-            logger.info("%s %s %s", method, route, status, extra={"fields": {
-                "event": "http_request", "method": method, "route": route, "path": scope.get("path", ""),
-                "status": status, "duration_ms": round(elapsed * 1000, 1)}})
+            logger.info(
+                "%s %s %s",
+                method,
+                route,
+                status,
+                extra={
+                    "fields": {
+                        "event": "http_request",
+                        "method": method,
+                        "route": route,
+                        "path": scope.get("path", ""),
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 1),
+                    }
+                },
+            )
             unbind(token)

@@ -1,5 +1,6 @@
 """The id of the request being served: taken from a well-formed `X-Request-ID` header or made new,
 returned in the response header and attached to every log line written while serving it."""
+
 from __future__ import annotations
 
 import contextvars

@@ -1,6 +1,7 @@
 """Security headers on every response: `X-Content-Type-Options: nosniff` everywhere (a browser never guesses
 a script out of a reply), and `Cache-Control: no-store` on JSON and on everything under /admin and /staff
 (answers may carry a citizen's or staff member's data; no proxy or browser cache keeps them)."""
+
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders

@@ -1,4 +1,5 @@
 """`GET /metrics`: this gateway process's Prometheus metrics (gateway/middleware/metrics.py collects them)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request

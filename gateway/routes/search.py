@@ -5,6 +5,7 @@ The contract's fields (`query`, `total`, `results[type,id,title,snippet,score]`,
 each result adds `highlight` (the snippet, HTML-escaped, matched words in <em>), and the response adds
 `facets` (counts by type, region, department and 掌上可办, each counted with the other filters applied).
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -43,8 +44,9 @@ class SearchResponse(BaseModel):
     total: int
     results: List[SearchResult]
     suggestion: Optional[str] = Field(None, description="“您是不是要找”的建议词")
-    facets: Dict[str, List[FacetValue]] = Field(default_factory=dict,
-                                                description="分面计数：type、region、department、online")
+    facets: Dict[str, List[FacetValue]] = Field(
+        default_factory=dict, description="分面计数：type、region、department、online"
+    )
 
 
 class SuggestResponse(BaseModel):
@@ -102,15 +104,25 @@ async def search(
         region_name = region.strip() if region and region.strip() else None
         if region_name and region_name not in regions:
             raise HTTPException(422, f"请求参数有误：region（地区）不是本省的市或县区：{region_name}")
-        page = await run_in_threadpool(res.searcher.search_page, query, kind=type, region=region_name,
-                                       department=_department(department, departments), online=online_flag,
-                                       limit=limit)
+        page = await run_in_threadpool(
+            res.searcher.search_page,
+            query,
+            kind=type,
+            region=region_name,
+            department=_department(department, departments),
+            online=online_flag,
+            limit=limit,
+        )
     except IndexMissing:
-        raise HTTPException(503, INDEX_MISSING)
-    facets = {name: [{**row, "value": _facet_key(row["value"])} for row in rows]
-              for name, rows in page.facets.items()}
-    return {"query": query, "total": page.total, "results": [h.as_dict() for h in page.hits],
-            "suggestion": page.suggestion, "facets": facets}
+        raise HTTPException(503, INDEX_MISSING) from None
+    facets = {name: [{**row, "value": _facet_key(row["value"])} for row in rows] for name, rows in page.facets.items()}
+    return {
+        "query": query,
+        "total": page.total,
+        "results": [h.as_dict() for h in page.hits],
+        "suggestion": page.suggestion,
+        "facets": facets,
+    }
 
 
 @router.get("/api/search/suggest", response_model=SuggestResponse, summary="搜索框输入提示（前缀补全）")
@@ -122,5 +134,5 @@ async def suggest(
     try:
         suggestions = await run_in_threadpool(res.searcher.suggest, q, limit)
     except IndexMissing:
-        raise HTTPException(503, INDEX_MISSING)
+        raise HTTPException(503, INDEX_MISSING) from None
     return {"query": q.strip(), "suggestions": suggestions}

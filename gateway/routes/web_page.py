@@ -1,6 +1,7 @@
 """Serves the H5 chat page and its welcome (`/web/api/welcome`: greeting and 高频 questions from the
 knowledge base, in the contract's message shapes). Strict security headers: the page loads nothing
 from elsewhere and cannot be framed."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,14 +9,16 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
-from gateway.resources import Resources, resources
 from gateway.channels.welcome import platform_name, welcome_messages
+from gateway.resources import Resources, resources
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "web"
 FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "microphone=(self), camera=(), geolocation=()",

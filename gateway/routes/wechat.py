@@ -6,19 +6,19 @@
 
 Unsigned or wrongly signed requests get 403; unreadable bodies 400; bodies over 16 KB 413; an account
 that is not configured 404."""
+
 from __future__ import annotations
 
 import hashlib
 import time
 import uuid
-from typing import Dict, Optional
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.background import BackgroundTask
 
 from gateway.channels.wechat.channels import WeChatEndpoint
-from gateway.channels.wechat.crypto import CipherError, MessageCipher, SignatureError, check_signature, signature
+from gateway.channels.wechat.crypto import CipherError, SignatureError, check_signature, signature
 from gateway.channels.wechat.inbound import Inbound
 from gateway.channels.wechat.wire import MalformedMessage, encrypted_reply, parse_any, text_reply
 from gateway.kv import KVError
@@ -40,7 +40,7 @@ def _check(token: str, request: Request, *extra: str, param: str = "signature") 
     try:
         check_signature(q.get(param, ""), token, timestamp, nonce, *extra)
     except SignatureError:
-        raise HTTPException(403, "签名校验失败")
+        raise HTTPException(403, "签名校验失败") from None
     window = request.app.state.resources.settings.wechat_timestamp_window_seconds
     if abs(time.time() - int(timestamp)) > window:
         raise HTTPException(403, "签名校验失败：timestamp 已过期或不在允许的时间范围内")
@@ -61,7 +61,7 @@ async def _check_replay(request: Request, channel: str, body: bytes) -> None:
         if await res.kv.add(key, digest, ttl) or await res.kv.get(key) == digest:
             return
     except (KVError, OSError):  # the store is down: refuse rather than accept a possible replay
-        raise HTTPException(503, "暂时无法校验请求，请稍后再试")
+        raise HTTPException(503, "暂时无法校验请求，请稍后再试") from None
     raise HTTPException(403, "签名校验失败：该 nonce 已用于另一条消息（疑似重放）")
 
 
@@ -100,12 +100,12 @@ async def _receive(request: Request, channel: str) -> Response:
             try:
                 plain = endpoint.cipher.decrypt(encrypt)
             except CipherError as exc:
-                raise HTTPException(403, f"解密失败：{exc}")
+                raise HTTPException(403, f"解密失败：{exc}") from None
             msg = Inbound.from_fields(parse_any(plain))
         else:
             msg = Inbound.from_fields(parse_any(body))
     except MalformedMessage as exc:
-        raise HTTPException(400, f"无法读取微信消息：{exc}")
+        raise HTTPException(400, f"无法读取微信消息：{exc}") from None
 
     await _check_replay(request, channel, body)  # after reading: an unreadable body is refused as such (400)
     reply = await endpoint.handler.respond(msg)

@@ -3,6 +3,7 @@
 application_no, id_number (value masked), phone, date (ISO, resolved against today's date in the
 configured time zone), time ("HH:MM" or 上午/下午/中午/晚上) and number. Nothing is trained.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,9 @@ class FormatEntityExtractor(GraphComponent, EntityExtractorMixin):
     def __init__(self, config: Dict[Text, Any], today: Optional[Callable[[], dt.date]] = None) -> None:
         unknown = set(config["entities"]) - set(ALL_FORMATS)
         if unknown:
-            raise InvalidConfigException(f"{type(self).__name__}: unknown entity types {sorted(unknown)}; "
-                                         f"choose from {ALL_FORMATS}")
+            raise InvalidConfigException(
+                f"{type(self).__name__}: unknown entity types {sorted(unknown)}; choose from {ALL_FORMATS}"
+            )
         try:
             zone = ZoneInfo(config["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -53,14 +55,21 @@ class FormatEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._today = today or (lambda: dt.datetime.now(zone).date())
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FormatEntityExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FormatEntityExtractor":
         return cls(config)
 
     def entities_of(self, text: str) -> List[Dict[Text, Any]]:
-        entities = [{"entity": f.entity, "start": f.start, "end": f.end, "value": f.value,
-                     "confidence_entity": 1.0}
-                    for f in find_formats(text, self._today()) if f.entity in self._wanted]
+        entities = [
+            {"entity": f.entity, "start": f.start, "end": f.end, "value": f.value, "confidence_entity": 1.0}
+            for f in find_formats(text, self._today())
+            if f.entity in self._wanted
+        ]
         return self.add_extractor_name(entities)
 
     def process(self, messages: List[Message]) -> List[Message]:

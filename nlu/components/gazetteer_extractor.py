@@ -5,6 +5,7 @@ boundaries never split or drop them. Training builds the patterns from the knowl
 them with the model; a loaded model needs no knowledge base. A form naming several entries of one type
 yields one entity per entry (same span), which the dialogue turns into a numbered choice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,12 +49,18 @@ class KnowledgeGazetteerExtractor(GraphComponent, EntityExtractorMixin):
     def required_packages() -> List[Text]:
         return ["spacy"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 gazetteer: Optional[Gazetteer] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        gazetteer: Optional[Gazetteer] = None,
+    ) -> None:
         unknown = set(config["entities"]) - set(PRIORITY)
         if unknown:
-            raise InvalidConfigException(f"{type(self).__name__}: unknown entity types {sorted(unknown)}; "
-                                         f"choose from {list(PRIORITY)}")
+            raise InvalidConfigException(
+                f"{type(self).__name__}: unknown entity types {sorted(unknown)}; choose from {list(PRIORITY)}"
+            )
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -61,8 +68,13 @@ class KnowledgeGazetteerExtractor(GraphComponent, EntityExtractorMixin):
         self._wanted = set(config["entities"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KnowledgeGazetteerExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KnowledgeGazetteerExtractor":
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -77,8 +89,14 @@ class KnowledgeGazetteerExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KnowledgeGazetteerExtractor":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "KnowledgeGazetteerExtractor":
         try:
             with model_storage.read_from(resource) as directory:
                 gazetteer = Gazetteer.from_disk(Path(directory))
@@ -95,8 +113,15 @@ class KnowledgeGazetteerExtractor(GraphComponent, EntityExtractorMixin):
             if match.entity not in self._wanted:
                 continue
             for value in match.values:
-                entities.append({"entity": match.entity, "start": match.start, "end": match.end,
-                                 "value": value, "confidence_entity": 1.0})
+                entities.append(
+                    {
+                        "entity": match.entity,
+                        "start": match.start,
+                        "end": match.end,
+                        "value": value,
+                        "confidence_entity": 1.0,
+                    }
+                )
         return self.add_extractor_name(entities)
 
     def process(self, messages: List[Message]) -> List[Message]:

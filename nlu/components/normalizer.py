@@ -4,6 +4,7 @@ Placed first in the pipeline. The normalised text has the same length as the ori
 annotations and extracted entity offsets stay valid; a leading "／" (an escaped typed "/") is kept, so
 the RegexMessageHandler that runs after the NLU pipeline never sees an intent command the citizen typed.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -32,8 +33,13 @@ class ChineseTextNormalizer(GraphComponent):
         return ["zh"]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ChineseTextNormalizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ChineseTextNormalizer":
         return cls()
 
     @staticmethod

@@ -8,6 +8,7 @@ The component keeps its own `jieba.Tokenizer` instance instead of jieba's proces
 search index loads its own user words into the global dictionary, and the two must not change each
 other's segmentation.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,7 @@ WORD_FREQUENCY = 2000
 
 
 def write_dictionary(words: List[str], path: Path) -> Path:
-    path.write_text("".join(f"{word} {WORD_FREQUENCY}\n" for word in words if " " not in word),
-                    encoding="utf-8")
+    path.write_text("".join(f"{word} {WORD_FREQUENCY}\n" for word in words if " " not in word), encoding="utf-8")
     return path
 
 
@@ -72,16 +72,26 @@ class KnowledgeJiebaTokenizer(Tokenizer):
     def required_packages() -> List[Text]:
         return ["jieba"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 jieba_tokenizer: Optional[jieba.Tokenizer] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        jieba_tokenizer: Optional[jieba.Tokenizer] = None,
+    ) -> None:
         super().__init__(config)
         self._model_storage = model_storage
         self._resource = resource
         self._jieba = jieba_tokenizer
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KnowledgeJiebaTokenizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KnowledgeJiebaTokenizer":
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -97,8 +107,14 @@ class KnowledgeJiebaTokenizer(Tokenizer):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KnowledgeJiebaTokenizer":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "KnowledgeJiebaTokenizer":
         try:
             with model_storage.read_from(resource) as directory:
                 tokenizer = jieba_with_dictionary(Path(directory) / DICTIONARY_FILE)

@@ -1,5 +1,7 @@
-"""`python -m gateway.channels.wechat create-menu`: creates the Official Account's custom menu (gateway/channels/wechat/menu.py)
-through the WeChat API, with WECHAT_APPID and WECHAT_APP_SECRET; `print-menu` only prints it."""
+"""`python -m gateway.channels.wechat create-menu`: creates the Official Account's custom menu
+(gateway/channels/wechat/menu.py) through the WeChat API, with WECHAT_APPID and WECHAT_APP_SECRET; `print-menu`
+only prints it."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,9 +9,9 @@ import asyncio
 import json
 import sys
 
-from gateway.kv import open_store
 from gateway.channels.wechat.api import WeChatApi, WeChatApiError
 from gateway.channels.wechat.menu import menu_definition
+from gateway.kv import open_store
 from settings import get_settings
 
 

@@ -1,6 +1,7 @@
 """The two WeChat accounts the gateway can serve, read from the settings: the Official Account answers in
 the passive reply when it can; the mini-program push always replies `success` and answers through the
 customer-service API."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,12 +28,26 @@ class Account:
 def official_account(settings: Settings) -> Optional[Account]:
     if not settings.wechat_token:
         return None
-    return Account("wechat", "公众号", settings.wechat_token, settings.wechat_appid or "",
-                   settings.wechat_aes_key, settings.wechat_app_secret, passive_answers=True)
+    return Account(
+        "wechat",
+        "公众号",
+        settings.wechat_token,
+        settings.wechat_appid or "",
+        settings.wechat_aes_key,
+        settings.wechat_app_secret,
+        passive_answers=True,
+    )
 
 
 def mini_program(settings: Settings) -> Optional[Account]:
     if not settings.miniprogram_token:
         return None
-    return Account("miniprogram", "小程序", settings.miniprogram_token, settings.miniprogram_appid or "",
-                   settings.miniprogram_aes_key, settings.miniprogram_app_secret, passive_answers=False)
+    return Account(
+        "miniprogram",
+        "小程序",
+        settings.miniprogram_token,
+        settings.miniprogram_appid or "",
+        settings.miniprogram_aes_key,
+        settings.miniprogram_app_secret,
+        passive_answers=False,
+    )

@@ -1,6 +1,7 @@
 """Client of the WeChat server API the channel needs: the access_token (cached in the key-value store and
 refreshed by one holder at a time under a lock, so replicas do not invalidate each other's token) and the
 customer-service message send API (客服消息), used for late answers and the rest of long ones."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,15 @@ class WeChatApiError(RuntimeError):
 
 
 class WeChatApi:
-    def __init__(self, base_url: str, appid: str, secret: str, kv: KeyValueStore,
-                 http: Optional[httpx.AsyncClient] = None, on_token_fetch=None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        appid: str,
+        secret: str,
+        kv: KeyValueStore,
+        http: Optional[httpx.AsyncClient] = None,
+        on_token_fetch=None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.appid = appid
         self._secret = secret
@@ -58,27 +66,34 @@ class WeChatApi:
     async def _fetch_token(self):
         self._on_token_fetch()
         try:
-            response = await self._http.get(f"{self.base_url}/cgi-bin/token", params={
-                "grant_type": "client_credential", "appid": self.appid, "secret": self._secret})
+            response = await self._http.get(
+                f"{self.base_url}/cgi-bin/token",
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self._secret},
+            )
             data = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise WeChatApiError(f"获取 access_token 失败：{type(exc).__name__}") from exc
         if not data.get("access_token"):
-            raise WeChatApiError(f"获取 access_token 失败：{data.get('errcode')} {data.get('errmsg')}",
-                                 data.get("errcode"))
+            raise WeChatApiError(
+                f"获取 access_token 失败：{data.get('errcode')} {data.get('errmsg')}", data.get("errcode")
+            )
         return str(data["access_token"]), int(data.get("expires_in") or 7200)
 
     async def send_text(self, openid: str, content: str) -> None:
         """One customer-service text message. A refused token is replaced and the send repeated; a connection that
         never opened is retried; anything that may have reached WeChat is not sent again (no double answers)."""
-        body = json.dumps({"touser": openid, "msgtype": "text", "text": {"content": content}},
-                          ensure_ascii=False).encode("utf-8")
+        body = json.dumps(
+            {"touser": openid, "msgtype": "text", "text": {"content": content}}, ensure_ascii=False
+        ).encode("utf-8")
         token = await self.access_token()
         for attempt in range(3):
             try:
-                response = await self._http.post(f"{self.base_url}/cgi-bin/message/custom/send",
-                                                 params={"access_token": token}, content=body,
-                                                 headers={"Content-Type": "application/json; charset=utf-8"})
+                response = await self._http.post(
+                    f"{self.base_url}/cgi-bin/message/custom/send",
+                    params={"access_token": token},
+                    content=body,
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                )
                 data = response.json()
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # not sent: safe to try again
                 if attempt == 2:
@@ -99,8 +114,12 @@ class WeChatApi:
         token = await self.access_token()
         body = json.dumps(definition, ensure_ascii=False).encode("utf-8")
         try:
-            response = await self._http.post(f"{self.base_url}/cgi-bin/menu/create", params={"access_token": token},
-                                             content=body, headers={"Content-Type": "application/json; charset=utf-8"})
+            response = await self._http.post(
+                f"{self.base_url}/cgi-bin/menu/create",
+                params={"access_token": token},
+                content=body,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            )
             data = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise WeChatApiError(f"创建菜单失败：{type(exc).__name__}") from exc

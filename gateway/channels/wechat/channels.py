@@ -1,5 +1,6 @@
 """The WeChat accounts configured for one gateway app (Official Account, mini-program), each with its
 handler, API client and cipher; built once at start-up."""
+
 from __future__ import annotations
 
 from typing import Dict, Optional
@@ -31,11 +32,18 @@ class WeChatChannels:
             api = None
             if account.secret and account.appid:
                 metrics = res.metrics
-                api = WeChatApi(res.settings.wechat_api_base, account.appid, account.secret, res.kv,
-                                on_token_fetch=lambda appid=account.appid: metrics.wechat_token_fetches
-                                .labels(appid).inc())
-            self.endpoints[account.channel] = WeChatEndpoint(account, WeChatHandler(res, account, api),
-                                                             account.cipher())
+                api = WeChatApi(
+                    res.settings.wechat_api_base,
+                    account.appid,
+                    account.secret,
+                    res.kv,
+                    on_token_fetch=lambda appid=account.appid, metrics=metrics: metrics.wechat_token_fetches.labels(
+                        appid
+                    ).inc(),
+                )
+            self.endpoints[account.channel] = WeChatEndpoint(
+                account, WeChatHandler(res, account, api), account.cipher()
+            )
 
     def get(self, channel: str) -> WeChatEndpoint:
         endpoint = self.endpoints.get(channel)

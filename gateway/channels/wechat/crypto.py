@@ -2,6 +2,7 @@
 signature = sha1 of the sorted (token, timestamp, nonce[, encrypt]); ciphertext = base64 of AES-CBC
 (key = base64(EncodingAESKey + "="), iv = key[:16]) over random16 + len(msg) (4 bytes, big-endian) +
 msg + appid, PKCS#7-padded to 32 bytes."""
+
 from __future__ import annotations
 
 import base64
@@ -70,7 +71,7 @@ class MessageCipher:
         if len(body) < 20:
             raise CipherError("密文内容过短")
         (length,) = struct.unpack(">I", body[16:20])
-        message, appid = body[20:20 + length], body[20 + length:]
+        message, appid = body[20 : 20 + length], body[20 + length :]
         if len(message) != length:
             raise CipherError("密文长度字段不正确")
         if not hmac.compare_digest(appid, self.appid.encode("utf-8")):

@@ -1,6 +1,7 @@
 """The one handler behind both WeChat channels: turns an inbound message or event into the answer's text
 parts (through `handle_turn`, like every channel), and decides how they reach the citizen — in the passive
 reply within the deadline, or through the customer-service API when late, long, or on the mini-program."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,16 +12,16 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 from gateway.channels.chat_service import UNAVAILABLE, ChatUnavailable, RateLimited, handle_turn
-from gateway.resources import Resources
-from gateway.kv import KVError
 from gateway.channels.messages import plain_text
-from gateway.channels.welcome import welcome_messages
 from gateway.channels.wechat import menu
 from gateway.channels.wechat.accounts import Account
 from gateway.channels.wechat.api import WeChatApi, WeChatApiError
 from gateway.channels.wechat.inbound import Inbound
 from gateway.channels.wechat.ledger import NOTHING, PUSHED, REPLIED, ReplyLedger
 from gateway.channels.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
+from gateway.channels.welcome import welcome_messages
+from gateway.kv import KVError
+from gateway.resources import Resources
 
 logger = logging.getLogger(__name__)
 
@@ -109,16 +110,27 @@ class WeChatHandler:
             self._count("none")
             return
         if self.api is None:
-            logger.error("answer is late but no AppSecret is configured: it cannot be sent",
-                         extra={"fields": {"event": "wechat_push_failed", "channel": self.account.channel}})
+            logger.error(
+                "answer is late but no AppSecret is configured: it cannot be sent",
+                extra={"fields": {"event": "wechat_push_failed", "channel": self.account.channel}},
+            )
             self._error("no_customer_service")
             return
         for part in parts:
             try:
                 await self.api.send_text(openid, part)
             except WeChatApiError as exc:
-                logger.error("customer-service message failed: %s", exc, extra={"fields": {
-                    "event": "wechat_push_failed", "channel": self.account.channel, "errcode": exc.errcode}})
+                logger.error(
+                    "customer-service message failed: %s",
+                    exc,
+                    extra={
+                        "fields": {
+                            "event": "wechat_push_failed",
+                            "channel": self.account.channel,
+                            "errcode": exc.errcode,
+                        }
+                    },
+                )
                 self._error("customer_service_failed")
                 return
             self._count("customer_service")
@@ -190,9 +202,15 @@ class WeChatHandler:
         if choice is not None:
             text, trusted = choice, choice.startswith("/")
         try:
-            reply = await handle_turn(self.res, sender, text, channel=self.account.channel,
-                                      elder_mode=await self._elder(sender), allow_payloads=False,
-                                      trusted_payload=trusted)
+            reply = await handle_turn(
+                self.res,
+                sender,
+                text,
+                channel=self.account.channel,
+                elder_mode=await self._elder(sender),
+                allow_payloads=False,
+                trusted_payload=trusted,
+            )
         except (RateLimited, ChatUnavailable) as exc:
             return [str(exc)]
         messages = reply["messages"]
@@ -217,8 +235,11 @@ class WeChatHandler:
         key = f"wechat:choices:{sender}"
         try:
             if buttons:
-                await self.res.kv.set(key, json.dumps([b.get("payload") or b.get("title") for b in buttons],
-                                                      ensure_ascii=False), CHOICES_SECONDS)
+                await self.res.kv.set(
+                    key,
+                    json.dumps([b.get("payload") or b.get("title") for b in buttons], ensure_ascii=False),
+                    CHOICES_SECONDS,
+                )
             else:
                 await self.res.kv.delete(key)
         except (KVError, OSError) as exc:
@@ -253,4 +274,3 @@ class WeChatHandler:
         except (KVError, OSError):
             return UNAVAILABLE
         return menu.ELDER_ON if on else menu.ELDER_OFF
-

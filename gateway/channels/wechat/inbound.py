@@ -1,4 +1,5 @@
 """One message or event pushed by WeChat, read from its fields (same names in XML and JSON)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,9 +26,14 @@ class Inbound:
         if missing:
             raise MalformedMessage("消息缺少字段：" + "、".join(missing))
         return cls(
-            to_user=fields["ToUserName"], from_user=fields["FromUserName"], create_time=fields["CreateTime"],
-            msg_type=fields["MsgType"].lower(), content=fields.get("Content", ""), msg_id=fields.get("MsgId", ""),
-            event=fields.get("Event", ""), event_key=fields.get("EventKey", ""),
+            to_user=fields["ToUserName"],
+            from_user=fields["FromUserName"],
+            create_time=fields["CreateTime"],
+            msg_type=fields["MsgType"].lower(),
+            content=fields.get("Content", ""),
+            msg_id=fields.get("MsgId", ""),
+            event=fields.get("Event", ""),
+            event_key=fields.get("EventKey", ""),
             recognition=fields.get("Recognition", ""),
         )
 

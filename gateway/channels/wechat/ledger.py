@@ -2,6 +2,7 @@
 5 seconds. The first delivery claims the message's key; it then records how it was answered (the passive
 reply itself, or that the answer goes through the customer-service API), so a retry returns the same
 passive reply or `success` — one question, one answer. In the key-value store: Redis across replicas."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,11 @@ class ReplyLedger:
 
     async def record(self, message_key: str, state: str, content: Optional[str] = None) -> None:
         try:
-            await self.kv.set(self._key(message_key), json.dumps({"state": state, "content": content},
-                                                                 ensure_ascii=False), KEEP_SECONDS)
+            await self.kv.set(
+                self._key(message_key),
+                json.dumps({"state": state, "content": content}, ensure_ascii=False),
+                KEEP_SECONDS,
+            )
         except (KVError, OSError) as exc:
             logger.warning("dedupe store unavailable, outcome not recorded: %s", exc)
 

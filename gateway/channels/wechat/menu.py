@@ -1,6 +1,7 @@
 """The Official Account's custom menu (自定义菜单): what each CLICK key does, and the menu definition an
 operator creates with `python -m gateway.channels.wechat create-menu`. A key either asks the bot a question as if
 the citizen had typed it, or is handled by the gateway (长辈模式 switch, help)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,23 +19,27 @@ class MenuItem:
 
 
 MENU: List[List[MenuItem]] = [
-    [MenuItem("GUIDE_IDCARD", "身份证补办", "身份证丢了怎么补办"),
-     MenuItem("GUIDE_SSCARD", "社保卡申领", "社保卡怎么办理"),
-     MenuItem("GUIDE_RESIDENCE", "居住证", "怎么办居住证"),
-     MenuItem("GUIDE_NEWBORN", "新生儿出生", "新生儿出生一件事怎么办")],
-    [MenuItem("DO_PROGRESS", "办件进度", "查询办件进度"),
-     MenuItem("DO_APPOINTMENT", "预约办理", "我要预约办理"),
-     MenuItem("DO_COMPLAINT", "投诉建议", "我要投诉建议")],
-    [MenuItem(ELDER_KEY, "长辈模式"),
-     MenuItem("HUMAN", "人工服务", "转人工"),
-     MenuItem(HELP_KEY, "使用帮助")],
+    [
+        MenuItem("GUIDE_IDCARD", "身份证补办", "身份证丢了怎么补办"),
+        MenuItem("GUIDE_SSCARD", "社保卡申领", "社保卡怎么办理"),
+        MenuItem("GUIDE_RESIDENCE", "居住证", "怎么办居住证"),
+        MenuItem("GUIDE_NEWBORN", "新生儿出生", "新生儿出生一件事怎么办"),
+    ],
+    [
+        MenuItem("DO_PROGRESS", "办件进度", "查询办件进度"),
+        MenuItem("DO_APPOINTMENT", "预约办理", "我要预约办理"),
+        MenuItem("DO_COMPLAINT", "投诉建议", "我要投诉建议"),
+    ],
+    [MenuItem(ELDER_KEY, "长辈模式"), MenuItem("HUMAN", "人工服务", "转人工"), MenuItem(HELP_KEY, "使用帮助")],
 ]
 GROUP_TITLES = ["办事指南", "我要办", "更多"]
 
-HELP_TEXT = ("直接发文字或语音说出您要办的事即可，例如“身份证丢了怎么补办”“社保卡怎么办理”。\n"
-             "看到带序号的选项时，回复序号就能选择。\n"
-             "字太小、步骤太多？点菜单“更多 → 长辈模式”，回答会更简短、一步一步来。\n"
-             "需要人工服务请拨打 12345 政务服务便民热线。")
+HELP_TEXT = (
+    "直接发文字或语音说出您要办的事即可，例如“身份证丢了怎么补办”“社保卡怎么办理”。\n"
+    "看到带序号的选项时，回复序号就能选择。\n"
+    "字太小、步骤太多？点菜单“更多 → 长辈模式”，回答会更简短、一步一步来。\n"
+    "需要人工服务请拨打 12345 政务服务便民热线。"
+)
 ELDER_ON = "已为您打开长辈模式：回答会更简短，一次只讲一步。再点一次“长辈模式”可以关闭。"
 ELDER_OFF = "已关闭长辈模式。"
 UNKNOWN_KEY = "这个菜单项暂时不可用，请直接发文字或语音说出您要办的事。"
@@ -47,13 +52,16 @@ def find(key: str) -> Optional[MenuItem]:
 def menu_text() -> str:
     """The menu as text, for the subscribe welcome."""
     lines = ["底部菜单可以直接点："]
-    for title, group in zip(GROUP_TITLES, MENU):
+    for title, group in zip(GROUP_TITLES, MENU, strict=False):
         lines.append(f"· {title}：" + "、".join(item.title for item in group))
     return "\n".join(lines)
 
 
 def menu_definition() -> Dict:
     """The body of WeChat's menu-create API (at most 3 groups of 5)."""
-    return {"button": [{"name": title, "sub_button": [{"type": "click", "name": item.title, "key": item.key}
-                                                      for item in group]}
-                       for title, group in zip(GROUP_TITLES, MENU)]}
+    return {
+        "button": [
+            {"name": title, "sub_button": [{"type": "click", "name": item.title, "key": item.key} for item in group]}
+            for title, group in zip(GROUP_TITLES, MENU, strict=False)
+        ]
+    }

@@ -1,5 +1,6 @@
 """Splits a long answer into parts that each fit WeChat's passive-reply limit, counted in UTF-8 bytes
 (a Chinese character is 3 bytes, an emoji 4): at line breaks where possible, never inside a character."""
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -4,6 +4,7 @@ Reading: XML through defusedxml (no DTD, no entity expansion, no external refere
 mini-program push may use either); only flat `<xml><Field>value</Field>…</xml>` documents are accepted.
 Writing: passive text replies and the safe-mode envelope, every value in CDATA with `]]>` split so that
 no text can end the section early, and characters XML 1.0 forbids removed."""
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,11 @@ def parse_json(body: bytes) -> Dict[str, str]:
         raise MalformedMessage("JSON 应为对象")
     if contains_lone_surrogate(data):
         raise MalformedMessage("JSON " + INVALID_UNICODE)
-    return {str(k): str(v).strip() for k, v in list(data.items())[:MAX_FIELDS]
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
+    return {
+        str(k): str(v).strip()
+        for k, v in list(data.items())[:MAX_FIELDS]
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+    }
 
 
 def parse_any(body: bytes) -> Dict[str, str]:
@@ -76,19 +80,23 @@ def cdata(text: str) -> str:
 
 
 def text_reply(to_user: str, from_user: str, content: str, create_time: Optional[int] = None) -> str:
-    return ("<xml>"
-            f"<ToUserName>{cdata(to_user)}</ToUserName>"
-            f"<FromUserName>{cdata(from_user)}</FromUserName>"
-            f"<CreateTime>{int(create_time or time.time())}</CreateTime>"
-            "<MsgType><![CDATA[text]]></MsgType>"
-            f"<Content>{cdata(content)}</Content>"
-            "</xml>")
+    return (
+        "<xml>"
+        f"<ToUserName>{cdata(to_user)}</ToUserName>"
+        f"<FromUserName>{cdata(from_user)}</FromUserName>"
+        f"<CreateTime>{int(create_time or time.time())}</CreateTime>"
+        "<MsgType><![CDATA[text]]></MsgType>"
+        f"<Content>{cdata(content)}</Content>"
+        "</xml>"
+    )
 
 
 def encrypted_reply(encrypt: str, msg_signature: str, timestamp: str, nonce: str) -> str:
-    return ("<xml>"
-            f"<Encrypt>{cdata(encrypt)}</Encrypt>"
-            f"<MsgSignature>{cdata(msg_signature)}</MsgSignature>"
-            f"<TimeStamp>{int(timestamp)}</TimeStamp>"
-            f"<Nonce>{cdata(nonce)}</Nonce>"
-            "</xml>")
+    return (
+        "<xml>"
+        f"<Encrypt>{cdata(encrypt)}</Encrypt>"
+        f"<MsgSignature>{cdata(msg_signature)}</MsgSignature>"
+        f"<TimeStamp>{int(timestamp)}</TimeStamp>"
+        f"<Nonce>{cdata(nonce)}</Nonce>"
+        "</xml>"
+    )

@@ -3,15 +3,42 @@
 One router module per resource; every /admin route needs a staff bearer token (`deps.current_staff`,
 attached here to all of them) and declares the permission it needs (`deps.allow`).
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from gateway.routes.admin import apps, audit_log, faqs, index_status, items, packages, page, reference, reviews, staff, stats, synonyms, unanswered
+from gateway.routes.admin import (
+    apps,
+    audit_log,
+    faqs,
+    index_status,
+    items,
+    packages,
+    page,
+    reference,
+    reviews,
+    staff,
+    stats,
+    synonyms,
+    unanswered,
+)
 from gateway.routes.admin.deps import current_staff
 
-RESOURCES = (faqs, items, packages, apps, synonyms, reviews, unanswered, stats, audit_log, staff, reference,
-             index_status)
+RESOURCES = (
+    faqs,
+    items,
+    packages,
+    apps,
+    synonyms,
+    reviews,
+    unanswered,
+    stats,
+    audit_log,
+    staff,
+    reference,
+    index_status,
+)
 
 protected = APIRouter(dependencies=[Depends(current_staff)])
 for _module in RESOURCES:

@@ -4,6 +4,7 @@ Every /admin route depends on `current_staff` (attached to the whole admin route
 permission it needs with `allow(...)`, which also writes the lowest role into the OpenAPI schema as
 `x-required-role` (the auth-scan test reads it).
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,10 +50,15 @@ def services(request: Request) -> AdminServices:
                 res = state.resources
                 token = res.settings.staff_admin_token
                 if token and len(token) < MIN_BOOTSTRAP_LENGTH:
-                    logger.warning("STAFF_ADMIN_TOKEN 少于 %d 个字符，容易被猜中；正式部署请换用长随机串", MIN_BOOTSTRAP_LENGTH)
-                found = AdminServices(store=res.store,
-                                      staff=StaffRegistry(res.store, res.settings.staff_admin_token),
-                                      workflow=Workflow(res.store), settings=res.settings)
+                    logger.warning(
+                        "STAFF_ADMIN_TOKEN 少于 %d 个字符，容易被猜中；正式部署请换用长随机串", MIN_BOOTSTRAP_LENGTH
+                    )
+                found = AdminServices(
+                    store=res.store,
+                    staff=StaffRegistry(res.store, res.settings.staff_admin_token),
+                    workflow=Workflow(res.store),
+                    settings=res.settings,
+                )
                 state.admin_services = found
     return found
 
@@ -60,8 +66,11 @@ def services(request: Request) -> AdminServices:
 _bearer = HTTPBearer(auto_error=False, description="工作人员令牌（管理员创建；或 STAFF_ADMIN_TOKEN）")
 
 
-def current_staff(request: Request, credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
-                  admin: AdminServices = Depends(services)) -> StaffMember:
+def current_staff(
+    request: Request,
+    credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+    admin: AdminServices = Depends(services),
+) -> StaffMember:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise HTTPException(401, UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
     member = admin.staff.authenticate(credentials.credentials)
@@ -72,7 +81,7 @@ def current_staff(request: Request, credentials: Optional[HTTPAuthorizationCrede
 
 
 def _roles_from(role: str) -> str:
-    return "或".join(ROLE_NAMES[r] for r in ROLES[ROLES.index(role):])
+    return "或".join(ROLE_NAMES[r] for r in ROLES[ROLES.index(role) :])
 
 
 def require(permission: str, message: Optional[str] = None) -> Callable[..., StaffMember]:
@@ -80,7 +89,9 @@ def require(permission: str, message: Optional[str] = None) -> Callable[..., Sta
 
     def check(member: StaffMember = Depends(current_staff)) -> StaffMember:
         if not member.can(permission):
-            raise HTTPException(403, message or f"权限不足：此操作需要{_roles_from(needed)}角色（您是{member.role_name}）")
+            raise HTTPException(
+                403, message or f"权限不足：此操作需要{_roles_from(needed)}角色（您是{member.role_name}）"
+            )
         return member
 
     return check
@@ -88,8 +99,11 @@ def require(permission: str, message: Optional[str] = None) -> Callable[..., Sta
 
 def allow(permission: str, message: Optional[str] = None, **extra) -> Dict:
     """Route keyword arguments: the permission check and its role in the OpenAPI schema."""
-    return {"dependencies": [Depends(require(permission, message))],
-            "openapi_extra": {"x-required-role": PERMISSIONS[permission]}, **extra}
+    return {
+        "dependencies": [Depends(require(permission, message))],
+        "openapi_extra": {"x-required-role": PERMISSIONS[permission]},
+        **extra,
+    }
 
 
 def error_response(exc: WorkflowError) -> JSONResponse:

@@ -1,4 +1,5 @@
 """/admin/faqs: 常见问题（FAQ） — CRUD, review and publishing, history, import and export."""
+
 from __future__ import annotations
 
 from gateway.routes.admin.entry_routes import build_router

@@ -1,5 +1,6 @@
 """/admin/index-status: whether what was published has reached this node's search index, and the last
 index-sync error (the gateway retries every round; this is where staff see that it keeps failing)."""
+
 from __future__ import annotations
 
 from typing import Dict
@@ -31,6 +32,13 @@ def index_status(request: Request, admin: AdminServices = Depends(services)) -> 
         "sync_enabled": bool(loop is not None and getattr(loop, "interval", 0) > 0),
         "sync_rounds": getattr(loop, "runs", 0),
         "last_error": last_error,
-        "state": ("索引尚未建立" if applied is None else "同步失败，正在重试：" + last_error if last_error
-                  else "已同步" if applied >= latest else f"有 {latest - applied} 条修改等待进入索引"),
+        "state": (
+            "索引尚未建立"
+            if applied is None
+            else "同步失败，正在重试：" + last_error
+            if last_error
+            else "已同步"
+            if applied >= latest
+            else f"有 {latest - applied} 条修改等待进入索引"
+        ),
     }

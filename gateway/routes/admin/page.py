@@ -3,6 +3,7 @@
 The page holds no data: it asks for a staff token and calls the /admin API with it. So it is served
 without a token, outside /admin, and is not part of the API schema.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,10 +12,17 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
 
 STATIC = Path(__file__).resolve().parents[2] / "static" / "staff"
-FILES = {"index.html": "text/html; charset=utf-8", "staff.js": "text/javascript; charset=utf-8",
-         "staff.css": "text/css; charset=utf-8"}
-HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-           "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"}
+FILES = {
+    "index.html": "text/html; charset=utf-8",
+    "staff.js": "text/javascript; charset=utf-8",
+    "staff.css": "text/css; charset=utf-8",
+}
+HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
+}
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,4 +1,5 @@
 """/admin/departments and /admin/regions: reference lists for forms (read-only)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,12 @@ router = APIRouter(tags=["管理：参考数据"])
 
 @router.get("/admin/departments", summary="部门列表", **allow("read"))
 def departments(admin: AdminServices = Depends(services)) -> Dict:
-    return {"items": [{"id": d["id"], "name": d["name"], "hotline": d.get("hotline", "")}
-                      for d in admin.store.iter_entries("department", status=None)]}
+    return {
+        "items": [
+            {"id": d["id"], "name": d["name"], "hotline": d.get("hotline", "")}
+            for d in admin.store.iter_entries("department", status=None)
+        ]
+    }
 
 
 @router.get("/admin/regions", summary="省、市、县（区）", **allow("read"))

@@ -1,4 +1,5 @@
 """Request bodies of the staff admin API (pydantic 1.10)."""
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -1,4 +1,5 @@
 """/admin/stats: top questions, answer rate, hand-offs, satisfaction and 有帮助/没帮助 per answer over a period."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,12 @@ router = APIRouter(prefix="/admin/stats", tags=["管理：统计"])
 
 
 @router.get("", summary="统计：热门问题、回答率、转办、满意度、答案有无帮助", **allow("read"))
-def summary(since: Optional[dt.date] = Query(None, description="起始日期（含），默认 30 天前"),
-            until: Optional[dt.date] = Query(None, description="结束日期（含），默认今天"),
-            top: int = Query(10, ge=1, le=100), admin: AdminServices = Depends(services)) -> Dict:
+def summary(
+    since: Optional[dt.date] = Query(None, description="起始日期（含），默认 30 天前"),
+    until: Optional[dt.date] = Query(None, description="结束日期（含），默认今天"),
+    top: int = Query(10, ge=1, le=100),
+    admin: AdminServices = Depends(services),
+) -> Dict:
     today = dt.datetime.utcnow().date()
     until = until or today
     since = since or until - dt.timedelta(days=29)
