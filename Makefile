@@ -26,13 +26,14 @@ NLU_HELDOUT := bot/tests/nlu_heldout.yml
 KB_SOURCES  := $(shell find $(KB_DIR) knowledge -name '*.py' -o -name '*.yml' 2>/dev/null)
 INDEX_SOURCES := $(shell find search -name '*.py' 2>/dev/null)
 
-.PHONY: help run test setup deps kb index train validate pytest story-test kb-validate kb-import bench lint clean
+.PHONY: help run test unit setup deps kb index train validate pytest story-test kb-validate kb-import bench lint clean
 .PHONY: kb-export bench-kb nlu-eval crossval nlu-data
 .PHONY: bench-search audit
 
 help:
 	@echo "make run          一键启动（首次会自动建环境、载入示例知识库、建索引、训练模型）"
-	@echo "make test         运行全部测试（数据校验、pytest、故事测试）"
+	@echo "make test         运行全部测试（数据校验、pytest、故事测试）；自带 PostgreSQL 与 Redis"
+	@echo "make unit         只跑不需要任何服务的测试（无 Redis、PostgreSQL、子进程、浏览器），1 分钟内"
 	@echo "make train        仅在对话数据或配置变化时重新训练 Rasa 模型"
 	@echo "make nlu-eval     在留出测试集上评估 NLU（意图宏平均 F1 ≥ 0.93、实体 F1 ≥ 0.90）"
 	@echo "make crossval     NLU 五折交叉验证（较慢）"
@@ -115,6 +116,12 @@ bench: bench-search
 pytest: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The fast loop: the tests that need no service — no Redis, no PostgreSQL, no process of ours, no browser
+# (markers in pyproject.toml, given by tests/conftest.py) — on every core (pytest-xdist). No model needed.
+UNIT_MARKERS := not (stack or redis or postgres or processes or browser)
+unit: deps
+	$(PY) -m pytest -q -n auto -m "$(UNIT_MARKERS)" $(PYTEST_ARGS)
+
 story-test: train
 	$(RASA) test core --model $(MODEL) --stories bot/tests --endpoints bot/endpoints.yml \
 	    --fail-on-prediction-errors --out $(VAR)/results
@@ -133,7 +140,7 @@ crossval: deps
 nlu-data: deps
 	KB_PROFILE_DIR=$(abspath $(KB_DIR)) $(PY) -m nlu.datagen
 
-test: setup validate kb-validate pytest story-test nlu-eval
+test: setup lint validate kb-validate pytest story-test nlu-eval
 
 # Dependency audit: pip-audit (its own small venv, not the project's) over the pinned tree against PyPI's
 # vulnerability data; fails on any vulnerability outside scripts/pip-audit-ignore.txt, and when the audit

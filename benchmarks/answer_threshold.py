@@ -11,6 +11,7 @@ unanswerable ones answered (always wrong), offered as choices, or sent to the fa
 columns weigh a wrong answer (or an answerable question sent to the fallback ladder) as W extra turns and a
 choice list as one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,41 @@ SEARCH_LIMIT = 10
 # Questions citizens ask that the sample knowledge base has no answer for: government matters it does not
 # cover, and everyday questions that NLU may still send to retrieval.
 UNANSWERABLE = [
-    "养狗要办狗证吗", "捡到钱包交给谁", "渔船证怎么办", "烟草专卖许可证怎么办", "出租车投诉电话", "怎么申请专利",
-    "商标注册流程", "律师执业证怎么办", "枪支持有证", "护林员怎么报名", "彩票中奖去哪领", "学位证丢了怎么补",
-    "毕业证认证", "申请廉租房", "办理献血证", "怎么举报噪音扰民", "城管收摊位费合理吗", "宠物疫苗在哪打",
-    "高考报名时间", "公务员考试报名", "天然气开户", "宽带报装", "种植补贴怎么领", "今天天气怎么样", "推荐个饭店",
-    "股票怎么开户", "你喜欢吃什么", "孩子不听话怎么办", "汽车保养多少钱", "怎么减肥", "手机坏了去哪修",
-    "火车票怎么改签", "飞机托运行李限额", "信用卡逾期怎么办", "银行卡被冻结了",
+    "养狗要办狗证吗",
+    "捡到钱包交给谁",
+    "渔船证怎么办",
+    "烟草专卖许可证怎么办",
+    "出租车投诉电话",
+    "怎么申请专利",
+    "商标注册流程",
+    "律师执业证怎么办",
+    "枪支持有证",
+    "护林员怎么报名",
+    "彩票中奖去哪领",
+    "学位证丢了怎么补",
+    "毕业证认证",
+    "申请廉租房",
+    "办理献血证",
+    "怎么举报噪音扰民",
+    "城管收摊位费合理吗",
+    "宠物疫苗在哪打",
+    "高考报名时间",
+    "公务员考试报名",
+    "天然气开户",
+    "宽带报装",
+    "种植补贴怎么领",
+    "今天天气怎么样",
+    "推荐个饭店",
+    "股票怎么开户",
+    "你喜欢吃什么",
+    "孩子不听话怎么办",
+    "汽车保养多少钱",
+    "怎么减肥",
+    "手机坏了去哪修",
+    "火车票怎么改签",
+    "飞机托运行李限额",
+    "信用卡逾期怎么办",
+    "银行卡被冻结了",
 ]
 GAPS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.01)
 COVERAGES = (0.5, 0.6, 0.67, 0.75, 1.0)
@@ -65,13 +95,27 @@ def sweep(store, searcher) -> Tuple[List[Dict], float]:
         confidence.judge(searcher, store, text, hits, entries)
     per_query_ms = (time.perf_counter() - started) * 1000 / max(1, len(answerable))
     settings = [(gap, cov, confidence.MIN_RELATED) for cov in COVERAGES for gap in GAPS]
-    settings += [(confidence.GAP_RATIO, confidence.MIN_COVERAGE, related) for related in RELATED
-                 if related != confidence.MIN_RELATED]
+    settings += [
+        (confidence.GAP_RATIO, confidence.MIN_COVERAGE, related)
+        for related in RELATED
+        if related != confidence.MIN_RELATED
+    ]
     rows = []
     for gap, min_coverage, min_related in settings:
-        row = {"gap": gap, "coverage": min_coverage, "related": min_related, "right": 0, "wrong": 0,
-               "choose": 0, "choose_ok": 0, "none": 0, "neg_answer": 0, "neg_choose": 0, "neg_none": 0,
-               "lists": {}}
+        row = {
+            "gap": gap,
+            "coverage": min_coverage,
+            "related": min_related,
+            "right": 0,
+            "wrong": 0,
+            "choose": 0,
+            "choose_ok": 0,
+            "none": 0,
+            "neg_answer": 0,
+            "neg_choose": 0,
+            "neg_none": 0,
+            "lists": {},
+        }
         for text, grades, hits in answerable:
             level = confidence.judge(searcher, store, text, hits, entries, gap, min_coverage, min_related).level
             row["lists"].setdefault(level, []).append((text, [h.title for h in hits[:3]]))
@@ -93,8 +137,20 @@ def sweep(store, searcher) -> Tuple[List[Dict], float]:
 
 def old_rule(answerable, unanswerable) -> Dict:
     """The rule before the threshold: answer the top hit whenever it scores at least 1."""
-    row = {"gap": "—", "coverage": "—", "related": "原规则：得分 ≥ 1 即答首条", "right": 0, "wrong": 0, "choose": 0,
-           "choose_ok": 0, "none": 0, "neg_answer": 0, "neg_choose": 0, "neg_none": 0, "lists": {}}
+    row = {
+        "gap": "—",
+        "coverage": "—",
+        "related": "原规则：得分 ≥ 1 即答首条",
+        "right": 0,
+        "wrong": 0,
+        "choose": 0,
+        "choose_ok": 0,
+        "none": 0,
+        "neg_answer": 0,
+        "neg_choose": 0,
+        "neg_none": 0,
+        "lists": {},
+    }
     for _, grades, hits in answerable:
         hits = [h for h in hits if h.score >= 1.0]
         if not hits:
@@ -113,32 +169,46 @@ def cost(row: Dict, wrong_weight: int) -> int:
 
 
 def table(rows: List[Dict], answerable: int, unanswerable: int) -> str:
-    lines = [f"| 差距比 | 覆盖率下限 | 兜底线 | 可答（{answerable}）：答对 | 答错 | 给 3 选项（含正确） | 兜底 "
-             f"| 不可答（{unanswerable}）：误答 | 给选项 | 兜底 | 代价 W=3 | 代价 W=5 |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"| 差距比 | 覆盖率下限 | 兜底线 | 可答（{answerable}）：答对 | 答错 | 给 3 选项（含正确） | 兜底 "
+        f"| 不可答（{unanswerable}）：误答 | 给选项 | 兜底 | 代价 W=3 | 代价 W=5 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in rows:
-        lines.append(f"| {r['gap']} | {r['coverage']} | {r['related']} | {r['right']} | {r['wrong']} "
-                     f"| {r['choose']}（{r['choose_ok']}） "
-                     f"| {r['none']} | {r['neg_answer']} | {r['neg_choose']} | {r['neg_none']} | {cost(r, 3)} "
-                     f"| {cost(r, 5)} |")
+        lines.append(
+            f"| {r['gap']} | {r['coverage']} | {r['related']} | {r['right']} | {r['wrong']} "
+            f"| {r['choose']}（{r['choose_ok']}） "
+            f"| {r['none']} | {r['neg_answer']} | {r['neg_choose']} | {r['neg_none']} | {cost(r, 3)} "
+            f"| {cost(r, 5)} |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="FAQ 作答阈值的测量（差距比 × 覆盖率下限）")
-    parser.add_argument("--list", choices=[confidence.ANSWER, confidence.CHOOSE, confidence.NONE],
-                        help="列出采用当前阈值时落入该档的可答问题")
+    parser.add_argument(
+        "--list",
+        choices=[confidence.ANSWER, confidence.CHOOSE, confidence.NONE],
+        help="列出采用当前阈值时落入该档的可答问题",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store, searcher = prepare(Path(tmp))
         rows, per_query_ms = sweep(store, searcher)
         print(table(rows, len(load_queries(QUERIES)), len(UNANSWERABLE)))
-        print(f"\n当前阈值：差距比 {confidence.GAP_RATIO}，覆盖率下限 {confidence.MIN_COVERAGE}，"
-              f"兜底线（覆盖率低于它即“没找到”）{confidence.MIN_RELATED}；"
-              f"判断耗时（不含检索）平均每问 {per_query_ms:.2f} ms")
+        print(
+            f"\n当前阈值：差距比 {confidence.GAP_RATIO}，覆盖率下限 {confidence.MIN_COVERAGE}，"
+            f"兜底线（覆盖率低于它即“没找到”）{confidence.MIN_RELATED}；"
+            f"判断耗时（不含检索）平均每问 {per_query_ms:.2f} ms"
+        )
         if args.list:
-            current = next(r for r in rows if r["gap"] == confidence.GAP_RATIO
-                           and r["coverage"] == confidence.MIN_COVERAGE and r["related"] == confidence.MIN_RELATED)
+            current = next(
+                r
+                for r in rows
+                if r["gap"] == confidence.GAP_RATIO
+                and r["coverage"] == confidence.MIN_COVERAGE
+                and r["related"] == confidence.MIN_RELATED
+            )
             for text, titles in current["lists"].get(args.list, []):
                 print(f"  {text}  →  {titles}")
 

@@ -11,6 +11,7 @@ sample knowledge base and its index, in a temporary directory. Then:
 Prints the figures; exits 1 when import + searchable takes 60 s or more.
 With --postgres the database is a new schema in that PostgreSQL database (dropped afterwards).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,6 @@ import io
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from devtools.support.ports import free_port  # noqa: E402
 from knowledge.loader import load_profile  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 from knowledge.sync import sync_profile  # noqa: E402
@@ -40,9 +41,28 @@ from search.index import build_index  # noqa: E402
 
 SAMPLE = ROOT / "knowledge" / "sample" / "shanxi"
 TOKEN = "bench-admin-token"
-ASPECTS = ["需要带什么材料", "要多少钱", "多久能办好", "在哪里办", "能在网上办吗", "需要本人到场吗", "可以委托别人办吗",
-           "办理时间是几点", "需要预约吗", "有什么条件", "流程是什么", "进度怎么查", "材料不全怎么办", "可以异地办吗",
-           "外地户口能办吗", "老人行动不便怎么办", "周末能办吗", "办好后怎么领取", "可以邮寄吗", "被退回了怎么办"]
+ASPECTS = [
+    "需要带什么材料",
+    "要多少钱",
+    "多久能办好",
+    "在哪里办",
+    "能在网上办吗",
+    "需要本人到场吗",
+    "可以委托别人办吗",
+    "办理时间是几点",
+    "需要预约吗",
+    "有什么条件",
+    "流程是什么",
+    "进度怎么查",
+    "材料不全怎么办",
+    "可以异地办吗",
+    "外地户口能办吗",
+    "老人行动不便怎么办",
+    "周末能办吗",
+    "办好后怎么领取",
+    "可以邮寄吗",
+    "被退回了怎么办",
+]
 SAMPLED = 50
 
 
@@ -57,22 +77,25 @@ def generated_faqs(n: int, seed: int = 11) -> list:
     out = []
     for number, (item, aspect, (city, county)) in enumerate(combos[:n]):
         question = f"在{city}{county}办{item.name}{aspect}"
-        out.append({
-            "id": f"faq-bench-{number:05d}",
-            "question": question,
-            "similar_questions": f"{county}{item.name}{aspect}|{item.aliases[0] if item.aliases else item.name}{aspect}（{county}）",
-            "answer": f"{city}{county}办理{item.name}：{item.conditions[:60]}详情请咨询 {item.hotline}。",
-            "department": item.department,
-            "keywords": f"{item.name},{county}",
-            "status": "published",
-        })
+        out.append(
+            {
+                "id": f"faq-bench-{number:05d}",
+                "question": question,
+                "similar_questions": f"{county}{item.name}{aspect}|{item.aliases[0] if item.aliases else item.name}{aspect}（{county}）",
+                "answer": f"{city}{county}办理{item.name}：{item.conditions[:60]}详情请咨询 {item.hotline}。",
+                "department": item.department,
+                "keywords": f"{item.name},{county}",
+                "status": "published",
+            }
+        )
     return out
 
 
 def to_csv(rows: list) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["id", "question", "similar_questions", "answer", "department",
-                                                "keywords", "status"])
+    writer = csv.DictWriter(
+        buffer, fieldnames=["id", "question", "similar_questions", "answer", "department", "keywords", "status"]
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
@@ -82,12 +105,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc): what the work costs, whatever else runs."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def postgres_schema(url: str):
@@ -125,14 +142,37 @@ def main() -> int:
     content = to_csv(rows)
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "SEARCH_INDEX_DIR": str(workdir / "index"), "DATA_DIR": str(workdir),
-           "STAFF_ADMIN_TOKEN": TOKEN, "RASA_URL": f"http://127.0.0.1:{free_port()}", "LOG_LEVEL": "WARNING",
-           "INDEX_SYNC_INTERVAL_SECONDS": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SEARCH_INDEX_DIR": str(workdir / "index"),
+        "DATA_DIR": str(workdir),
+        "STAFF_ADMIN_TOKEN": TOKEN,
+        "RASA_URL": f"http://127.0.0.1:{free_port()}",
+        "LOG_LEVEL": "WARNING",
+        "INDEX_SYNC_INTERVAL_SECONDS": "1",
+    }
     env.pop("REDIS_URL", None)
     log = open(workdir / "gateway.log", "w")
-    gateway = subprocess.Popen([sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory", "--ws", "none",
-                                "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    gateway = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.app:create_app",
+            "--factory",
+            "--ws",
+            "none",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -150,8 +190,12 @@ def main() -> int:
         load_before = os.getloadavg()[0]
         cpu_start = cpu_seconds(gateway.pid)
         started = time.perf_counter()
-        response = httpx.post(base + "/admin/faqs/import", headers={"Authorization": f"Bearer {TOKEN}"},
-                              files={"file": ("faqs.csv", content, "text/csv")}, timeout=600)
+        response = httpx.post(
+            base + "/admin/faqs/import",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            files={"file": ("faqs.csv", content, "text/csv")},
+            timeout=600,
+        )
         imported = time.perf_counter()
         cpu_imported = cpu_seconds(gateway.pid)
         if response.status_code != 200:
@@ -161,6 +205,7 @@ def main() -> int:
         sample = [rows[i] for i in range(0, len(rows), max(1, len(rows) // SAMPLED))][:SAMPLED]
         pending = {row["id"]: row["question"] for row in sample}
         with httpx.Client(base_url=base, timeout=30) as client:
+
             def top(question: str) -> str:
                 hits = client.get("/api/search", params={"q": question, "type": "faq"}).json()["results"]
                 return hits[0]["id"] if hits else ""
@@ -193,11 +238,15 @@ def main() -> int:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(f"数据库 {backend}；CSV {len(content) / 1e6:.1f} MB，{len(rows)} 行")
     print(f"导入接口：{imported - started:.1f} 秒（发布 {result['published']}，新增 {result['created']}）")
-    print(f"导入完成后到 {SAMPLED} 条抽样问题都能搜到（且排第一）：{searchable - imported:.1f} 秒"
-          + (f"；仍有 {len(pending)} 条未搜到" if pending else ""))
+    print(
+        f"导入完成后到 {SAMPLED} 条抽样问题都能搜到（且排第一）：{searchable - imported:.1f} 秒"
+        + (f"；仍有 {len(pending)} 条未搜到" if pending else "")
+    )
     print(f"合计：{total:.1f} 秒（要求 60 秒以内）")
-    print(f"网关进程 CPU 时间：导入 {cpu_imported - cpu_start:.1f} 秒，索引同步与检索 {cpu_searchable - cpu_imported:.1f} 秒"
-          f"（与机器上其他负载无关）；测量前后 1 分钟平均负载 {load_before:.1f} / {load_after:.1f}（2 核）")
+    print(
+        f"网关进程 CPU 时间：导入 {cpu_imported - cpu_start:.1f} 秒，索引同步与检索 {cpu_searchable - cpu_imported:.1f} 秒"
+        f"（与机器上其他负载无关）；测量前后 1 分钟平均负载 {load_before:.1f} / {load_after:.1f}（2 核）"
+    )
     return 0 if total < 60 and not pending else 1
 
 

@@ -2,7 +2,7 @@
 the same conversations against stock Rasa's REST channel (/webhooks/rest/webhook) on the same Rasa servers
 and model, in the same run — the ratio shows what the gateway adds (the action server answers both).
 
-By default the script starts its own deployment (tests/scale/cluster.py: `python -m launcher SERVICE` per
+By default the script starts its own deployment (devtools/support/cluster.py: `python -m launcher SERVICE` per
 process, as docker-compose.yml does; own knowledge database and index in a temporary directory, free
 loopback ports) and stops it at the end:
 
@@ -15,12 +15,13 @@ Against a stack that is already running (`make run`), give its addresses instead
 
     .venv/bin/python benchmarks/load_chat.py --gateway http://127.0.0.1:8000 --rasa http://127.0.0.1:5005
 
-Each citizen (one asyncio task) holds one conversation at a time (tests/scale/conversations.py: an item
+Each citizen (one asyncio task) holds one conversation at a time (devtools/support/conversations.py: an item
 question, follow-ups, another item, thanks — utterances from the held-out NLU set), turn after turn with no
 pause (--think-ms), then starts the next. Each level runs `level` citizens, for at most --max-seconds and at
 most --conversations (default 3 × level) conversations; at the deadline no further turn is sent and the
 turns in flight are awaited. Requests go round-robin over the gateways (or the Rasa servers). Loopback only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.scale.cluster import SCALE_REDIS_URL, Cluster, flush_redis, process_tree, rss_kib  # noqa: E402
-from tests.scale.conversations import conversations  # noqa: E402
+from devtools.support.cluster import SCALE_REDIS_URL, Cluster, flush_redis, process_tree, rss_kib  # noqa: E402
+from devtools.support.conversations import conversations  # noqa: E402
 
 ROLES = ("rasa", "gateway", "action-server")
 
@@ -120,8 +121,9 @@ class ProcessMonitor:
         self._thread.join()
 
 
-async def run_level(target: str, urls: List[str], concurrency: int, scripts: List[List[str]],
-                    max_seconds: float, think_ms: float) -> Dict:
+async def run_level(
+    target: str, urls: List[str], concurrency: int, scripts: List[List[str]], max_seconds: float, think_ms: float
+) -> Dict:
     timings: List[float] = []
     errors: Dict[str, int] = collections.Counter()
     empty = 0
@@ -168,10 +170,19 @@ async def run_level(target: str, urls: List[str], concurrency: int, scripts: Lis
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         await asyncio.gather(*(citizen(client) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return {"target": target, "concurrency": concurrency, "conversations": done, "turns": len(timings),
-            "seconds": round(elapsed, 1), "throughput": len(timings) / elapsed if elapsed else 0.0,
-            "p50": percentile(timings, 0.50), "p95": percentile(timings, 0.95),
-            "p99": percentile(timings, 0.99), "errors": dict(errors), "empty": empty}
+    return {
+        "target": target,
+        "concurrency": concurrency,
+        "conversations": done,
+        "turns": len(timings),
+        "seconds": round(elapsed, 1),
+        "throughput": len(timings) / elapsed if elapsed else 0.0,
+        "p50": percentile(timings, 0.50),
+        "p95": percentile(timings, 0.95),
+        "p99": percentile(timings, 0.99),
+        "errors": dict(errors),
+        "empty": empty,
+    }
 
 
 async def warm_up(target: str, urls: List[str], count: int) -> None:
@@ -194,8 +205,10 @@ async def benchmark(args, gateways: List[str], rasas: List[str], sampler: Option
     for name, urls in targets.items():
         await warm_up(name, urls, args.warmup)
     rows = []
-    print("| 目标 | 工作进程 | 并发对话 | 完成对话 | 轮次 | 用时 s | 吞吐（轮/秒） | p50 ms | p95 ms | p99 ms "
-          "| 错误 | CPU ms/轮（Rasa / 网关 / 动作） | 峰值内存 MiB（Rasa / 网关 / 动作） | 1 分钟负载（前→后） |")
+    print(
+        "| 目标 | 工作进程 | 并发对话 | 完成对话 | 轮次 | 用时 s | 吞吐（轮/秒） | p50 ms | p95 ms | p99 ms "
+        "| 错误 | CPU ms/轮（Rasa / 网关 / 动作） | 峰值内存 MiB（Rasa / 网关 / 动作） | 1 分钟负载（前→后） |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     for level in args.levels:
         count = args.conversations or 3 * level
@@ -212,19 +225,25 @@ async def benchmark(args, gateways: List[str], rasas: List[str], sampler: Option
             problems = dict(row["errors"], **({"空回复": row["empty"]} if row["empty"] else {}))
             memory = " / ".join(mib(row["rss_kib"].get(role, 0)) for role in ROLES)
             turns = max(1, row["turns"])
-            cpu = " / ".join(f"{row['cpu_s'][role] * 1000 / turns:.0f}" if role in row["cpu_s"] else "–"
-                             for role in ROLES)
-            print(f"| {name} | {len(urls)} | {level} | {row['conversations']} | {row['turns']} | {row['seconds']} "
-                  f"| {row['throughput']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} "
-                  f"| {problems or 0} | {cpu} | {memory} | {row['load'][0]} → {row['load'][1]} |", flush=True)
+            cpu = " / ".join(
+                f"{row['cpu_s'][role] * 1000 / turns:.0f}" if role in row["cpu_s"] else "–" for role in ROLES
+            )
+            print(
+                f"| {name} | {len(urls)} | {level} | {row['conversations']} | {row['turns']} | {row['seconds']} "
+                f"| {row['throughput']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} "
+                f"| {problems or 0} | {cpu} | {memory} | {row['load'][0]} → {row['load'][1]} |",
+                flush=True,
+            )
     by_key = {(r["target"], r["concurrency"]): r for r in rows}
     if {"gateway", "rasa-rest"} <= set(targets):
         print("\n| 并发对话 | 吞吐 网关/Rasa | p50 网关/Rasa | p95 网关/Rasa | p99 网关/Rasa |")
         print("| --- | --- | --- | --- | --- |")
         for level in args.levels:
             g, r = by_key[("gateway", level)], by_key[("rasa-rest", level)]
-            print(f"| {level} | {g['throughput'] / r['throughput']:.2f} | {g['p50'] / r['p50']:.2f} "
-                  f"| {g['p95'] / r['p95']:.2f} | {g['p99'] / r['p99']:.2f} |")
+            print(
+                f"| {level} | {g['throughput'] / r['throughput']:.2f} | {g['p50'] / r['p50']:.2f} "
+                f"| {g['p95'] / r['p95']:.2f} | {g['p99'] / r['p99']:.2f} |"
+            )
     return rows
 
 
@@ -233,8 +252,13 @@ def main() -> int:
     parser.add_argument("--gateway", nargs="+", help="已在运行的网关地址（不自行启动）")
     parser.add_argument("--rasa", nargs="+", help="已在运行的 Rasa 地址（与 --gateway 同用）")
     parser.add_argument("--workers", type=int, default=1, help="自行启动时 Rasa 与网关各几个进程")
-    parser.add_argument("--redis", nargs="?", const=SCALE_REDIS_URL, default=None,
-                        help=f"自行启动时用 Redis（会清空 db N 与 N+1；默认 {SCALE_REDIS_URL}）")
+    parser.add_argument(
+        "--redis",
+        nargs="?",
+        const=SCALE_REDIS_URL,
+        default=None,
+        help=f"自行启动时用 Redis（会清空 db N 与 N+1；默认 {SCALE_REDIS_URL}）",
+    )
     parser.add_argument("--levels", type=int, nargs="+", default=[10, 50, 100], help="并发对话数")
     parser.add_argument("--conversations", type=int, default=0, help="每级最多对话数（默认 3 × 并发）")
     parser.add_argument("--max-seconds", type=float, default=60, help="每级每个目标最长秒数")
@@ -258,8 +282,11 @@ def main() -> int:
         cluster = Cluster(workdir, workers=args.workers, redis_url=args.redis)
         started = time.monotonic()
         cluster.start()
-        print(f"已启动 {args.workers} 个 Rasa + {args.workers} 个网关（{'Redis ' + args.redis if args.redis else '内存存储'}），"
-              f"用时 {time.monotonic() - started:.0f} 秒；日志在 {workdir}", flush=True)
+        print(
+            f"已启动 {args.workers} 个 Rasa + {args.workers} 个网关（{'Redis ' + args.redis if args.redis else '内存存储'}），"
+            f"用时 {time.monotonic() - started:.0f} 秒；日志在 {workdir}",
+            flush=True,
+        )
         gateways, rasas = cluster.gateways, cluster.rasa
         sampler = ProcessMonitor(cluster.pids()).start()
     try:
@@ -274,8 +301,10 @@ def main() -> int:
         print("\n进程生命周期内的峰值常驻内存（VmHWM，MiB）：" + "，".join(f"{n} {mib(k)}" for n, k in peaks.items()))
     print(f"结束：{uptime()}", flush=True)
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "vmhwm_kib": peaks, "argv": sys.argv[1:]},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"rows": rows, "vmhwm_kib": peaks, "argv": sys.argv[1:]}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
     return 0 if all(not r["errors"] for r in rows) else 1
 
 

@@ -45,13 +45,13 @@ the reply (right answer / choice list holding it / fallback / wrong answer), and
 `POST /admin/faqs/import` once the product accepts it; route intake_12345 messages through the chat and score the
 intent or ticket type it opens against the label.
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -69,6 +69,7 @@ PARTS = ("dev", "heldout")
 
 
 # -- sets ----------------------------------------------------------------------------------------------------
+
 
 def expected_part(set_name: str, text: str) -> str:
     """The held-out rule written in every set's header."""
@@ -111,6 +112,7 @@ def check_sets() -> Dict[str, int]:
 
 
 # -- systems ---------------------------------------------------------------------------------------------------
+
 
 class QuestionBm25:
     """BM25Okapi over jieba search-mode tokens of each entry's title + aliases (question + similar questions)."""
@@ -163,12 +165,15 @@ def scores(rank: Callable[[str], List[str]], questions: Sequence[Dict]) -> Dict[
 
 # -- bases -----------------------------------------------------------------------------------------------------
 
+
 def load_sample(store) -> Dict:
     from knowledge.sync import sync_profile
 
     sync_profile(SAMPLE_DIR, store, force=True)
-    questions = [{"text": r["q"], "part": r["part"], "expect": set(r["expect"]) if r["expect"] != "none" else None}
-                 for r in load_set("sample_colloquial")]
+    questions = [
+        {"text": r["q"], "part": r["part"], "expect": set(r["expect"]) if r["expect"] != "none" else None}
+        for r in load_set("sample_colloquial")
+    ]
     return {"questions": questions, "notes": []}
 
 
@@ -207,13 +212,16 @@ def load_tpe(store) -> Dict:
     try:
         result = import_file(store, "faq", "tpe-faqs.jsonl", content, StaffMember("quality_bench", "admin"))
     except ImportRejected as exc:
-        raise SystemExit(f"{exc}: {getattr(exc, 'problems', None) or exc.args[1:]}")
-    notes = [f"tpe 导入：{result['published']} 条 FAQ 经 knowledge.importer.import_file（JSONL）发布，"
-             f"{time.perf_counter() - t0:.1f} 秒；绕过产品现有规则：id 改为小写连字符（结果再映射回原 id），"
-             f"先建 {len(departments)} 个部门 tpe-dept-NNN，跳过 {len(skipped)} 条空答案（{', '.join(skipped)}），"
-             f"{renamed} 条重复问题在问题后加“（部门）”"]
-    questions = [{"text": r["q"], "part": r["part"], "expect": {tpe_key(i) for i in r["ids"]}}
-                 for r in load_set("external_tpe")]
+        raise SystemExit(f"{exc}: {getattr(exc, 'problems', None) or exc.args[1:]}") from exc
+    notes = [
+        f"tpe 导入：{result['published']} 条 FAQ 经 knowledge.importer.import_file（JSONL）发布，"
+        f"{time.perf_counter() - t0:.1f} 秒；绕过产品现有规则：id 改为小写连字符（结果再映射回原 id），"
+        f"先建 {len(departments)} 个部门 tpe-dept-NNN，跳过 {len(skipped)} 条空答案（{', '.join(skipped)}），"
+        f"{renamed} 条重复问题在问题后加“（部门）”"
+    ]
+    questions = [
+        {"text": r["q"], "part": r["part"], "expect": {tpe_key(i) for i in r["ids"]}} for r in load_set("external_tpe")
+    ]
     return {"questions": questions, "notes": notes}
 
 
@@ -240,8 +248,11 @@ def run_base(base: str, workdir: Path, misses: bool) -> Dict:
         out["parts"][part] = {name: scores(rank, subset) for name, rank in systems.items()}
     out["decisions"] = decisions(searcher, store, questions)
     if misses:
-        out["misses"] = [(q["text"], ours(q["text"])[:3], sorted(q["expect"]))
-                         for q in answerable if q["part"] == "dev" and (ours(q["text"])[:1] or [""])[0] not in q["expect"]]
+        out["misses"] = [
+            (q["text"], ours(q["text"])[:3], sorted(q["expect"]))
+            for q in answerable
+            if q["part"] == "dev" and (ours(q["text"])[:1] or [""])[0] not in q["expect"]
+        ]
     return out
 
 
@@ -253,8 +264,19 @@ def decisions(searcher, store, questions) -> Optional[Dict]:
         return {"error": str(exc)}
     out: Dict = {}
     for part in PARTS:
-        tally = {"answerable": 0, "answer_right": 0, "answer_wrong": 0, "choose_holding": 0, "choose_other": 0,
-                 "none": 0, "unanswerable": 0, "un_answered": 0, "un_choose": 0, "un_none": 0, "un_any_hit": 0}
+        tally = {
+            "answerable": 0,
+            "answer_right": 0,
+            "answer_wrong": 0,
+            "choose_holding": 0,
+            "choose_other": 0,
+            "none": 0,
+            "unanswerable": 0,
+            "un_answered": 0,
+            "un_choose": 0,
+            "un_none": 0,
+            "un_any_hit": 0,
+        }
         for q in (q for q in questions if q["part"] == part):
             hits = searcher.search(q["text"], limit=10)
             level = confidence.judge(searcher, store, q["text"], hits).level
@@ -278,6 +300,7 @@ def decisions(searcher, store, questions) -> Optional[Dict]:
 
 # -- report ----------------------------------------------------------------------------------------------------
 
+
 def table(result: Dict) -> str:
     names = {"sample": "示例知识库 × sample_colloquial", "tpe": "台北 FAQ × external_tpe"}
     lines = [f"### {names[result['base']]}", ""]
@@ -289,21 +312,27 @@ def table(result: Dict) -> str:
         row = result["parts"][part]
         for name in ("ours", "bm25-q", "bm25-all"):
             s = row[name]
-            lines.append(f"| {part} | {s['n']} | {labels[name]} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr10']:.3f} |")
+            lines.append(
+                f"| {part} | {s['n']} | {labels[name]} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr10']:.3f} |"
+            )
         o, b = row["ours"], row["bm25-q"]
         ratio = lambda x, y: f"{x / y:.2f}×" if y else "—"  # noqa: E731
-        lines.append(f"| {part} | {o['n']} | 比值 本项目÷BM25（问题） | {ratio(o['top1'], b['top1'])} "
-                     f"| {ratio(o['top3'], b['top3'])} | {ratio(o['mrr10'], b['mrr10'])} |")
+        lines.append(
+            f"| {part} | {o['n']} | 比值 本项目÷BM25（问题） | {ratio(o['top1'], b['top1'])} "
+            f"| {ratio(o['top3'], b['top3'])} | {ratio(o['mrr10'], b['mrr10'])} |"
+        )
     if result.get("decisions"):
         lines += ["", "作答决定（actions.answers.confidence.judge，仅检索层面的近似，不是对话结果）："]
         for part, t in result["decisions"].items():
             if part == "error":
                 lines.append(f"- 无法计算：{t}")
                 continue
-            lines.append(f"- {part}：可答 {t['answerable']} 条 → 直接答对 {t['answer_right']}、直接答错 {t['answer_wrong']}、"
-                         f"给选项且含正确 {t['choose_holding']}、给选项不含 {t['choose_other']}、兜底 {t['none']}；"
-                         f"答不了 {t['unanswerable']} 条 → 有检索结果 {t['un_any_hit']}、直接作答 {t['un_answered']}、"
-                         f"给选项 {t['un_choose']}、兜底 {t['un_none']}")
+            lines.append(
+                f"- {part}：可答 {t['answerable']} 条 → 直接答对 {t['answer_right']}、直接答错 {t['answer_wrong']}、"
+                f"给选项且含正确 {t['choose_holding']}、给选项不含 {t['choose_other']}、兜底 {t['none']}；"
+                f"答不了 {t['unanswerable']} 条 → 有检索结果 {t['un_any_hit']}、直接作答 {t['un_answered']}、"
+                f"给选项 {t['un_choose']}、兜底 {t['un_none']}"
+            )
     if result.get("misses"):
         lines += ["", f"dev 部分首位不对（{len(result['misses'])} 条）："]
         lines += [f"- {text} → {got} 应为 {want}" for text, got, want in result["misses"]]
@@ -326,11 +355,17 @@ def main() -> None:
     from collections import Counter
 
     print("## 外部质量评测（issue #14）\n")
-    print(f"评测集条数：{sizes}；各集 dev/留出：" + "；".join(
-        f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name == 'intake_12345' else 'q')))}"
-        for name in sizes))
-    print(f"intake_12345 各类（dev/留出）：{dict(Counter((r['label'], r['part']) for r in intake))}"
-          "（尚无分类器，TODO：接入后在此评测）\n")
+    print(
+        f"评测集条数：{sizes}；各集 dev/留出："
+        + "；".join(
+            f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name == 'intake_12345' else 'q')))}"
+            for name in sizes
+        )
+    )
+    print(
+        f"intake_12345 各类（dev/留出）：{dict(Counter((r['label'], r['part']) for r in intake))}"
+        "（尚无分类器，TODO：接入后在此评测）\n"
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for base in ("sample", "tpe"):
         cmd = [sys.executable, str(Path(__file__).resolve()), "--base", base] + (["--misses"] if args.misses else [])

@@ -6,6 +6,7 @@
 
 The generated database is kept in the work directory and reused when it has the requested size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,13 @@ def percentile(values: List[float], fraction: float) -> float:
 
 
 def summary(latencies: List[float]) -> Dict[str, float]:
-    return {"n": len(latencies), "p50_ms": percentile(latencies, 0.50), "p95_ms": percentile(latencies, 0.95),
-            "p99_ms": percentile(latencies, 0.99), "mean_ms": statistics.fmean(latencies)}
+    return {
+        "n": len(latencies),
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "mean_ms": statistics.fmean(latencies),
+    }
 
 
 def query_texts() -> List[str]:
@@ -68,8 +74,9 @@ def _process_reader(index_dir: str, texts: List[str], rounds: int, seed: int, st
 def concurrent_processes(index_dir: Path, texts: List[str], readers: int, rounds: int) -> List[float]:
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_process_reader, args=(str(index_dir), texts, rounds, i, start, out))
-             for i in range(readers)]
+    procs = [
+        ctx.Process(target=_process_reader, args=(str(index_dir), texts, rounds, i, start, out)) for i in range(readers)
+    ]
     for proc in procs:
         proc.start()
     time.sleep(2.0)
@@ -124,8 +131,17 @@ def main() -> None:
     index_dir = args.workdir / "index"
     store = KnowledgeStore(f"sqlite:///{db}")
     if store.count("item") < args.items:
-        subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "benchmarks" / "search_corpus.py"),
-                        "--items", str(args.items), "--db", str(db)], check=True)
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "python"),
+                str(ROOT / "benchmarks" / "search_corpus.py"),
+                "--items",
+                str(args.items),
+                "--db",
+                str(db),
+            ],
+            check=True,
+        )
         store = KnowledgeStore(f"sqlite:///{db}")
     report: Dict = {"items_in_store": store.count("item"), "entries_in_store": store.count()}
     if not args.skip_build:

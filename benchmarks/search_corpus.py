@@ -9,6 +9,7 @@ their targets among the generated crowd.
 
     .venv/bin/python benchmarks/search_corpus.py --items 100000 --db /tmp/bench/kb.sqlite3
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,10 @@ OBJECTS = """
 住房公积金异地转移 住房公积金冲还贷 医疗保险关系转移 医疗费用手工报销 大病保险 医疗救助 长期护理保险 生育保险待遇 居民养老保险待遇
 """.split()
 
-ACTIONS = ("申领 补领 换领 变更登记 注销登记 备案 审批 核准 认定 年检 延续 证明开具 信息查询 资格确认 补贴申请 转移接续 首次登记 "
-           "许可 核发 审核 撤销 补正 迁移 复审 验收 抵押登记 转让登记 预约办理 进度查询 待遇核定").split()
+ACTIONS = (
+    "申领 补领 换领 变更登记 注销登记 备案 审批 核准 认定 年检 延续 证明开具 信息查询 资格确认 补贴申请 转移接续 首次登记 "
+    "许可 核发 审核 撤销 补正 迁移 复审 验收 抵押登记 转让登记 预约办理 进度查询 待遇核定"
+).split()
 
 SUBJECT_ORDER = 3000
 
@@ -92,11 +95,20 @@ def generated_items(n: int, seed: int = 7) -> Iterator[Dict]:
             "legal_time_limit": body["legal_time_limit"],
             "promised_time_limit": body["promised_time_limit"],
             "fee": body["fee"],
-            "places": [{"region": city, "address": f"{city}{county}政务服务中心综合窗口", "hours": "工作日 9:00-17:00",
-                        "phone": "12345"}],
+            "places": [
+                {
+                    "region": city,
+                    "address": f"{city}{county}政务服务中心综合窗口",
+                    "hours": "工作日 9:00-17:00",
+                    "phone": "12345",
+                }
+            ],
             "hotline": "12345",
-            "online": {"available": rng.random() < 0.5, "channel": "三晋通APP",
-                       "link": f"sanjintong://item/gen-{number:06d}"},
+            "online": {
+                "available": rng.random() < 0.5,
+                "channel": "三晋通APP",
+                "link": f"sanjintong://item/gen-{number:06d}",
+            },
             "cross_province": False,
             "legal_basis": body.get("legal_basis", []),
             "status": "published",

@@ -5,6 +5,7 @@ in the same run.
     .venv/bin/python benchmarks/search_quality.py            # prints a Markdown table
     .venv/bin/python benchmarks/search_quality.py --misses   # also lists queries whose best answer is not first
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ def run(workdir: Path, queries_path: Path = QUERIES) -> Dict[str, Dict[str, Scor
     queries = load_queries(queries_path)
     subsets = {"all": queries, "noisy": [q for q in queries if q.noisy], "plain": [q for q in queries if not q.noisy]}
     systems = {"ours": lambda text: [h.id for h in searcher.search(text, limit=10)], "bm25": baseline.rank}
-    return {name: {label: evaluate(rank, subset) for label, subset in subsets.items()}
-            for name, rank in systems.items()}
+    return {
+        name: {label: evaluate(rank, subset) for label, subset in subsets.items()} for name, rank in systems.items()
+    }
 
 
 def ratio(ours: float, base: float) -> str:
@@ -49,8 +51,10 @@ def table(results: Dict[str, Dict[str, Scores]]) -> str:
         title = f"{names[label]}（{ours.count} 条）"
         lines.append(f"| {title} | 本项目 | {ours.mrr10:.3f} | {ours.ndcg5:.3f} | {ours.recall5:.3f} |")
         lines.append(f"| {title} | BM25 基线 | {base.mrr10:.3f} | {base.ndcg5:.3f} | {base.recall5:.3f} |")
-        lines.append(f"| {title} | 比值 | {ratio(ours.mrr10, base.mrr10)} | {ratio(ours.ndcg5, base.ndcg5)} "
-                     f"| {ratio(ours.recall5, base.recall5)} |")
+        lines.append(
+            f"| {title} | 比值 | {ratio(ours.mrr10, base.mrr10)} | {ratio(ours.ndcg5, base.ndcg5)} "
+            f"| {ratio(ours.recall5, base.recall5)} |"
+        )
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ same module and must not be mixed):
         SQLAlchemy==1.4.54 rank-bm25==0.2.2
     PYTHONPATH=. /tmp/wc/reloaded/bin/python benchmarks/search_whoosh_compare.py
 """
+
 from __future__ import annotations
 
 import json
@@ -36,14 +37,23 @@ def distribution_of_whoosh() -> str:
 
 def import_warnings() -> list:
     """Warnings printed when whoosh's modules are compiled and imported afresh (-W always)."""
-    code = ("import warnings, whoosh, whoosh.index, whoosh.highlight, whoosh.qparser, whoosh.analysis, "
-            "whoosh.codec.whoosh3, whoosh.searching")
+    code = (
+        "import warnings, whoosh, whoosh.index, whoosh.highlight, whoosh.qparser, whoosh.analysis, "
+        "whoosh.codec.whoosh3, whoosh.searching"
+    )
     with tempfile.TemporaryDirectory() as cache:
-        out = subprocess.run([sys.executable, "-W", "always", "-X", f"pycache_prefix={cache}", "-c", code],
-                             capture_output=True, text=True)
-    return sorted({line.split("Warning:")[0].rsplit(":", 1)[-1].strip() + "Warning"
-                   for line in out.stderr.splitlines() if "Warning:" in line}) + (
-        [f"导入失败：{out.stderr.strip().splitlines()[-1]}"] if out.returncode else [])
+        out = subprocess.run(
+            [sys.executable, "-W", "always", "-X", f"pycache_prefix={cache}", "-c", code],
+            capture_output=True,
+            text=True,
+        )
+    return sorted(
+        {
+            line.split("Warning:")[0].rsplit(":", 1)[-1].strip() + "Warning"
+            for line in out.stderr.splitlines()
+            if "Warning:" in line
+        }
+    ) + ([f"导入失败：{out.stderr.strip().splitlines()[-1]}"] if out.returncode else [])
 
 
 def whoosh_highlight(index_dir: Path) -> str:
@@ -87,7 +97,12 @@ def incremental_sync_works(store, index_dir: Path) -> bool:
     from search.searcher import KnowledgeSearcher
     from search.sync import IndexSync
 
-    faq = {"id": "faq-compare", "question": "电动自行车上牌在哪里办理", "answer": "到车管窗口办理。", "status": "published"}
+    faq = {
+        "id": "faq-compare",
+        "question": "电动自行车上牌在哪里办理",
+        "answer": "到车管窗口办理。",
+        "status": "published",
+    }
     searcher = KnowledgeSearcher(index_dir)
     store.upsert("faq", faq)
     IndexSync(store, index_dir).apply_pending()
@@ -105,8 +120,11 @@ def main() -> None:
     from search.index import build_index
     from search.searcher import KnowledgeSearcher
 
-    report = {"python": sys.version.split()[0], "whoosh": distribution_of_whoosh(),
-              "import_warnings": import_warnings()}
+    report = {
+        "python": sys.version.split()[0],
+        "whoosh": distribution_of_whoosh(),
+        "import_warnings": import_warnings(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         store = KnowledgeStore(f"sqlite:///{tmp / 'kb.sqlite3'}")

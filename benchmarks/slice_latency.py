@@ -3,6 +3,7 @@
 Start the stack first (`make run`), then:  .venv/bin/python benchmarks/slice_latency.py [--n 50]
 Sequential requests from one client on loopback; prints p50/p95/max in milliseconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,9 @@ def main() -> None:
         for i in range(args.n):
             text = QUESTIONS[i % len(QUESTIONS)]
             started = time.perf_counter()
-            response = client.post(f"{args.url}/api/chat", json={"sender_id": f"bench-{uuid.uuid4().hex[:8]}",
-                                                                 "text": text})
+            response = client.post(
+                f"{args.url}/api/chat", json={"sender_id": f"bench-{uuid.uuid4().hex[:8]}", "text": text}
+            )
             timings.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
             assert response.json()["sources"], f"no sources for {text}"

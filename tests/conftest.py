@@ -1,21 +1,31 @@
-"""Fixtures shared by the whole suite: a small knowledge base written as a profile directory."""
+"""Fixtures shared by the whole suite: a small knowledge base written as a profile directory, the tests'
+own Redis and PostgreSQL, the real stack, and the markers that `make unit` selects by.
+
+PostgreSQL and Redis: by default the suite starts throwaway servers of its own (devtools/support/services.py:
+PostgreSQL 18 and Redis 6.2 from pip-installed wheels, in a temporary directory, on free ports, started on
+first use and stopped at the end of the session), so that the tests never depend on or pollute the machine's
+services and pass the same on a fresh machine. TEST_POSTGRES_URL / TEST_REDIS_URL point them at an external
+server instead. Child processes get the URLs in their environment (REDIS_URL, DATABASE_URL)."""
+
 from __future__ import annotations
 
+import gc
 import os
-import socket
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from devtools.support.services import stop_suite_servers, suite_postgres_url, suite_redis_url, suite_servers_started
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 # Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(ROOT), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]])
+    [str(ROOT), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]]
+)
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 MINI_PROFILE = {
@@ -111,27 +121,79 @@ def write_profile(directory: Path, files: dict = MINI_PROFILE) -> Path:
     return directory
 
 
+def no_default_addresses(monkeypatch) -> None:
+    """Rasa, the action server and the platform API at free ports nothing listens on, for code that reads
+    its settings from the environment in this process: never the defaults (5005, 5055, 8100), where a
+    `make run` stack may be answering. A test that needs one of them sets it after this."""
+    from devtools.support.ports import unused_url
+
+    for name in ("RASA_URL", "ACTION_SERVER_URL", "APPLICATION_API_URL"):
+        monkeypatch.setenv(name, unused_url())
+
+
 @pytest.fixture
 def mini_profile(tmp_path) -> Path:
     return write_profile(tmp_path / "profile")
 
 
+def loaded_template(root: Path, files: dict = MINI_PROFILE) -> Path:
+    """`files` written as a profile under root/profile, loaded into root/kb.sqlite3 and indexed in
+    root/index: a template that `copy_loaded` hands out to each test."""
+    from knowledge.store import KnowledgeStore
+    from knowledge.sync import sync_profile
+    from search.index import build_index
+
+    store = KnowledgeStore(f"sqlite:///{root / 'kb.sqlite3'}")
+    sync_profile(write_profile(root / "profile", files), store)
+    build_index(store, root / "index")
+    (root / "latest_change").write_text(str(store.latest_change()))
+    store.engine.dispose()  # the last connection closed: SQLite folds its WAL into the file
+    return root
+
+
+def copy_loaded(template: Path, database: Path, index_dir: Path = None) -> None:
+    """The template's database (and index) copied to `database` (and `index_dir`), unless already there.
+    Loading the same profile into that database afterwards is then a no-op (sync_profile compares the
+    profile's fingerprint): the same files as loading and indexing would give, in a fraction of the time
+    (YAML parsing and indexing are most of a small test's cost)."""
+    import shutil
+
+    if not database.exists():
+        for suffix in ("", "-wal", "-shm"):
+            if (template / f"kb.sqlite3{suffix}").exists():
+                shutil.copyfile(template / f"kb.sqlite3{suffix}", f"{database}{suffix}")
+    if index_dir is not None and not index_dir.exists():
+        shutil.copytree(template / "index", index_dir)
+
+
+@pytest.fixture(scope="session")
+def mini_template(tmp_path_factory) -> Path:
+    """The mini knowledge base loaded and indexed once per session (see `copy_loaded`)."""
+    return loaded_template(tmp_path_factory.mktemp("mini-template"))
+
+
 @pytest.fixture
-def mini_store(tmp_path, mini_profile):
+def mini_store(tmp_path, mini_profile, mini_template):
     from knowledge.store import KnowledgeStore
     from knowledge.sync import sync_profile
 
+    copy_loaded(mini_template, tmp_path / "kb.sqlite3")
     store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
-    sync_profile(mini_profile, store)
+    sync_profile(mini_profile, store)  # a no-op on the copy: the same profile is already loaded
     return store
 
 
 @pytest.fixture
-def mini_index(tmp_path, mini_store) -> Path:
-    from search.index import build_index
-
+def mini_index(tmp_path, mini_store, mini_template) -> Path:
+    """The mini store's index, as `build_index(mini_store, tmp_path / "index")` gives it."""
     index_dir = tmp_path / "index"
-    build_index(mini_store, index_dir)
+    unchanged = mini_store.latest_change() == int((mini_template / "latest_change").read_text())
+    if unchanged and Path(mini_store.url.replace("sqlite:///", "", 1)) == tmp_path / "kb.sqlite3":
+        copy_loaded(mini_template, tmp_path / "kb.sqlite3", index_dir)
+    else:
+        from search.index import build_index
+
+        build_index(mini_store, index_dir)
     return index_dir
 
 
@@ -149,21 +211,96 @@ def sample_index(tmp_path_factory) -> Path:
     return tmp / "index"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def __getattr__(name: str) -> str:
+    """TEST_REDIS_URL / TEST_POSTGRES_URL as module constants (`from tests.conftest import TEST_REDIS_URL`),
+    computed on first use: the tests' own server starts only when a test needs it. Fixtures
+    (`test_redis_url`, `redis_client`, `postgres_engine`) are the usual way."""
+    if name == "TEST_REDIS_URL":
+        return suite_redis_url()
+    if name == "TEST_POSTGRES_URL":
+        return suite_postgres_url()
+    raise AttributeError(name)
+
+
+# -- markers: `make unit` runs what needs no service -----------------------------------------------------
+SERVICE_MARKERS = ("stack", "redis", "postgres", "processes", "browser")
+
+
+def needs(*markers: str):
+    """Declares what a fixture needs (markers from SERVICE_MARKERS); every test that uses the fixture,
+    directly or through other fixtures, gets those markers. Put it under @pytest.fixture:
+
+        @pytest.fixture(scope="session")
+        @needs("processes", "redis")
+        def live(...): ...
+
+    Tests that start processes or servers themselves carry the marker in their module (pytestmark)."""
+    unknown = set(markers) - set(SERVICE_MARKERS)
+    assert not unknown, unknown
+
+    def declare(function):
+        function.service_markers = frozenset(markers)
+        return function
+
+    return declare
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        for name in getattr(item, "fixturenames", ()):
+            defs = info.name2fixturedefs.get(name) if info else None
+            for marker in sorted(getattr(defs[-1].func, "service_markers", ()) if defs else ()):
+                item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_url") == "postgresql":
+            item.add_marker("postgres")
+        if item.get_closest_marker("stack"):  # the stack is processes, always
+            item.add_marker("processes")
+
+
+def pytest_collection_finish(session):
+    """Collection imported Rasa, TensorFlow and spaCy: millions of long-lived objects that every full garbage
+    collection would walk again, which made the set-up of a small test (an app, a store) up to twice as
+    slow. They are moved out of the collector's sight (gc.freeze); what the tests allocate is collected as
+    usual."""
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_unconfigure(config):
+    stop_suite_servers()
+
+
+def pytest_terminal_summary(terminalreporter):
+    started = suite_servers_started()
+    if started:
+        terminalreporter.write_line(
+            "the tests' own servers: "
+            + ", ".join(f"{name} started in {seconds:.2f} s" for name, seconds in sorted(started.items()))
+        )
 
 
 @pytest.fixture(scope="session")
-def redis_client():
+@needs("redis")
+def test_redis_url() -> str:
+    """redis://…/10 on the tests' own Redis (or TEST_REDIS_URL's server and database)."""
+    return suite_redis_url()
+
+
+@pytest.fixture(scope="session")
+@needs("redis")
+def redis_client(test_redis_url):
     import redis
 
-    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client = redis.Redis.from_url(test_redis_url)
     try:
         client.ping()
-    except redis.RedisError as exc:  # never skip: CI starts a Redis server, so this is a real failure
-        pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({exc}); .ci/run starts one")
+    except redis.RedisError as exc:  # never skip: the suite starts its own server unless told otherwise
+        pytest.fail(
+            f"Redis at {test_redis_url} does not answer ({exc}); unset TEST_REDIS_URL to let the tests start their own",
+            pytrace=False,
+        )
     return client
 
 
@@ -173,6 +310,7 @@ STACK_ADMIN_TOKEN = "test-only-admin-token-0123456789"
 
 
 @pytest.fixture(scope="session")
+@needs("stack", "processes")
 def stack(tmp_path_factory):
     """The stack with embedded defaults (no Redis), as `make run` starts it on a fresh machine; shared by
     every test package that only talks to it (stack, dialogue, fuzz, admin, search)."""
@@ -184,15 +322,16 @@ def stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def redis_stack(tmp_path_factory, redis_client):
-    """The stack with REDIS_URL: Rasa's tracker and lock store in Redis."""
+@needs("stack", "processes", "redis")
+def redis_stack(tmp_path_factory, redis_client, test_redis_url):
+    """The stack with REDIS_URL: Rasa's tracker and lock store in Redis (databases N and N+1)."""
     import redis
 
     from tests.stack.conftest import Stack
 
-    db = int(TEST_REDIS_URL.rsplit("/", 1)[1])
-    for n in (db, db + 1):
-        redis.Redis.from_url(TEST_REDIS_URL.rsplit("/", 1)[0] + f"/{n}").flushdb()
-    running = Stack(tmp_path_factory.mktemp("redis-stack"), {"REDIS_URL": TEST_REDIS_URL}).start()
+    base, db = test_redis_url.rsplit("/", 1)
+    for n in (int(db), int(db) + 1):
+        redis.Redis.from_url(f"{base}/{n}").flushdb()
+    running = Stack(tmp_path_factory.mktemp("redis-stack"), {"REDIS_URL": test_redis_url}).start()
     yield running
     assert running.stop() == 0, running.log.read_text()[-4000:]

@@ -1,13 +1,28 @@
 """Dependencies point one way (README, ../shared architecture): each package imports only the packages
 below it. Read from the source with `ast`, including imports inside functions."""
+
 import ast
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = {"actions", "gateway", "knowledge", "search", "nlu", "privacy", "pydantic_zh", "rasa_server", "launcher",
-        "devtools", "settings", "tests", "benchmarks", "scripts"}
+OURS = {
+    "actions",
+    "gateway",
+    "knowledge",
+    "search",
+    "nlu",
+    "privacy",
+    "pydantic_zh",
+    "rasa_server",
+    "launcher",
+    "devtools",
+    "settings",
+    "tests",
+    "benchmarks",
+    "scripts",
+}
 # package -> what it may import of ours (besides itself). CLIs (`__main__.py`) may also read the settings.
 ALLOWED = {
     "privacy": set(),

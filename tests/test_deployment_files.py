@@ -1,5 +1,6 @@
 """docker-compose.yml (no Docker engine runs here) checked against the code's settings and services;
 README checked for the two commands and every environment variable."""
+
 from pathlib import Path
 
 import yaml
@@ -17,8 +18,7 @@ def compose() -> dict:
 def test_compose_runs_every_process_of_make_run_plus_redis_and_postgres(tmp_path):
     services = compose()["services"]
     assert set(services) == {"redis", "postgres", "reference-api", "action-server", "outbox-worker", "rasa", "gateway"}
-    launched = {name for name, service in services.items()
-                if "launcher" in " ".join(service.get("command", []))}
+    launched = {name for name, service in services.items() if "launcher" in " ".join(service.get("command", []))}
     assert launched == set(build_services(Settings(data_dir=tmp_path)))
     for name in launched:
         assert " ".join(services[name]["command"]).endswith(f"python -m launcher {name}")

@@ -1,4 +1,5 @@
 """The one Chinese translation of validation errors (pydantic_zh) that the three services share."""
+
 from pydantic import BaseModel, Field, ValidationError, conint
 
 from pydantic_zh import describe_error, describe_errors, field_label, field_of
@@ -23,7 +24,9 @@ def test_labels_and_spacing_follow_the_reader():
     said = describe_errors(errors_of({"question": "", "rank": 0, "tags": 3}), labels)
     assert said == ["question（问题）不能为空", "rank 不能小于 1", "tags 应为列表"]
     assert describe_errors(errors_of({"question": "太长太长太长", "rank": "x", "tags": []})) == [
-        "question 过长，最多 5 个字符", "rank 应为整数"]
+        "question 过长，最多 5 个字符",
+        "rank 应为整数",
+    ]
 
 
 def test_locations_hints_and_json():

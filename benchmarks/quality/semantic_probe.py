@@ -30,6 +30,7 @@ Timing (wall clock, one thread, machine shared with others): per knowledge-base 
 (= total ÷ entries) and per query (one at a time). RSS: the subprocess's peak resident memory (ru_maxrss) after the
 run, and the same for a bm25-only run (the baseline process cost).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,6 +58,7 @@ PARTS = ("dev", "heldout")
 
 
 # -- data ------------------------------------------------------------------------------------------------------
+
 
 def tpe_base():
     keys, phrasings = [], []
@@ -90,6 +92,7 @@ def sample_base():
 
 
 # -- systems ---------------------------------------------------------------------------------------------------
+
 
 def tokens(text):
     import jieba
@@ -152,7 +155,7 @@ def entry_matrix(embedder, phrasings):
             flat.append(p)
             owner.append(i)
     t0 = time.perf_counter()
-    vectors = np.concatenate([embedder.encode(flat[i:i + 32]) for i in range(0, len(flat), 32)])
+    vectors = np.concatenate([embedder.encode(flat[i : i + 32]) for i in range(0, len(flat), 32)])
     elapsed = time.perf_counter() - t0
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
     return vectors, np.array(owner), elapsed, len(flat)
@@ -172,7 +175,7 @@ def minmax(x):
 def metrics(score_rows, keys, questions, subset):
     top1 = top3 = mrr = 0.0
     n = 0
-    for q, scores in zip(questions, score_rows):
+    for q, scores in zip(questions, score_rows, strict=False):
         if q["part"] not in subset:
             continue
         n += 1
@@ -205,24 +208,34 @@ def run(model):
                 v /= np.linalg.norm(v) + 1e-12
                 emb.append(best_per_entry(matrix @ v, owner, len(keys)))
             res["embedding"] = {p: metrics(emb, keys, questions, {p}) for p in PARTS}
-            res["timing"] = {"vectors": n_vec, "ms_per_vector": elapsed / n_vec * 1000,
-                             "ms_per_entry": elapsed / len(keys) * 1000,
-                             "ms_per_query_mean": float(np.mean(q_times)) * 1000,
-                             "ms_per_query_p95": float(np.percentile(q_times, 95)) * 1000,
-                             "index_s": elapsed}
+            res["timing"] = {
+                "vectors": n_vec,
+                "ms_per_vector": elapsed / n_vec * 1000,
+                "ms_per_entry": elapsed / len(keys) * 1000,
+                "ms_per_query_mean": float(np.mean(q_times)) * 1000,
+                "ms_per_query_p95": float(np.percentile(q_times, 95)) * 1000,
+                "index_s": elapsed,
+            }
             grid = [round(w, 2) for w in np.arange(0, 1.0001, 0.05)]
-            fused = {w: [w * minmax(e) + (1 - w) * minmax(b) for e, b in zip(emb, bm)] for w in grid}
+            fused = {w: [w * minmax(e) + (1 - w) * minmax(b) for e, b in zip(emb, bm, strict=False)] for w in grid}
             dev = {w: metrics(fused[w], keys, questions, {"dev"}) for w in grid}
             best = max(grid, key=lambda w: (dev[w]["top1"], dev[w]["top3"], dev[w]["mrr10"], -abs(w - 0.5)))
-            res["fusion"] = {"w": best, "dev": dev[best], "heldout": metrics(fused[best], keys, questions, {"heldout"}),
-                             "dev_curve": {str(w): round(dev[w]["top1"], 3) for w in grid}}
+            res["fusion"] = {
+                "w": best,
+                "dev": dev[best],
+                "heldout": metrics(fused[best], keys, questions, {"heldout"}),
+                "dev_curve": {str(w): round(dev[w]["top1"], 3) for w in grid},
+            }
         out["bases"][base] = res
     out["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
 def report(results):
-    lines = ["| 知识库 | 系统 | dev top-1 | dev top-3 | 留出 top-1 | 留出 top-3 | 条数 dev/留出 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| 知识库 | 系统 | dev top-1 | dev top-3 | 留出 top-1 | 留出 top-3 | 条数 dev/留出 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     names = {"tpe": "台北 FAQ（external_tpe）", "sample": "示例知识库（sample_colloquial，不含 none）"}
     for base in ("tpe", "sample"):
         bm = results["bm25"]["bases"][base]["bm25"]
@@ -230,19 +243,30 @@ def report(results):
         for model in ("e5", "use"):
             r = results[model]["bases"][base]
             rows.append((f"{model} 单独", r["embedding"]))
-            rows.append((f"{model} + BM25 融合（w={r['fusion']['w']}，dev 选定）",
-                         {"dev": r["fusion"]["dev"], "heldout": r["fusion"]["heldout"]}))
+            rows.append(
+                (
+                    f"{model} + BM25 融合（w={r['fusion']['w']}，dev 选定）",
+                    {"dev": r["fusion"]["dev"], "heldout": r["fusion"]["heldout"]},
+                )
+            )
         for label, m in rows:
-            lines.append(f"| {names[base]} | {label} | {m['dev']['top1']:.3f} | {m['dev']['top3']:.3f} | "
-                         f"{m['heldout']['top1']:.3f} | {m['heldout']['top3']:.3f} | {m['dev']['n']}/{m['heldout']['n']} |")
-    lines += ["", "| 模型 | 知识库 | 向量数 | 毫秒/向量 | 毫秒/条目 | 毫秒/查询（均值 / p95） | 全部建向量（秒） | 进程峰值 RSS MiB |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+            lines.append(
+                f"| {names[base]} | {label} | {m['dev']['top1']:.3f} | {m['dev']['top3']:.3f} | "
+                f"{m['heldout']['top1']:.3f} | {m['heldout']['top3']:.3f} | {m['dev']['n']}/{m['heldout']['n']} |"
+            )
+    lines += [
+        "",
+        "| 模型 | 知识库 | 向量数 | 毫秒/向量 | 毫秒/条目 | 毫秒/查询（均值 / p95） | 全部建向量（秒） | 进程峰值 RSS MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for model in ("e5", "use"):
         for base in ("tpe", "sample"):
             t = results[model]["bases"][base]["timing"]
-            lines.append(f"| {model} | {base} | {t['vectors']} | {t['ms_per_vector']:.1f} | {t['ms_per_entry']:.1f} | "
-                         f"{t['ms_per_query_mean']:.1f} / {t['ms_per_query_p95']:.1f} | {t['index_s']:.1f} | "
-                         f"{results[model]['rss_mib']:.0f} |")
+            lines.append(
+                f"| {model} | {base} | {t['vectors']} | {t['ms_per_vector']:.1f} | {t['ms_per_entry']:.1f} | "
+                f"{t['ms_per_query_mean']:.1f} / {t['ms_per_query_p95']:.1f} | {t['index_s']:.1f} | "
+                f"{results[model]['rss_mib']:.0f} |"
+            )
     lines.append(f"| bm25 only | both | – | – | – | – | – | {results['bm25']['rss_mib']:.0f} |")
     lines += ["", "融合权重在 dev 上的 top-1 曲线（w → top-1）："]
     for model in ("e5", "use"):
@@ -263,8 +287,9 @@ def main():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     results = {}
     for model in ("bm25", "e5", "use"):
-        proc = subprocess.run([sys.executable, __file__, "--model", model, "--json"], env=env, check=True,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--model", model, "--json"], env=env, check=True, capture_output=True, text=True
+        )
         results[model] = json.loads(proc.stdout.strip().splitlines()[-1])
     print(report(results))
 

@@ -1,6 +1,7 @@
 """Fixtures of the action tests: the shipped sample knowledge base (store + index) behind the action
 server's resources, trackers built per scenario, the bot's domain, and the reference application API as a
 real process (it stands in for the platform, which is outside the product)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.conftest import needs, no_default_addresses
 from tests.submissions.conftest import ReferenceServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _clear_caches() -> None:
     import actions.answers.aspects as aspects
-    import actions.platform.submission as submission
     import actions.platform.resources as platform_resources
+    import actions.platform.submission as submission
     import actions.resources as resources
     import settings
 
@@ -38,6 +40,7 @@ def sample_kb(monkeypatch, sample_index, tmp_path):
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(sample_index))
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("REDIS_URL", raising=False)
+    no_default_addresses(monkeypatch)
     _clear_caches()
     from actions.resources import knowledge_store
 
@@ -57,9 +60,16 @@ def domain() -> Dict:
     return Domain.load(str(ROOT / "bot" / "domain")).as_dict()
 
 
-def make_tracker(text: str = "", intent: str = "ask_question", entities: Optional[List[Dict]] = None,
-                 slots: Optional[Dict] = None, metadata: Optional[Dict] = None, before: Optional[List[Dict]] = None,
-                 active_loop: Optional[str] = None, sender: str = "u-test") -> Tracker:
+def make_tracker(
+    text: str = "",
+    intent: str = "ask_question",
+    entities: Optional[List[Dict]] = None,
+    slots: Optional[Dict] = None,
+    metadata: Optional[Dict] = None,
+    before: Optional[List[Dict]] = None,
+    active_loop: Optional[str] = None,
+    sender: str = "u-test",
+) -> Tracker:
     """A tracker whose latest user message is `text` (entities as the NLU would give them: entity, value,
     and optional start/end), after the events in `before`."""
     entities = [dict(e) for e in (entities or [])]
@@ -70,8 +80,16 @@ def make_tracker(text: str = "", intent: str = "ask_question", entities: Optiona
     message = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities}
     user = {"event": "user", "text": text, "parse_data": message, "metadata": metadata or {}}
     events = list(before or []) + [user]
-    return Tracker(sender, dict(slots or {}), message, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        message,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
@@ -88,6 +106,7 @@ def slot_events(events: List[Dict]) -> Dict:
 
 
 @pytest.fixture(scope="session")
+@needs("processes")
 def reference_api(tmp_path_factory):
     """The reference application API as a real process, for the whole session."""
     server = ReferenceServer(tmp_path_factory.mktemp("reference-api") / "api.sqlite3").start()

@@ -1,4 +1,5 @@
 """action_answer_aspect: one part of the guide for the item in question, context carry-over, choices."""
+
 from actions.answers.aspect import ActionAnswerAspect
 from tests.actions.conftest import make_tracker, slot_events, texts
 
@@ -16,7 +17,9 @@ async def test_materials_of_a_named_item_with_source_and_date(sample_kb, dispatc
     (message,) = dispatcher.messages
     lines = message["custom"]["text"].split("\n")
     assert lines[0] == "【居民身份证补领】所需材料："
-    assert lines[1].startswith("1. 居民户口簿（原件1份）") and lines[2].startswith("2. 本人近期免冠彩色人像（电子版1份）")
+    assert lines[1].startswith("1. 居民户口簿（原件1份）") and lines[2].startswith(
+        "2. 本人近期免冠彩色人像（电子版1份）"
+    )
     assert lines[-1] == f"（信息更新于 {item['updated_at']}）"
     assert message["custom"]["sources"] == [{"type": "item", "id": REISSUE, "title": "居民身份证补领"}]
     assert slot_events(events) == {"item": REISSUE, "pending_aspect": None, "candidates": None}
@@ -68,9 +71,13 @@ async def test_naming_the_item_answers_the_kept_question(sample_kb, dispatcher):
 
 
 async def test_the_whole_guide_as_a_card(sample_kb, dispatcher):
-    events = await run(dispatcher, "居住证的办事指南", "ask_guide", [{"entity": "item", "value": "ga-residence-permit"}])
+    events = await run(
+        dispatcher, "居住证的办事指南", "ask_guide", [{"entity": "item", "value": "ga-residence-permit"}]
+    )
     card = dispatcher.messages[0]["custom"]
-    assert card["type"] == "guide_card" and card["title"] == "居住证" and card["sources"][0]["id"] == "ga-residence-permit"
+    assert (
+        card["type"] == "guide_card" and card["title"] == "居住证" and card["sources"][0]["id"] == "ga-residence-permit"
+    )
     assert slot_events(events)["item"] == "ga-residence-permit"
 
 
@@ -83,11 +90,22 @@ async def test_elder_mode_short_lines_and_hotline(sample_kb, dispatcher):
 
 
 async def test_elder_mode_guide_is_one_step_at_a_time(sample_kb, dispatcher):
-    events = await run(dispatcher, "居住证怎么办理流程", "ask_guide", [{"entity": "item", "value": "ga-residence-permit"}],
-                       metadata={"elder_mode": True})
+    events = await run(
+        dispatcher,
+        "居住证怎么办理流程",
+        "ask_guide",
+        [{"entity": "item", "value": "ga-residence-permit"}],
+        metadata={"elder_mode": True},
+    )
     assert texts(dispatcher)[0] == "好的，说说【居住证】。"
     menu = dispatcher.messages[1]
-    assert [b["title"] for b in menu["buttons"]] == ["要带什么材料", "去哪里办", "要不要钱", "要多长时间",
-                                                      "能不能在手机上办", "谁可以办"]
+    assert [b["title"] for b in menu["buttons"]] == [
+        "要带什么材料",
+        "去哪里办",
+        "要不要钱",
+        "要多长时间",
+        "能不能在手机上办",
+        "谁可以办",
+    ]
     assert menu["text"].endswith("12345 热线，有人工帮您。")
     assert slot_events(events)["candidates"][0] == "aspect:materials"

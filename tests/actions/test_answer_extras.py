@@ -2,26 +2,28 @@
 in the staff statistics and, when 没帮助, the unanswered queue), the greeting with this week's 热门问题, and
 the 好差评 offer at the end of an answered conversation. On a private copy of the indexed sample knowledge
 base, so the records of one test do not leak into another."""
+
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import sqlite3
-import time
 
 import pytest
 
 from actions.answers import confidence
-from actions.dialogue import greeting
 from actions.answers.extras import FEEDBACK_TEXT, feedback_payload, latest_answer, related_options
 from actions.answers.feedback import ALREADY, NOTHING_TO_RATE, SORRY, THANKS, UNCLEAR, ActionAnswerFeedback
 from actions.answers.question import CHOICE_PROMPT, ActionAnswerOrFallback, ActionAnswerQuestion
+from actions.dialogue import greeting
 from actions.dialogue.disambiguation import ActionChooseOption
 from actions.dialogue.greeting import ActionGreet
 from actions.dialogue.rating_offer import ActionOfferRating
+from devtools.support.waiting import wait_until
 from knowledge import feedback, stats
 from tests.actions.conftest import _clear_caches, make_tracker, slot_events, texts
-from tests.waiting import wait_until
+from tests.conftest import no_default_addresses
 
 
 @pytest.fixture
@@ -38,6 +40,7 @@ def kb(monkeypatch, sample_index, tmp_path):
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(sample_index))
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("REDIS_URL", raising=False)
+    no_default_addresses(monkeypatch)
     _clear_caches()
     greeting.clear_cache()
     from actions.resources import knowledge_store
@@ -57,28 +60,37 @@ def summary(store):
 
 
 def user(text, intent="ask_question", entities=()):
-    return {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent},
-                                                          "entities": list(entities)}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"text": text, "intent": {"name": intent}, "entities": list(entities)},
+    }
 
 
 def answer(kind, entry_id, title, text="……"):
-    return {"event": "bot", "text": text,
-            "data": {"custom": {"type": "text", "text": text,
-                                "sources": [{"type": kind, "id": entry_id, "title": title}]}}}
+    return {
+        "event": "bot",
+        "text": text,
+        "data": {"custom": {"type": "text", "text": text, "sources": [{"type": kind, "id": entry_id, "title": title}]}},
+    }
 
 
 # -- the threshold ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, level", [
-    ("补办身份证要多少钱", confidence.ANSWER),  # one entry clearly best
-    ("身份证丢了怎么补办", confidence.ANSWER),  # the guide and its FAQs do not compete: same item
-    ("房子还有贷款没还完能卖吗", confidence.ANSWER),  # a FAQ's own question
-    ("社保卡怎么办理", confidence.CHOOSE),  # 电子社保卡, 挂失, 申领 score alike: the citizen chooses
-    ("公积金怎么提取", confidence.CHOOSE),  # 退休/购房/租房提取
-    ("今天天气怎么样", confidence.NONE),  # the hits share no word with it
-    ("火星移民签证，电话13812345678", confidence.NONE),  # one word in four (电话): a stray match
-    ("学位证丢了怎么补", confidence.NONE),  # "丢了怎么补" is in many FAQs, 学位证 in none
-])
+
+@pytest.mark.parametrize(
+    "question, level",
+    [
+        ("补办身份证要多少钱", confidence.ANSWER),  # one entry clearly best
+        ("身份证丢了怎么补办", confidence.ANSWER),  # the guide and its FAQs do not compete: same item
+        ("房子还有贷款没还完能卖吗", confidence.ANSWER),  # a FAQ's own question
+        ("社保卡怎么办理", confidence.CHOOSE),  # 电子社保卡, 挂失, 申领 score alike: the citizen chooses
+        ("公积金怎么提取", confidence.CHOOSE),  # 退休/购房/租房提取
+        ("今天天气怎么样", confidence.NONE),  # the hits share no word with it
+        ("火星移民签证，电话13812345678", confidence.NONE),  # one word in four (电话): a stray match
+        ("学位证丢了怎么补", confidence.NONE),  # "丢了怎么补" is in many FAQs, 学位证 in none
+    ],
+)
 async def test_the_threshold_decides_answer_choices_or_nothing(kb, question, level):
     from actions.resources import searcher
 
@@ -96,14 +108,20 @@ def test_coverage_counts_synonyms_and_longer_words():
 
 # -- answering, and what follows -------------------------------------------------------------------------
 
+
 async def test_a_confident_answer_has_sources_feedback_and_related_questions(kb, dispatcher):
     events = await ActionAnswerQuestion().run(dispatcher, make_tracker("补办身份证要多少钱"), {})
     answer_message, feedback_message, related = customs(dispatcher)
     assert answer_message["sources"] == [{"type": "faq", "id": "faq-ga-002", "title": "补办身份证要交多少钱？"}]
     assert answer_message["text"] == kb.get("faq", "faq-ga-002")["answer"]  # nothing but the entry's text
-    assert feedback_message == {"type": "buttons", "text": FEEDBACK_TEXT, "buttons": [
-        {"title": "有帮助", "payload": '/answer_feedback{"helpful": "yes"}'},
-        {"title": "没帮助", "payload": '/answer_feedback{"helpful": "no"}'}]}
+    assert feedback_message == {
+        "type": "buttons",
+        "text": FEEDBACK_TEXT,
+        "buttons": [
+            {"title": "有帮助", "payload": '/answer_feedback{"helpful": "yes"}'},
+            {"title": "没帮助", "payload": '/answer_feedback{"helpful": "no"}'},
+        ],
+    }
     assert "回复“有帮助”" in feedback_message["text"] and "回复“没帮助”" in feedback_message["text"]
     titles = [b["title"] for b in related["buttons"]]
     assert 2 <= len(titles) <= 3 and all(b["payload"] == b["title"] for b in related["buttons"])
@@ -112,8 +130,9 @@ async def test_a_confident_answer_has_sources_feedback_and_related_questions(kb,
     refs = slot_events(events)["candidates"]
     assert len(refs) == len(titles) and refs[0].startswith("faq:")
     assert "ga-idcard-reissue" in kb.get("faq", refs[0].split(":")[1])["items"]
-    assert related["text"].split("\n") == ["猜你想问（回复序号或点选）："] + [f"{n}. {t}" for n, t in
-                                                                     enumerate(titles, start=1)]
+    assert related["text"].split("\n") == ["猜你想问（回复序号或点选）："] + [
+        f"{n}. {t}" for n, t in enumerate(titles, start=1)
+    ]
     assert slot_events(events)["item"] == "ga-idcard-reissue"
 
 
@@ -129,7 +148,9 @@ async def test_related_questions_are_published_and_never_the_entry_answered(kb):
 
 
 async def test_unsure_offers_the_top_three_and_a_number_picks_one(kb, dispatcher):
-    events = await ActionAnswerQuestion().run(dispatcher, make_tracker("社保卡怎么办理", metadata={"channel": "app"}), {})
+    events = await ActionAnswerQuestion().run(
+        dispatcher, make_tracker("社保卡怎么办理", metadata={"channel": "app"}), {}
+    )
     (offer,) = dispatcher.messages
     assert offer["text"] == CHOICE_PROMPT and len(offer["buttons"]) == 3
     assert offer["buttons"][1]["payload"] == '/choose_option{"number": "2"}'
@@ -138,8 +159,9 @@ async def test_unsure_offers_the_top_three_and_a_number_picks_one(kb, dispatcher
     assert feedback.unanswered_groups_list(kb)[0] == 0  # choices are not a miss
 
     picked = type(dispatcher)()
-    tracker = make_tracker("2", "choose_option", [{"entity": "number", "value": "2"}], slots,
-                           metadata={"channel": "app"})
+    tracker = make_tracker(
+        "2", "choose_option", [{"entity": "number", "value": "2"}], slots, metadata={"channel": "app"}
+    )
     events = await ActionChooseOption().run(picked, tracker, {})
     kind, entry_id = slots["candidates"][1].split(":")
     first = customs(picked)[0]
@@ -182,6 +204,7 @@ async def test_inside_a_form_the_answer_comes_alone(kb, dispatcher):
 
 # -- 有帮助 / 没帮助 -------------------------------------------------------------------------------------
 
+
 async def test_not_helpful_goes_to_the_queue_and_the_statistics(kb, dispatcher):
     feedback.record_question(kb, "补办身份证要多少钱", answered=True, source_kind="faq", source_id="faq-ga-002")
     before = [user("你好", "greet"), user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")]
@@ -207,30 +230,51 @@ async def test_helpful_from_the_button_is_counted(kb, dispatcher):
 
 
 async def test_feedback_on_a_picked_answer_names_the_question_before_the_choices(kb):
-    before = [user("社保卡怎么办理"), {"event": "bot", "text": CHOICE_PROMPT, "data": {"buttons": []}},
-              user("2", "choose_option"), answer("item", "rs-sscard-lost", "社会保障卡挂失"),
-              user("有帮助", "answer_feedback")]
+    before = [
+        user("社保卡怎么办理"),
+        {"event": "bot", "text": CHOICE_PROMPT, "data": {"buttons": []}},
+        user("2", "choose_option"),
+        answer("item", "rs-sscard-lost", "社会保障卡挂失"),
+        user("有帮助", "answer_feedback"),
+    ]
     tracker = make_tracker("不是我想问的", "answer_feedback", before=before[:4])
-    assert latest_answer(tracker) == {"source": {"type": "item", "id": "rs-sscard-lost", "title": "社会保障卡挂失"},
-                                      "question": "社保卡怎么办理", "feedback_given": False}
+    assert latest_answer(tracker) == {
+        "source": {"type": "item", "id": "rs-sscard-lost", "title": "社会保障卡挂失"},
+        "question": "社保卡怎么办理",
+        "feedback_given": False,
+    }
     assert latest_answer(make_tracker("没帮助", "answer_feedback", before=before))["feedback_given"] is True
 
 
-@pytest.mark.parametrize("before, text, reply", [
-    ([], "没帮助", NOTHING_TO_RATE),  # no answer yet
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？"), user("有帮助", "answer_feedback")],
-     "没帮助", ALREADY),  # one feedback per answer
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")],
-     "没啥要问的了", UNCLEAR),  # the NLU guessed feedback, the words say neither: nothing counted
-])
+@pytest.mark.parametrize(
+    "before, text, reply",
+    [
+        ([], "没帮助", NOTHING_TO_RATE),  # no answer yet
+        (
+            [
+                user("补办身份证要多少钱"),
+                answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
+                user("有帮助", "answer_feedback"),
+            ],
+            "没帮助",
+            ALREADY,
+        ),  # one feedback per answer
+        (
+            [user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")],
+            "没啥要问的了",
+            UNCLEAR,
+        ),  # the NLU guessed feedback, the words say neither: nothing counted
+    ],
+)
 async def test_feedback_that_is_not_counted(kb, dispatcher, before, text, reply):
     await ActionAnswerFeedback().run(dispatcher, make_tracker(text, "answer_feedback", before=before), {})
     assert texts(dispatcher) == [reply]
-    time.sleep(0.2)
+    await asyncio.get_running_loop().shutdown_default_executor()  # whatever it handed to a worker thread is done
     assert summary(kb)["answer_feedback"]["helpful"] + summary(kb)["answer_feedback"]["not_helpful"] == 0
 
 
 # -- greeting and rating offer ---------------------------------------------------------------------------
+
 
 async def test_greeting_shows_this_weeks_hot_questions(kb, dispatcher):
     for _ in range(3):
@@ -248,18 +292,46 @@ async def test_greeting_shows_this_weeks_hot_questions(kb, dispatcher):
     assert [m.get("response") for m in elder.messages] == ["utter_greet"]
 
 
-@pytest.mark.parametrize("before, offered", [
-    ([], False),  # nothing answered in this session
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")], True),
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
-      {"event": "session_started"}], False),  # the answer was in an earlier session
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
-      {"event": "action", "name": "action_submit_evaluation"}], False),  # rated already
-    ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
-      {"event": "bot", "data": {"custom": {"type": "buttons", "text": "您对这次服务满意吗？",
-                                           "buttons": [{"title": "好评", "payload": '/evaluate{"number": "5"}'}]}}}],
-     False),  # offered already
-])
+@pytest.mark.parametrize(
+    "before, offered",
+    [
+        ([], False),  # nothing answered in this session
+        ([user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")], True),
+        (
+            [
+                user("补办身份证要多少钱"),
+                answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
+                {"event": "session_started"},
+            ],
+            False,
+        ),  # the answer was in an earlier session
+        (
+            [
+                user("补办身份证要多少钱"),
+                answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
+                {"event": "action", "name": "action_submit_evaluation"},
+            ],
+            False,
+        ),  # rated already
+        (
+            [
+                user("补办身份证要多少钱"),
+                answer("faq", "faq-ga-002", "补办身份证要交多少钱？"),
+                {
+                    "event": "bot",
+                    "data": {
+                        "custom": {
+                            "type": "buttons",
+                            "text": "您对这次服务满意吗？",
+                            "buttons": [{"title": "好评", "payload": '/evaluate{"number": "5"}'}],
+                        }
+                    },
+                },
+            ],
+            False,
+        ),  # offered already
+    ],
+)
 async def test_rating_is_offered_once_after_an_answered_conversation(kb, dispatcher, before, offered):
     await ActionOfferRating().run(dispatcher, make_tracker("谢谢", "thank", before=before), {})
     if not offered:
@@ -267,5 +339,8 @@ async def test_rating_is_offered_once_after_an_answered_conversation(kb, dispatc
         return
     (message,) = customs(dispatcher)
     assert message["text"].startswith("您对这次服务满意吗？") and "回复“好评”" in message["text"]
-    assert [(b["title"], json.loads(b["payload"][len("/evaluate"):])) for b in message["buttons"]] == [
-        ("好评", {"number": "5"}), ("中评", {"number": "3"}), ("差评", {"number": "1"})]
+    assert [(b["title"], json.loads(b["payload"][len("/evaluate") :])) for b in message["buttons"]] == [
+        ("好评", {"number": "5"}),
+        ("中评", {"number": "3"}),
+        ("差评", {"number": "1"}),
+    ]

@@ -1,10 +1,13 @@
 """action_answer_question keeps its sources and now sets the conversation's context."""
+
 from actions.answers.question import ActionAnswerQuestion
 from tests.actions.conftest import make_tracker, slot_events
 
 
 async def test_a_guide_answer_makes_its_item_the_context(sample_kb, dispatcher):
-    events = await ActionAnswerQuestion().run(dispatcher, make_tracker("身份证丢了怎么补办", metadata={"region": "太原市"}), {})
+    events = await ActionAnswerQuestion().run(
+        dispatcher, make_tracker("身份证丢了怎么补办", metadata={"region": "太原市"}), {}
+    )
     card = dispatcher.messages[0]["custom"]
     assert card["sources"][0] == {"type": "item", "id": "ga-idcard-reissue", "title": "居民身份证补领"}
     slots = slot_events(events)
@@ -13,7 +16,9 @@ async def test_a_guide_answer_makes_its_item_the_context(sample_kb, dispatcher):
 
 
 async def test_elder_mode_shows_the_guide_one_step_at_a_time(sample_kb, dispatcher):
-    events = await ActionAnswerQuestion().run(dispatcher, make_tracker("身份证丢了怎么补办", metadata={"elder_mode": True}), {})
+    events = await ActionAnswerQuestion().run(
+        dispatcher, make_tracker("身份证丢了怎么补办", metadata={"elder_mode": True}), {}
+    )
     assert dispatcher.messages[0]["custom"]["text"] == "好的，说说【居民身份证补领】。"
     assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "ga-idcard-reissue"
     assert len(dispatcher.messages[1]["buttons"]) == 6

@@ -1,4 +1,5 @@
 """actions/dialogue/context.py: which item a message is about (context carry-over), and who is asking."""
+
 import pytest
 
 from actions.answers.aspects import catalog
@@ -11,12 +12,15 @@ ID_CARDS = ["ga-idcard-first", "ga-idcard-reissue", "ga-idcard-renew", "ga-idcar
 
 
 def resolve(text, entities=(), item=None, extra=()):
-    return resolve_items(make_tracker(text, "ask_materials", list(entities), {"item": item}), catalog(), searcher(),
-                         extra)
+    return resolve_items(
+        make_tracker(text, "ask_materials", list(entities), {"item": item}), catalog(), searcher(), extra
+    )
 
 
-@pytest.mark.parametrize("text, rest", [("那在哪办呢？", ""), ("离婚要带啥", "离婚"), ("结婚登记要什么材料", "结婚登记"),
-                                        ("居住证多少钱", "居住证")])
+@pytest.mark.parametrize(
+    "text, rest",
+    [("那在哪办呢？", ""), ("离婚要带啥", "离婚"), ("结婚登记要什么材料", "结婚登记"), ("居住证多少钱", "居住证")],
+)
 def test_residual_text_drops_aspect_words_and_fillers(text, rest):
     assert residual_text(text) == rest
 
@@ -27,8 +31,10 @@ def test_a_named_item_is_taken_as_is(sample_kb):
 
 
 def test_several_named_items_are_a_choice(sample_kb):
-    r = resolve("户口迁移要什么材料", [{"entity": "item", "value": "ga-hukou-move-in"},
-                                        {"entity": "item", "value": "ga-hukou-move-out"}])
+    r = resolve(
+        "户口迁移要什么材料",
+        [{"entity": "item", "value": "ga-hukou-move-in"}, {"entity": "item", "value": "ga-hukou-move-out"}],
+    )
     assert r.ambiguous and set(r.items) == {"ga-hukou-move-in", "ga-hukou-move-out"}
 
 
@@ -37,8 +43,10 @@ def test_without_a_new_item_the_context_carries_over(sample_kb, text):
     assert resolve(text, item=REISSUE).items == [REISSUE]
 
 
-@pytest.mark.parametrize("text, expected", [("离婚要带啥", ["mz-divorce"]), ("那护照呢", ["ga-passport"]),
-                                            ("身份证丢了要什么材料", [REISSUE])])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("离婚要带啥", ["mz-divorce"]), ("那护照呢", ["ga-passport"]), ("身份证丢了要什么材料", [REISSUE])],
+)
 def test_a_new_item_replaces_the_context(sample_kb, text, expected):
     assert resolve(text, item=MARRIAGE).items == expected
 
@@ -58,10 +66,16 @@ def test_words_of_the_form_are_no_item(sample_kb):
 
 
 def test_tracker_context_reads_metadata_and_slots():
-    tracker = make_tracker("hi", metadata={"identity_token": "tok", "channel": "wechat", "region": "大同市",
-                                           "elder_mode": True})
+    tracker = make_tracker(
+        "hi", metadata={"identity_token": "tok", "channel": "wechat", "region": "大同市", "elder_mode": True}
+    )
     ctx = tracker_context(tracker)
     assert (ctx.identity_token, ctx.channel, ctx.region, ctx.elder_mode, ctx.logged_in) == (
-        "tok", "wechat", "大同市", True, True)
+        "tok",
+        "wechat",
+        "大同市",
+        True,
+        True,
+    )
     anonymous = tracker_context(make_tracker("hi", slots={"region": "太原市"}, metadata={"identity_token": "  "}))
     assert (anonymous.identity_token, anonymous.region, anonymous.logged_in) == (None, "太原市", False)

@@ -1,12 +1,19 @@
 """The forms' slot lists come from the domain (actions/forms/slots.py): what a form clears is what Rasa asks."""
+
 from actions.forms import appointment, workorder
 from actions.forms.common import reset
 from actions.forms.slots import form_slots, required_slots
 
 
 def test_required_slots_are_read_from_the_domain_in_order():
-    assert required_slots("appointment_form") == (appointment.ITEM, appointment.PLACE, appointment.DATE,
-                                                  appointment.SLOT, appointment.PHONE, appointment.CONFIRM)
+    assert required_slots("appointment_form") == (
+        appointment.ITEM,
+        appointment.PLACE,
+        appointment.DATE,
+        appointment.SLOT,
+        appointment.PHONE,
+        appointment.CONFIRM,
+    )
     assert required_slots("progress_form") == ("application_no",)
     assert required_slots("no_such_form") == ()
 

@@ -1,17 +1,23 @@
 """一件事 in the dialogue: the package card, then its items as numbered choices."""
+
 from actions.answers.life_event import ActionLifeEvent
 from tests.actions.conftest import make_tracker, slot_events
 
 
 async def test_a_named_life_event(sample_kb, dispatcher):
     events = await ActionLifeEvent().run(
-        dispatcher, make_tracker("退休一件事", "life_event", [{"entity": "life_event", "value": "pk-retirement"}]), {})
+        dispatcher, make_tracker("退休一件事", "life_event", [{"entity": "life_event", "value": "pk-retirement"}]), {}
+    )
     card = dispatcher.messages[0]["custom"]
     assert card["sources"] == [{"type": "package", "id": "pk-retirement", "title": "退休一件事"}]
     assert dispatcher.messages[1]["text"] == "想看哪一项的办事指南？回复序号即可："
     slots = slot_events(events)
-    assert slots["candidates"] == ["item:rs-pension-transfer", "item:rs-pension-claim", "item:gjj-withdraw-retire",
-                                   "item:qt-elderly-card"]
+    assert slots["candidates"] == [
+        "item:rs-pension-transfer",
+        "item:rs-pension-claim",
+        "item:gjj-withdraw-retire",
+        "item:qt-elderly-card",
+    ]
     assert slots["pending_aspect"] == "guide"
 
 

@@ -1,23 +1,34 @@
 """Personal operations: the login check, 申办 with a prefilled form, and cancelling a form."""
-from actions.platform import submission
+
 from actions.forms.apply_online import ActionApplyOnline
 from actions.forms.common import ActionCancelForm, ActionCheckLogin
+from actions.platform import submission
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 
 async def test_login_check(dispatcher):
-    assert slot_events(await ActionCheckLogin().run(
-        dispatcher, make_tracker("我要预约", metadata={"identity_token": "t"}), {})) == {"logged_in": True}
+    assert slot_events(
+        await ActionCheckLogin().run(dispatcher, make_tracker("我要预约", metadata={"identity_token": "t"}), {})
+    ) == {"logged_in": True}
     assert dispatcher.messages == []
     assert slot_events(await ActionCheckLogin().run(dispatcher, make_tracker("我要预约"), {})) == {"logged_in": False}
     link = dispatcher.messages[0]["custom"]
-    assert link == {"type": "link", "title": "登录三晋通", "url": submission.LOGIN_URL,
-                    "text": f"{submission.LOGIN_MESSAGE}\n登录：{submission.LOGIN_URL}"}
+    assert link == {
+        "type": "link",
+        "title": "登录三晋通",
+        "url": submission.LOGIN_URL,
+        "text": f"{submission.LOGIN_MESSAGE}\n登录：{submission.LOGIN_URL}",
+    }
 
 
 async def test_apply_online_creates_a_prefilled_draft(api, dispatcher):
-    tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}],
-                           metadata={"identity_token": api.token("citizen-a")}, sender="citizen-a")
+    tracker = make_tracker(
+        "我要网上申请社保卡",
+        "apply_online",
+        [{"entity": "item", "value": "rs-sscard-apply"}],
+        metadata={"identity_token": api.token("citizen-a")},
+        sender="citizen-a",
+    )
     events = await ActionApplyOnline().run(dispatcher, tracker, {})
     (application,) = api.listing("applications", "citizen-a")
     assert application["item_id"] == "rs-sscard-apply" and set(application["form"]) == {"申请人姓名", "联系电话"}
@@ -28,8 +39,12 @@ async def test_apply_online_creates_a_prefilled_draft(api, dispatcher):
 
 
 async def test_apply_online_for_an_item_done_at_the_window(api, dispatcher):
-    tracker = make_tracker("我要网上申请补办身份证", "apply_online", [{"entity": "item", "value": "ga-idcard-reissue"}],
-                           metadata={"identity_token": api.token("citizen-b")})
+    tracker = make_tracker(
+        "我要网上申请补办身份证",
+        "apply_online",
+        [{"entity": "item", "value": "ga-idcard-reissue"}],
+        metadata={"identity_token": api.token("citizen-b")},
+    )
     await ActionApplyOnline().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0] == "【居民身份证补领】暂不支持网上申办，需要到窗口办理。"
     assert texts(dispatcher)[1].startswith("【居民身份证补领】办理地点：")

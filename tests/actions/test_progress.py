@@ -1,4 +1,5 @@
 """办件进度: the number from the message, then status and steps — no personal fields."""
+
 import httpx
 
 from actions.forms.progress import ActionQueryProgress, ValidateProgressForm
@@ -6,23 +7,33 @@ from tests.actions.conftest import make_tracker, slot_events, texts
 
 
 async def test_the_number_comes_from_the_entity(sample_kb, dispatcher, domain):
-    tracker = make_tracker("查一下SX2026112300001", "check_progress",
-                           [{"entity": "application_no", "value": "SX2026112300001"}], active_loop="progress_form")
+    tracker = make_tracker(
+        "查一下SX2026112300001",
+        "check_progress",
+        [{"entity": "application_no", "value": "SX2026112300001"}],
+        active_loop="progress_form",
+    )
     assert slot_events(await ValidateProgressForm().run(dispatcher, tracker, domain)) == {
-        "application_no": "SX2026112300001"}
+        "application_no": "SX2026112300001"
+    }
 
 
 async def test_a_wrongly_formed_number_is_explained(sample_kb, dispatcher, domain):
-    tracker = make_tracker("SX12345", "check_progress", slots={"requested_slot": "application_no"},
-                           active_loop="progress_form")
+    tracker = make_tracker(
+        "SX12345", "check_progress", slots={"requested_slot": "application_no"}, active_loop="progress_form"
+    )
     assert slot_events(await ValidateProgressForm().run(dispatcher, tracker, domain)) == {"application_no": None}
     assert texts(dispatcher) == ["这个编号的格式不对。办件编号是两个字母加 13 位数字，例如 SX2026112300001。"]
 
 
 async def test_status_and_steps_of_an_application(api, dispatcher):
     token = api.token("citizen-p")
-    created = httpx.post(api.url + "/applications", headers={"Authorization": f"Bearer {token}"}, timeout=5,
-                         json={"item_id": "ga-residence-permit", "item_name": "居住证", "form": {"姓名": "张三"}}).json()
+    created = httpx.post(
+        api.url + "/applications",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+        json={"item_id": "ga-residence-permit", "item_name": "居住证", "form": {"姓名": "张三"}},
+    ).json()
     number = created["application_no"]
     httpx.post(f"{api.url}/_control/applications/{number}/advance", timeout=5).raise_for_status()
     events = await ActionQueryProgress().run(dispatcher, make_tracker("", slots={"application_no": number}), {})

@@ -1,11 +1,20 @@
 """The gateway app with the admin API over the mini knowledge base, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.knowledge.databases import (db_url, kb, make_store, open_stores, postgres_engine,  # noqa: F401
-                                       postgres_url)
+from devtools.support.ports import unused_url
+from tests.knowledge.databases import (  # noqa: F401
+    db_url,
+    kb,
+    make_store,
+    open_stores,
+    postgres_engine,
+    postgres_url,
+    test_postgres_url,
+)
 
 BOOTSTRAP = "bootstrap-admin-token-for-tests"
 
@@ -16,8 +25,16 @@ def settings(tmp_path, kb, db_url):
 
     # No background index sync here: these tests are about the admin API; tests/admin/test_index_consistency.py
     # runs the gateway process with its sync loop.
-    return Settings(data_dir=tmp_path, database_url=db_url, search_index_dir=tmp_path / "gateway-index",
-                    staff_admin_token=BOOTSTRAP, index_sync_interval_seconds=0)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=db_url,
+        search_index_dir=tmp_path / "gateway-index",
+        staff_admin_token=BOOTSTRAP,
+        index_sync_interval_seconds=0,
+        rasa_url=unused_url(),
+        action_server_url=unused_url(),
+        application_api_url=unused_url(),
+    )
 
 
 @pytest.fixture
@@ -57,6 +74,7 @@ def as_role(client, tokens):
             def call(url, **kwargs):
                 headers = {**self.headers, **kwargs.pop("headers", {})}
                 return getattr(client, method)(url, headers=headers, **kwargs)
+
             return call
 
     return Caller

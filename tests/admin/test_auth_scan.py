@@ -1,5 +1,6 @@
 """Walks every /admin route of the app's OpenAPI schema: none answers without a valid staff token, and
 each refuses the roles below the one it declares (x-required-role) while that role gets through."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,12 @@ def concrete(path: str) -> str:
 
 def admin_operations(app) -> list:
     schema = app.openapi()
-    return [(path, method.upper(), op) for path, methods in schema["paths"].items() if path.startswith("/admin")
-            for method, op in methods.items()]
+    return [
+        (path, method.upper(), op)
+        for path, methods in schema["paths"].items()
+        if path.startswith("/admin")
+        for method, op in methods.items()
+    ]
 
 
 def call(client, method: str, path: str, headers: dict):
@@ -30,18 +35,28 @@ def call(client, method: str, path: str, headers: dict):
 
 def test_the_schema_lists_every_admin_route(client):
     in_schema = {(path, method) for path, method, _ in admin_operations(client.app)}
-    registered = {(route.path, method) for route in client.app.routes if isinstance(route, APIRoute)
-                  and route.path.startswith("/admin") for method in route.methods}
+    registered = {
+        (route.path, method)
+        for route in client.app.routes
+        if isinstance(route, APIRoute) and route.path.startswith("/admin")
+        for method in route.methods
+    }
     assert registered == in_schema
     assert len(in_schema) >= 80
 
 
 def test_no_admin_route_answers_without_a_valid_token(client, tokens):
-    revoked = client.post("/admin/staff", json={"name": "离职人员", "role": "admin"}, headers=bearer(tokens["admin"])).json()
+    revoked = client.post(
+        "/admin/staff", json={"name": "离职人员", "role": "admin"}, headers=bearer(tokens["admin"])
+    ).json()
     assert client.delete(f"/admin/staff/{revoked['id']}", headers=bearer(tokens["admin"])).status_code == 200
-    attempts = [({}, UNAUTHENTICATED), ({"Authorization": "Bearer "}, UNAUTHENTICATED),
-                ({"Authorization": f"Basic {tokens['admin']}"}, UNAUTHENTICATED),
-                (bearer("not-a-token"), INVALID_TOKEN), (bearer(revoked["token"]), INVALID_TOKEN)]
+    attempts = [
+        ({}, UNAUTHENTICATED),
+        ({"Authorization": "Bearer "}, UNAUTHENTICATED),
+        ({"Authorization": f"Basic {tokens['admin']}"}, UNAUTHENTICATED),
+        (bearer("not-a-token"), INVALID_TOKEN),
+        (bearer(revoked["token"]), INVALID_TOKEN),
+    ]
     checked = 0
     for path, method, _ in admin_operations(client.app):
         for headers, detail in attempts:
@@ -59,7 +74,7 @@ def test_roles_are_enforced_on_every_admin_route(client, tokens):
         required = op.get("x-required-role")
         assert required in ROLES, (method, path)
         by_role[required] += 1
-        for role in ROLES[:ROLES.index(required)]:
+        for role in ROLES[: ROLES.index(required)]:
             response = call(client, method, path, bearer(tokens[role]))
             assert response.status_code == 403, (role, method, path, response.text)
             assert response.json()["detail"].startswith(("权限不足", "编辑不能发布")), response.text

@@ -1,9 +1,16 @@
 """FAQ administration over HTTP: draft → review → publish, history, diff, rollback, audit."""
+
 from __future__ import annotations
 
-NEW_FAQ = {"id": "faq-ga-002", "question": "身份证过期了怎么换", "similar_questions": ["身份证到期换证"],
-           "answer": "有效期满前三个月内可申请换领。", "items": ["ga-idcard-reissue"], "department": "ga",
-           "keywords": ["身份证"]}
+NEW_FAQ = {
+    "id": "faq-ga-002",
+    "question": "身份证过期了怎么换",
+    "similar_questions": ["身份证到期换证"],
+    "answer": "有效期满前三个月内可申请换领。",
+    "items": ["ga-idcard-reissue"],
+    "department": "ga",
+    "keywords": ["身份证"],
+}
 
 
 def test_editor_drafts_and_submits_reviewer_publishes(client, as_role, kb):
@@ -19,11 +26,22 @@ def test_editor_drafts_and_submits_reviewer_publishes(client, as_role, kb):
     assert queue["total"] == 1
     assert queue["items"][0]["id"] == "faq-ga-002" and queue["items"][0]["title"] == "身份证过期了怎么换"
     assert [c["field"] for c in queue["items"][0]["changes"]] == [
-        "answer", "department", "id", "items", "keywords", "question", "similar_questions"]
+        "answer",
+        "department",
+        "id",
+        "items",
+        "keywords",
+        "question",
+        "similar_questions",
+    ]
     assert all(c["old"] is None for c in queue["items"][0]["changes"])
     published = reviewer.post("/admin/faqs/faq-ga-002/publish", json={"comment": "核对无误"})
-    assert published.status_code == 200 and published.json() == {"id": "faq-ga-002", "kind": "faq", "version": 1,
-                                                                  "action": "save"}
+    assert published.status_code == 200 and published.json() == {
+        "id": "faq-ga-002",
+        "kind": "faq",
+        "version": 1,
+        "action": "save",
+    }
     assert kb.get("faq", "faq-ga-002")["reviewer"] == "李审核"
     shown = editor.get("/admin/faqs/faq-ga-002").json()
     assert shown["live"]["version"] == 1 and shown["pending"] is None
@@ -31,7 +49,10 @@ def test_editor_drafts_and_submits_reviewer_publishes(client, as_role, kb):
     assert listed["total"] == 1 and listed["items"][0]["editor"] == "张编辑"
     audit = as_role("reviewer").get("/admin/audit", params={"entry_id": "faq-ga-002"}).json()
     assert [(row["actor"], row["action_name"]) for row in audit["items"]] == [
-        ("李审核", "审核发布"), ("张编辑", "提交审核"), ("张编辑", "保存草稿")]
+        ("李审核", "审核发布"),
+        ("张编辑", "提交审核"),
+        ("张编辑", "保存草稿"),
+    ]
 
 
 def test_history_diff_and_rollback(client, as_role, kb):
@@ -42,7 +63,10 @@ def test_history_diff_and_rollback(client, as_role, kb):
     assert pending["changes"][0]["old"] == original["answer"] and pending["changes"][0]["new"] == "写错的答案。"
     reviewer.post("/admin/faqs/faq-ga-001/publish")
     versions = editor.get("/admin/faqs/faq-ga-001/versions").json()["versions"]
-    assert [(v["version"], v["source"], v["actor"]) for v in versions] == [(1, "sample", "示例知识库"), (2, "admin", "李审核")]
+    assert [(v["version"], v["source"], v["actor"]) for v in versions] == [
+        (1, "sample", "示例知识库"),
+        (2, "admin", "李审核"),
+    ]
     assert editor.get("/admin/faqs/faq-ga-001/versions/1").json()["data"]["answer"] == original["answer"]
     between = editor.get("/admin/faqs/faq-ga-001/diff", params={"from": 1, "to": 2}).json()["changes"]
     assert [(c["field"], c["new"]) for c in between] == [("answer", "写错的答案。")]
@@ -57,7 +81,10 @@ def test_errors_are_chinese_4xx(client, as_role):
     editor = as_role("editor")
     bad = editor.post("/admin/faqs", json={"id": "faq-x", "question": "问", "answer": "", "status": "published"})
     assert bad.status_code == 422
-    assert bad.json() == {"detail": "answer（答案）不能为空", "errors": [{"field": "answer", "reason": "answer（答案）不能为空"}]}
+    assert bad.json() == {
+        "detail": "answer（答案）不能为空",
+        "errors": [{"field": "answer", "reason": "answer（答案）不能为空"}],
+    }
     assert editor.post("/admin/faqs", json=dict(NEW_FAQ, id="faq-ga-001")).status_code == 409
     assert editor.get("/admin/faqs/faq-none").json() == {"detail": "常见问题 faq-none 不存在"}
     mismatch = editor.put("/admin/faqs/faq-ga-001", json=dict(NEW_FAQ))

@@ -1,4 +1,5 @@
 """The action server records each question: answered ones for statistics, unanswered ones into the queue."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,8 +8,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from devtools.support.waiting import wait_until
 from knowledge import feedback, stats
-from tests.waiting import wait_until
+from tests.conftest import no_default_addresses
 
 
 @pytest.fixture
@@ -18,6 +20,7 @@ def action_resources(monkeypatch, tmp_path, mini_store, mini_index):
 
     monkeypatch.setenv("DATABASE_URL", mini_store.url)
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(mini_index))
+    no_default_addresses(monkeypatch)
     settings.reset_settings_cache()
     resources.knowledge_store.cache_clear()
     resources.searcher.cache_clear()
@@ -29,8 +32,16 @@ def action_resources(monkeypatch, tmp_path, mini_store, mini_index):
 
 def tracker(text: str) -> Tracker:
     metadata = {"channel": "wechat", "region": "太原市"}
-    return Tracker("u-1", {}, {"text": text, "intent": {"name": "ask_question"}},
-                   [{"event": "user", "text": text, "metadata": metadata}], False, None, {}, "action_listen")
+    return Tracker(
+        "u-1",
+        {},
+        {"text": text, "intent": {"name": "ask_question"}},
+        [{"event": "user", "text": text, "metadata": metadata}],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 async def test_answered_and_unanswered_questions_are_recorded(action_resources):
@@ -50,7 +61,10 @@ async def test_answered_and_unanswered_questions_are_recorded(action_resources):
     import datetime as dt
 
     now = dt.datetime.utcnow()
-    summary = wait_until(lambda: (lambda s: s if s["questions"]["total"] == 2 else None)(
-        stats.summary(store, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))))
+    summary = wait_until(
+        lambda: (lambda s: s if s["questions"]["total"] == 2 else None)(
+            stats.summary(store, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
+        )
+    )
     assert summary["questions"]["answer_rate"] == 0.5
     assert summary["top_entries"][0]["id"] == "faq-ga-001"

@@ -1,4 +1,5 @@
 """Unanswered-question queue, statistics and staff management over HTTP."""
+
 from __future__ import annotations
 
 from knowledge import feedback
@@ -12,12 +13,20 @@ def test_unanswered_groups_and_make_an_faq(client, as_role, kb):
     editor = as_role("editor")
     listed = editor.get("/admin/unanswered").json()
     assert [(g["text"], g["count"]) for g in listed["items"]] == [
-        ("身份证丢了在外地能补办吗，我电话[电话]", 2), ("公园几点关门", 1)]
+        ("身份证丢了在外地能补办吗，我电话[电话]", 2),
+        ("公园几点关门", 1),
+    ]
     template = editor.get(f"/admin/unanswered/{group}/faq-template").json()
     assert template["similar_questions"] == ["身份证丢了在外地能补办吗"]
-    made = editor.post(f"/admin/unanswered/{group}/faq", json={
-        "question": "身份证丢了在外地能补办吗", "answer": "可以，居民身份证补领已实现跨省通办。",
-        "items": ["ga-idcard-reissue"], "department": "ga"})
+    made = editor.post(
+        f"/admin/unanswered/{group}/faq",
+        json={
+            "question": "身份证丢了在外地能补办吗",
+            "answer": "可以，居民身份证补领已实现跨省通办。",
+            "items": ["ga-idcard-reissue"],
+            "department": "ga",
+        },
+    )
     assert made.status_code == 201, made.text
     assert (made.json()["id"], made.json()["state"]) == (f"faq-u{group}", "draft")
     assert [g["text"] for g in editor.get("/admin/unanswered").json()["items"]] == ["公园几点关门"]
@@ -48,13 +57,21 @@ def test_stats_route(client, as_role, kb):
 def test_staff_management(client, as_role):
     admin = as_role("admin")
     listed = admin.get("/admin/staff").json()["items"]
-    assert [(m["name"], m["role"]) for m in listed] == [("张编辑", "editor"), ("李审核", "reviewer"), ("王管理", "admin")]
+    assert [(m["name"], m["role"]) for m in listed] == [
+        ("张编辑", "editor"),
+        ("李审核", "reviewer"),
+        ("王管理", "admin"),
+    ]
     assert all("token" not in m and "token_hash" not in m for m in listed)
     wrong = admin.post("/admin/staff", json={"name": "赵", "role": "boss"})
     assert wrong.status_code == 422 and wrong.json()["detail"].startswith("role（角色）只能是 editor（编辑）")
     me = client.get("/admin/me", headers=bearer(BOOTSTRAP)).json()
-    assert me == {"name": "内置管理员", "role": "admin", "role_name": "管理员",
-                  "permissions": ["audit", "edit", "manage_staff", "publish", "read"]}
+    assert me == {
+        "name": "内置管理员",
+        "role": "admin",
+        "role_name": "管理员",
+        "permissions": ["audit", "edit", "manage_staff", "publish", "read"],
+    }
     assert as_role("editor").get("/admin/me").json()["permissions"] == ["edit", "read"]
 
 

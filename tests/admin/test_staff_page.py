@@ -2,21 +2,17 @@
 an editor writes an FAQ and submits it (and cannot publish), a reviewer publishes it from the review
 queue and it becomes searchable, an unanswered question becomes an FAQ draft, a bad import file shows its
 row errors. Screenshots are saved under the test's tmp dir."""
-from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
+from devtools.support.browser import chromium_page
 from knowledge import feedback
 from tests.admin.gateway_process import GatewayProcess
+from tests.conftest import needs
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a downloaded browser
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 BOOTSTRAP = "staff-page-bootstrap-token"
 
 
@@ -26,6 +22,7 @@ def db_url(request, tmp_path):  # one backend is enough for the page; the API ru
 
 
 @pytest.fixture
+@needs("processes")
 def gateway(kb, db_url, tmp_path):
     process = GatewayProcess(tmp_path, db_url, BOOTSTRAP).start()
     yield process
@@ -43,19 +40,10 @@ def staff_tokens(gateway) -> dict:
 
 
 @pytest.fixture
+@needs("browser")
 def page(tmp_path):
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `apt-get install -y chromium` (.ci/run does it)"
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS, locale="zh-CN",
-            viewport={"width": 1280, "height": 900})
-        try:
-            browser_page = context.new_page()
-            browser_page.set_default_timeout(20_000)
-            yield browser_page
-        finally:
-            context.close()
+    with chromium_page(tmp_path, timeout_ms=20_000, locale="zh-CN", viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def log_in(page, url: str, token: str, who: str) -> None:
@@ -106,7 +94,11 @@ def test_editor_writes_reviewer_publishes_in_the_browser(gateway, staff_tokens, 
     card.locator("button", has_text="发布").click()
     page.wait_for_selector("#message:has-text('已发布：faq-dog-001（第 1 版）')")
     live = gateway.get("/admin/faqs/faq-dog-001").json()["live"]["data"]
-    assert (live["editor"], live["reviewer"], live["similar_questions"]) == ("张编辑", "李审核", ["养犬登记怎么办", "狗证在哪里办"])
+    assert (live["editor"], live["reviewer"], live["similar_questions"]) == (
+        "张编辑",
+        "李审核",
+        ["养犬登记怎么办", "狗证在哪里办"],
+    )
     gateway.wait_until(lambda: gateway.search_ids("养狗要办什么证")[:1] == ["faq-dog-001"], timeout=5)
 
 
@@ -133,8 +125,11 @@ def test_unanswered_question_becomes_an_faq_and_bad_imports_show_their_rows(gate
 
     page.click("nav button[data-tab=transfer]")
     bad = tmp_path / "faqs.csv"
-    bad.write_text("id,question,similar_questions,answer,department,keywords,status\n"
-                   "faq-a,问题一,,答案一。,ga,,draft\nfaq-b,问题二,,,ga,,draft\n", encoding="utf-8")
+    bad.write_text(
+        "id,question,similar_questions,answer,department,keywords,status\n"
+        "faq-a,问题一,,答案一。,ga,,draft\nfaq-b,问题二,,,ga,,draft\n",
+        encoding="utf-8",
+    )
     page.set_input_files("#import-file", str(bad))
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#import-errors")
@@ -146,4 +141,8 @@ def test_unanswered_question_becomes_an_faq_and_bad_imports_show_their_rows(gate
     summary = page.inner_text("#stats-summary")
     assert "提问数\n2" in summary and "回答率\n0.0%" in summary and "待处理未答问题组\n0" in summary
     assert page.inner_text("#stats-top") == "公园几点关门（2 次）"
-    assert httpx.get(gateway.url + "/staff/", timeout=10).headers["content-security-policy"].startswith("default-src 'self'")
+    assert (
+        httpx.get(gateway.url + "/staff/", timeout=10)
+        .headers["content-security-policy"]
+        .startswith("default-src 'self'")
+    )

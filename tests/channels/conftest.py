@@ -1,38 +1,49 @@
 """Fixtures of the channel tests: an in-process gateway (Rasa not running: protocol and error paths),
 a fake WeChat API process for the API client, and the live stack (tests/channels/live.py)."""
+
 from __future__ import annotations
 
 import httpx
 import pytest
 import redis
 
+from devtools.support.ports import unused_url
+from devtools.support.processes import stop
+from devtools.support.services import suite_redis_url
 from settings import Settings
 from tests.channels import live as live_stack
-from tests.channels.wechat_client import (AES_KEY, APPID, MINI_AES_KEY, MINI_APPID, MINI_SECRET, MINI_TOKEN,
-                                          SECRET, TOKEN)
+from tests.channels.wechat_client import (
+    AES_KEY,
+    APPID,
+    MINI_AES_KEY,
+    MINI_APPID,
+    MINI_SECRET,
+    MINI_TOKEN,
+    SECRET,
+    TOKEN,
+)
+from tests.conftest import needs
 
-TEST_REDIS = "redis://127.0.0.1:6379/14"
+REDIS_DB = 14  # on the tests' Redis (tests/conftest.py), emptied before and after each test
 
 
 @pytest.fixture
+@needs("redis")
 def redis_url():
-    client = redis.Redis.from_url(TEST_REDIS)
+    url = suite_redis_url(REDIS_DB)
+    client = redis.Redis.from_url(url)
     try:
         client.ping()
-    except redis.RedisError as exc:  # never skip: .ci/run starts Redis
-        pytest.fail(f"Redis at {TEST_REDIS} does not answer ({exc}); .ci/run starts one")
+    except redis.RedisError as exc:  # never skip
+        pytest.fail(f"Redis at {url} does not answer ({exc})", pytrace=False)
     client.flushdb()
-    yield TEST_REDIS
+    yield url
     client.flushdb()
 
 
-@pytest.fixture
-def channel_index(tmp_path):
+def channel_profile() -> dict:
     """The suite's small knowledge base with two high-frequency items (the welcome's hot questions)."""
-    from knowledge.store import KnowledgeStore
-    from knowledge.sync import sync_profile
-    from search.index import build_index
-    from tests.conftest import MINI_PROFILE, write_profile
+    from tests.conftest import MINI_PROFILE
 
     files = dict(MINI_PROFILE)
     items = {"items/ga.yml": "居民身份证补领", "items/rs.yml": "社会保障卡申领"}
@@ -40,17 +51,42 @@ def channel_index(tmp_path):
         anchor = f"          name: {item}\n"
         assert anchor in files[name]
         files[name] = files[name].replace(anchor, anchor + "          high_frequency: true\n")
-    store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
-    sync_profile(write_profile(tmp_path / "profile", files), store)
-    build_index(store, tmp_path / "index")
+    return files
+
+
+@pytest.fixture(scope="session")
+def channel_template(tmp_path_factory):
+    from tests.conftest import loaded_template
+
+    return loaded_template(tmp_path_factory.mktemp("channel-template"), channel_profile())
+
+
+@pytest.fixture
+def channel_index(tmp_path, channel_template):
+    """channel_profile() loaded into tmp_path/kb.sqlite3 and indexed in tmp_path/index (copies of one load)."""
+    from tests.conftest import copy_loaded, write_profile
+
+    write_profile(tmp_path / "profile", channel_profile())
+    copy_loaded(channel_template, tmp_path / "kb.sqlite3", tmp_path / "index")
     return tmp_path / "index"
 
 
 def channel_settings(tmp_path, index, **overrides) -> Settings:
-    values = dict(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}", search_index_dir=index,
-                  rasa_url="http://127.0.0.1:9", rasa_timeout_seconds=2, wechat_token=TOKEN, wechat_appid=APPID,
-                  wechat_aes_key=AES_KEY, miniprogram_token=MINI_TOKEN, miniprogram_appid=MINI_APPID,
-                  miniprogram_aes_key=MINI_AES_KEY)
+    values = dict(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        search_index_dir=index,
+        rasa_url=unused_url(),
+        action_server_url=unused_url(),
+        application_api_url=unused_url(),
+        rasa_timeout_seconds=2,
+        wechat_token=TOKEN,
+        wechat_appid=APPID,
+        wechat_aes_key=AES_KEY,
+        miniprogram_token=MINI_TOKEN,
+        miniprogram_appid=MINI_APPID,
+        miniprogram_aes_key=MINI_AES_KEY,
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -68,14 +104,15 @@ async def gateway(tmp_path, channel_index):
 
 
 @pytest.fixture(scope="module")
+@needs("processes")
 def fake_api(tmp_path_factory):
     proc, url = live_stack.start_fake_wechat_api(tmp_path_factory.mktemp("fake-api") / "fake.log", token_delay=0.3)
     yield live_stack.FakeWeChatApi(url)
-    proc.kill()
-    proc.wait()
+    stop(proc, 5)
 
 
 @pytest.fixture(scope="session")
+@needs("stack", "processes", "redis")
 def live(tmp_path_factory):
     instance = live_stack.acquire(tmp_path_factory)
     yield instance

@@ -7,6 +7,7 @@
 - GET  /_calls  → everything received, as JSON;  POST /_reset → forget all, tokens included;
   POST /_expire → every issued token becomes invalid (as when WeChat expires it early).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._json({"access_token": token, "expires_in": 7200})
         if url.path == "/_calls":
             with lock:
-                return self._json({"token_calls": state["token_calls"], "messages": state["messages"],
-                                   "menus": state["menus"]})
+                return self._json(
+                    {"token_calls": state["token_calls"], "messages": state["messages"], "menus": state["menus"]}
+                )
         self._json({"errcode": 404}, 404)
 
     def do_POST(self) -> None:
@@ -73,8 +75,7 @@ class Handler(BaseHTTPRequestHandler):
                 if token not in state["valid"]:
                     return self._json({"errcode": 40001, "errmsg": "invalid credential"})
                 body = json.loads(raw.decode("utf-8"))  # raw UTF-8, as WeChat expects
-                entry = {"token": token, "body": body, "raw_utf8": "\\u" not in raw.decode("utf-8"),
-                         "at": time.time()}
+                entry = {"token": token, "body": body, "raw_utf8": "\\u" not in raw.decode("utf-8"), "at": time.time()}
                 state["messages" if "custom" in url.path else "menus"].append(entry)
             return self._json({"errcode": 0, "errmsg": "ok"})
         self._json({"errcode": 404}, 404)

@@ -8,13 +8,13 @@ tests/stack) with the WeChat channels configured and Redis for the gateway's sha
   customer-service API), and the two share one access_token through the Redis lock.
 
 One instance serves tests/channels and tests/web (reference-counted), so a full run starts it once."""
+
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -22,30 +22,41 @@ from typing import Dict, List, Optional
 import httpx
 import redis
 
-from tests.channels.wechat_client import (APPID, AES_KEY, MINI_AES_KEY, MINI_APPID, MINI_SECRET, MINI_TOKEN,
-                                          SECRET, TOKEN)
-from tests.stack.conftest import ROOT, Stack, free_port
+from devtools.support.ports import free_port
+from devtools.support.processes import launch, python_module, stop, wait_ready
+from devtools.support.services import suite_redis_url
+from devtools.support.waiting import wait_until
+from tests.channels.wechat_client import (
+    AES_KEY,
+    APPID,
+    MINI_AES_KEY,
+    MINI_APPID,
+    MINI_SECRET,
+    MINI_TOKEN,
+    SECRET,
+    TOKEN,
+)
+from tests.stack.conftest import Stack
 
-REDIS_BASE = os.environ.get("TEST_CHANNELS_REDIS", "redis://127.0.0.1:6379")
 REDIS_DB = 12  # Rasa's tracker and the gateway's keys; Rasa's locks in 13
 FAKE_API = Path(__file__).with_name("fake_wechat_api.py")
 
 
+def redis_base() -> str:
+    """TEST_CHANNELS_REDIS (redis://host:port) when set, else the tests' Redis (tests/conftest.py)."""
+    return os.environ.get("TEST_CHANNELS_REDIS") or suite_redis_url(REDIS_DB).rsplit("/", 1)[0]
+
+
 def start_fake_wechat_api(log: Path, token_delay: float = 0.0) -> tuple:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(FAKE_API), str(port), str(token_delay)],
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    proc = launch([sys.executable, FAKE_API, port, token_delay], log)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()
-        try:
-            httpx.get(url + "/_calls", timeout=1)
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("fake WeChat API did not start:\n" + log.read_text())
+    try:
+        wait_ready(proc, url + "/_calls", 20, log, "the fake WeChat API", interval=0.1)
+    except BaseException:
+        stop(proc, 5)
+        raise
+    return proc, url
 
 
 class FakeWeChatApi:
@@ -65,13 +76,15 @@ class FakeWeChatApi:
         return [m for m in self.calls()["messages"] if m["body"]["touser"] == openid]
 
     def wait_messages_to(self, openid: str, count: int, timeout: float = 30) -> List[Dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.messages_to(openid)
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"expected {count} customer-service messages to {openid}, got {self.messages_to(openid)}")
+        try:
+            return wait_until(
+                lambda: (lambda found: found if len(found) >= count else None)(self.messages_to(openid)),
+                timeout,
+                f"{count} customer-service messages to {openid}",
+                interval=0.1,
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: got {self.messages_to(openid)}") from None
 
 
 @dataclass
@@ -113,38 +126,29 @@ class Live:
 def _start_gateway(stack: Stack, extra: Dict[str, str], log: Path) -> tuple:
     port = free_port()
     env = {**stack.env, **extra, "GATEWAY_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "-m", "launcher", "gateway"], env=env, cwd=ROOT,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_healthy(proc: subprocess.Popen, url: str, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "gateway exited:\n" + log.read_text()[-3000:]
-        try:
-            if httpx.get(url + "/healthz", timeout=3).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError("extra gateway not healthy:\n" + log.read_text()[-3000:])
+    return launch(python_module("launcher", "gateway"), log, env=env), f"http://127.0.0.1:{port}"
 
 
 def start_live(workdir: Path) -> Live:
-    client = redis.Redis.from_url(f"{REDIS_BASE}/{REDIS_DB}")
+    base = redis_base()
+    client = redis.Redis.from_url(f"{base}/{REDIS_DB}")
     try:
         client.ping()
-    except redis.RedisError as exc:  # never skip: .ci/run starts Redis
-        raise AssertionError(f"Redis at {REDIS_BASE} does not answer ({exc}); .ci/run starts one")
+    except redis.RedisError as exc:  # never skip
+        raise AssertionError(f"Redis at {base} does not answer ({exc})") from exc
     for db in (REDIS_DB, REDIS_DB + 1):
-        redis.Redis.from_url(f"{REDIS_BASE}/{db}").flushdb()
+        redis.Redis.from_url(f"{base}/{db}").flushdb()
     fake_proc, fake_url = start_fake_wechat_api(workdir / "fake_wechat_api.log", token_delay=0.3)
-    redis_url = f"{REDIS_BASE}/{REDIS_DB}"
+    redis_url = f"{base}/{REDIS_DB}"
     env = {
         "REDIS_URL": redis_url,
-        "WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APPID, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APP_SECRET": SECRET,
-        "MINIPROGRAM_TOKEN": MINI_TOKEN, "MINIPROGRAM_APPID": MINI_APPID, "MINIPROGRAM_AES_KEY": MINI_AES_KEY,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APPID": APPID,
+        "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_APP_SECRET": SECRET,
+        "MINIPROGRAM_TOKEN": MINI_TOKEN,
+        "MINIPROGRAM_APPID": MINI_APPID,
+        "MINIPROGRAM_AES_KEY": MINI_AES_KEY,
         "MINIPROGRAM_APP_SECRET": MINI_SECRET,
         "WECHAT_API_BASE": fake_url,
         "RATE_LIMIT_MESSAGES": "30",
@@ -160,25 +164,18 @@ def start_live(workdir: Path) -> Live:
             procs.append(proc)
             late.append((proc, url, log))
         for proc, url, log in late:
-            _wait_healthy(proc, url, log)
+            wait_ready(proc, url + "/healthz", 120, log, "an extra gateway", interval=0.5)
     except BaseException:
-        for proc in procs:
-            proc.kill()
+        stop(dict(enumerate(procs)), 10)
         stack.stop()
         raise
     return Live(stack, FakeWeChatApi(fake_url), [url for _, url, _ in late], redis_url, procs)
 
 
 def stop_live(live: Live) -> None:
-    for proc in live.procs[1:]:  # the extra gateways: SIGTERM, as uvicorn expects
-        proc.terminate()
-    for proc in live.procs[1:]:
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop(dict(enumerate(live.procs[1:])), 30)  # the extra gateways: SIGTERM, as uvicorn expects
     code = live.stack.stop()
-    live.procs[0].kill()
+    stop(live.procs[0], 5)  # the fake WeChat API
     assert code == 0, live.stack.log.read_text()[-4000:]
 
 

@@ -1,4 +1,5 @@
 """Our safe-mode cipher and signatures against wechatpy's independent implementation."""
+
 import pytest
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
@@ -27,8 +28,10 @@ def test_wechatpy_encrypts_we_decrypt():
 def test_we_encrypt_wechatpy_decrypts_and_checks_signature():
     xml = "<xml><Content><![CDATA[补领居民身份证收取工本费20元。]]></Content></xml>"
     encrypt = MessageCipher(AES_KEY, APPID).encrypt(xml.encode("utf-8"))
-    envelope = (f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA["
-                f"{signature(TOKEN, '1700000000', 'n2', encrypt)}]]></MsgSignature></xml>")
+    envelope = (
+        f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA["
+        f"{signature(TOKEN, '1700000000', 'n2', encrypt)}]]></MsgSignature></xml>"
+    )
     crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
     assert crypto.decrypt_message(envelope, signature(TOKEN, "1700000000", "n2", encrypt), "1700000000", "n2") == xml
     with pytest.raises(InvalidSignatureException):
@@ -41,11 +44,14 @@ def test_message_for_another_appid_is_refused():
         MessageCipher(AES_KEY, APPID).decrypt(encrypt)
 
 
-@pytest.mark.parametrize("ciphertext, reason", [
-    ("not base64!!", "Base64"),
-    ("QUJD", "长度"),
-    ("A" * 44, "填充|长度"),
-])
+@pytest.mark.parametrize(
+    "ciphertext, reason",
+    [
+        ("not base64!!", "Base64"),
+        ("QUJD", "长度"),
+        ("A" * 44, "填充|长度"),
+    ],
+)
 def test_garbage_ciphertext_is_a_clear_error(ciphertext, reason):
     with pytest.raises(CipherError, match=reason):
         MessageCipher(AES_KEY, APPID).decrypt(ciphertext)

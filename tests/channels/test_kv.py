@@ -1,4 +1,5 @@
 """The gateway's key-value store behaves the same in memory and in Redis."""
+
 import asyncio
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from gateway.kv import MemoryStore, RedisStore
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 async def kv(request):
     if request.param == "memory":
         store = MemoryStore()
@@ -60,6 +61,7 @@ async def test_lock_gives_up_after_waiting(kv):
 
 async def test_redis_keys_are_prefixed_and_shared_between_clients(redis_url):
     import redis
+
     a, b = RedisStore(redis_url), RedisStore(redis_url)
     assert await a.add("shared", "x", ttl=5)
     assert await b.add("shared", "y", ttl=5) is False

@@ -1,4 +1,5 @@
 """Request ids, CORS for configured origins only, Prometheus metrics, structured logs with PII masked."""
+
 import json
 import logging
 
@@ -12,22 +13,31 @@ from tests.channels.conftest import channel_settings
 from tests.channels.wechat_client import WeChatSide, text_fields
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("身份证号110101199003071234，手机13812345678", "身份证号110***********1234，手机138****5678"),
-    ("11010119900307123X", "110***********123X"),
-    ("旧证号 110101900307123 在此", "旧证号 110********7123 在此"),
-    ("电话 +86 138-1234-5678 或 138 1234 5678", "电话 +86 138****5678 或 138****5678"),
-    ("热线 12345、座机 0351-1234567、办件号 SX2024000123", "热线 12345、座机 0351-****4567、办件号 SX2024000123"),
-    ("流水号2024010112345678901234", "流水号2024010112345678901234"),  # 22 digits: neither
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("身份证号110101199003071234，手机13812345678", "身份证号110***********1234，手机138****5678"),
+        ("11010119900307123X", "110***********123X"),
+        ("旧证号 110101900307123 在此", "旧证号 110********7123 在此"),
+        ("电话 +86 138-1234-5678 或 138 1234 5678", "电话 +86 138****5678 或 138****5678"),
+        ("热线 12345、座机 0351-1234567、办件号 SX2024000123", "热线 12345、座机 0351-****4567、办件号 SX2024000123"),
+        ("流水号2024010112345678901234", "流水号2024010112345678901234"),  # 22 digits: neither
+    ],
+)
 def test_masking(text, masked):
     assert mask_text(text) == masked
 
 
 def test_log_records_are_masked_as_json_lines():
-    record = logging.makeLogRecord({"name": "gateway.test", "levelname": "INFO", "msg": "用户 %s 说 %s",
-                                    "args": ("13812345678", "身份证110101199003071234"),
-                                    "fields": {"text": "我的电话13812345678", "n": 3}})
+    record = logging.makeLogRecord(
+        {
+            "name": "gateway.test",
+            "levelname": "INFO",
+            "msg": "用户 %s 说 %s",
+            "args": ("13812345678", "身份证110101199003071234"),
+            "fields": {"text": "我的电话13812345678", "n": 3},
+        }
+    )
     MaskingFilter().filter(record)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "用户 138****5678 说 身份证110***********1234"
@@ -35,8 +45,9 @@ def test_log_records_are_masked_as_json_lines():
 
 
 def test_uvicorn_access_records_keep_their_tuple_args():
-    record = logging.makeLogRecord({"msg": '%s - "%s %s HTTP/%s" %d',
-                                    "args": ("127.0.0.1:5000", "GET", "/api/search?q=13812345678", "1.1", 200)})
+    record = logging.makeLogRecord(
+        {"msg": '%s - "%s %s HTTP/%s" %d', "args": ("127.0.0.1:5000", "GET", "/api/search?q=13812345678", "1.1", 200)}
+    )
     MaskingFilter().filter(record)
     assert record.getMessage() == '127.0.0.1:5000 - "GET /api/search?q=138****5678 HTTP/1.1" 200'
 
@@ -50,6 +61,7 @@ def test_wildcard_cors_is_refused():
 
 async def _client(tmp_path, index, **overrides):
     from gateway.app import create_app
+
     app = create_app(channel_settings(tmp_path, index, **overrides))
     return app, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw")
 
@@ -57,14 +69,16 @@ async def _client(tmp_path, index, **overrides):
 async def test_cors_only_for_configured_origins(tmp_path, channel_index):
     app, client = await _client(tmp_path, channel_index, cors_origins="https://m.sx.gov.cn")
     async with client:
-        allowed = await client.options("/api/chat", headers={"Origin": "https://m.sx.gov.cn",
-                                                             "Access-Control-Request-Method": "POST"})
+        allowed = await client.options(
+            "/api/chat", headers={"Origin": "https://m.sx.gov.cn", "Access-Control-Request-Method": "POST"}
+        )
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "https://m.sx.gov.cn"
         other = await client.get("/api/search", params={"q": "社保卡"}, headers={"Origin": "https://evil.example"})
         assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
-        refused = await client.options("/api/chat", headers={"Origin": "https://evil.example",
-                                                             "Access-Control-Request-Method": "POST"})
+        refused = await client.options(
+            "/api/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+        )
         assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
     app, client = await _client(tmp_path, channel_index)  # none configured: no CORS at all
     async with client:

@@ -1,6 +1,6 @@
 """Per-user rate limits: counted in the shared store, refused with a clear Chinese message."""
-import pytest
 
+from devtools.support.ports import unused_url
 from gateway.kv import MemoryStore, RedisStore
 from gateway.middleware.rate_limit import RateLimiter
 
@@ -23,23 +23,27 @@ async def test_replicas_count_together_in_redis(redis_url):
 
 
 async def test_a_failing_store_lets_messages_through():
-    limiter = RateLimiter(RedisStore("redis://127.0.0.1:9/0", socket_timeout=0.2), limit=1, window_seconds=60)
+    limiter = RateLimiter(RedisStore(unused_url("redis") + "/0", socket_timeout=0.2), limit=1, window_seconds=60)
     assert (await limiter.hit("u")).allowed and (await limiter.hit("u")).allowed
 
 
 async def test_chat_api_answers_429_in_chinese(tmp_path, channel_index):
     import httpx
+
     from gateway.app import create_app
     from tests.channels.conftest import channel_settings
 
     app = create_app(channel_settings(tmp_path, channel_index, rate_limit_messages=2))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client:
-        statuses = [(await client.post("/api/chat", json={"sender_id": "fast", "text": "你好"})).status_code
-                    for _ in range(2)]
+        statuses = [
+            (await client.post("/api/chat", json={"sender_id": "fast", "text": "你好"})).status_code for _ in range(2)
+        ]
         assert statuses == [503, 503]  # Rasa is not running here: the first two reach for it
         refused = await client.post("/api/chat", json={"sender_id": "fast", "text": "你好"})
         assert refused.status_code == 429
-        assert refused.json()["detail"].startswith("您发送得太快了，请") and refused.json()["detail"].endswith("秒后再试。")
+        assert refused.json()["detail"].startswith("您发送得太快了，请") and refused.json()["detail"].endswith(
+            "秒后再试。"
+        )
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
         other = await client.post("/api/chat", json={"sender_id": "calm", "text": "你好"})
         assert other.status_code == 503

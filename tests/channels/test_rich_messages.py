@@ -1,16 +1,32 @@
 """Every rich message has a plain-text rendering, for channels that can show only text."""
+
 from gateway.channels.messages import convert, plain_text, render_text
 
 
 def test_rich_messages_without_text_get_one():
     rasa = [
-        {"custom": {"type": "results", "title": "找到这些事项：",
-                    "items": [{"title": "居民身份证补领", "snippet": "丢失后补领", "payload": "/choose_option{\"n\":1}"},
-                              {"title": "居民身份证换领", "url": "https://example.gov.cn/2"}]}},
+        {
+            "custom": {
+                "type": "results",
+                "title": "找到这些事项：",
+                "items": [
+                    {"title": "居民身份证补领", "snippet": "丢失后补领", "payload": '/choose_option{"n":1}'},
+                    {"title": "居民身份证换领", "url": "https://example.gov.cn/2"},
+                ],
+            }
+        },
         {"custom": {"type": "link", "title": "社保查询", "url": "sanjintong://app/app-sscard-query"}},
-        {"custom": {"type": "guide_card", "title": "社会保障卡申领", "updated_at": "2026-09-01",
-                    "sections": [{"title": "所需材料", "lines": ["居民身份证（原件1份）"]},
-                                 {"title": "收费标准", "lines": ["不收费"]}]}},
+        {
+            "custom": {
+                "type": "guide_card",
+                "title": "社会保障卡申领",
+                "updated_at": "2026-09-01",
+                "sections": [
+                    {"title": "所需材料", "lines": ["居民身份证（原件1份）"]},
+                    {"title": "收费标准", "lines": ["不收费"]},
+                ],
+            }
+        },
         {"custom": {"type": "image", "url": "https://example.gov.cn/map.png"}},
     ]
     messages, _ = convert(rasa)

@@ -1,5 +1,7 @@
 """Long answers are split by UTF-8 bytes to WeChat's passive-reply limit (2,047 bytes)."""
-from hypothesis import given, settings, strategies as st
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.channels.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
 

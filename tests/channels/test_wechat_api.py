@@ -1,11 +1,12 @@
 """The WeChat API client against a fake WeChat API server process: one access_token refresh at a time
 under the lock (across holders sharing Redis), refreshed when WeChat refuses it, raw UTF-8 bodies."""
+
 import asyncio
 
 import pytest
 
-from gateway.kv import MemoryStore, RedisStore
 from gateway.channels.wechat.api import WeChatApi, WeChatApiError
+from gateway.kv import MemoryStore, RedisStore
 from tests.channels.wechat_client import APPID, SECRET
 
 

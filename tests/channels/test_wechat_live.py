@@ -1,8 +1,9 @@
 """WeChat channels through the real processes (gateway → Rasa → action server → index), with Redis, and a
 fake WeChat API process standing in for WeChat's servers. Requests are built by wechatpy."""
+
 import asyncio
 import json
-import time
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,13 +11,22 @@ import httpx
 import pytest
 import redis
 
+from devtools.support.waiting import wait_until
 from gateway.channels.messages import plain_text
 from gateway.channels.wechat.handler import CHOOSE_HINT
 from gateway.channels.wechat.split import split_utf8
-from tests.channels.wechat_client import (APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, WeChatSide, event_fields,
-                                          text_fields, voice_fields)
+from tests.channels.wechat_client import (
+    APPID,
+    MINI_AES_KEY,
+    MINI_APPID,
+    MINI_TOKEN,
+    WeChatSide,
+    event_fields,
+    text_fields,
+    voice_fields,
+)
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.redis]
 MODES = [pytest.param(False, id="plain"), pytest.param(True, id="safe")]
 
 
@@ -25,8 +35,9 @@ def openid() -> str:
 
 
 def api_chat(live, text: str) -> dict:
-    response = httpx.post(live.gateway + "/api/chat", json={"sender_id": "u-" + uuid.uuid4().hex[:8], "text": text},
-                          timeout=60)
+    response = httpx.post(
+        live.gateway + "/api/chat", json={"sender_id": "u-" + uuid.uuid4().hex[:8], "text": text}, timeout=60
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -43,13 +54,19 @@ def post(side: WeChatSide, fields: dict, safe: bool = False, **kw) -> httpx.Resp
 
 
 def turn_sources(live, sender: str, timeout: float = 10.0) -> list:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        turns = [e for e in live.gateway_log_events("chat_turn") if e.get("sender") == sender]
-        if turns:
-            return turns[-1]["sources"]
-        time.sleep(0.2)
-    raise AssertionError(f"no chat_turn log line for {sender}")
+    turns = wait_until(
+        lambda: [e for e in live.gateway_log_events("chat_turn") if e.get("sender") == sender],
+        timeout,
+        f"a chat_turn log line for {sender}",
+        interval=0.2,
+    )
+    return turns[-1]["sources"]
+
+
+def metric(gateway: str, sample: str) -> float:
+    body = httpx.get(gateway + "/metrics", timeout=10).text
+    found = re.search("^" + re.escape(sample) + r" (\S+)$", body, re.M)
+    return float(found.group(1)) if found else 0.0
 
 
 @pytest.mark.parametrize("safe", MODES)
@@ -122,7 +139,8 @@ def test_elder_mode_from_the_menu_reaches_the_bot(live):
     post(side, text_fields(user, "社保卡怎么办理"))
     events = live.user_events(f"wechat:{user}")
     assert [(e["text"], e["metadata"]["elder_mode"], e["metadata"]["channel"]) for e in events] == [
-        ("社保卡怎么办理", True, "wechat")]
+        ("社保卡怎么办理", True, "wechat")
+    ]
 
 
 def test_long_guide_is_split_by_bytes_and_the_rest_pushed(live):
@@ -152,8 +170,9 @@ def test_late_answers_go_through_customer_service_with_one_token(live):
 
     async def send_all():
         async with httpx.AsyncClient(timeout=30) as client:
-            return await asyncio.gather(*[sides[n % 2].post(client, text_fields(u, "社保卡怎么办理"))
-                                          for n, u in enumerate(users)])
+            return await asyncio.gather(
+                *[sides[n % 2].post(client, text_fields(u, "社保卡怎么办理")) for n, u in enumerate(users)]
+            )
 
     responses = asyncio.run(send_all())
     assert [(r.status_code, r.text) for r in responses] == [(200, "success")] * 6
@@ -166,14 +185,18 @@ def test_late_answers_go_through_customer_service_with_one_token(live):
 
 def test_late_retries_are_answered_once(live):
     side = WeChatSide(live.late_gateways[0])
+    duplicates = 'wechat_duplicates_total{channel="wechat"}'
+    before = metric(live.late_gateways[0], duplicates)
     user = openid()
     fields = text_fields(user, "居住证怎么办")
     first = post(side, fields)
     retry = post(side, fields)
     assert (first.text, retry.text) == ("success", "success")
+    # The retry's "success" came after the gateway had taken it for a duplicate (counted): it starts no answer
+    # of its own, so once the first answer's parts are all there nothing more can come.
+    assert metric(live.late_gateways[0], duplicates) - before == 1
     expected = split_utf8(wechat_text(api_chat(live, "居住证怎么办")))
     assert len(live.fake.wait_messages_to(user, len(expected))) == len(expected)
-    time.sleep(1.0)
     assert len(live.fake.messages_to(user)) == len(expected)  # not twice
     assert live.user_texts(f"wechat:{user}") == ["居住证怎么办"]
 
@@ -193,20 +216,29 @@ def test_mini_program_answers_through_customer_service(live, safe, as_json):
 
 def test_gateway_logs_mask_id_numbers_and_phones(live):
     text = "我的身份证号110101199003071234，电话13812345678，身份证丢了怎么补办"
-    response = httpx.post(live.gateway + "/api/chat", json={"sender_id": "u-pii", "text": text},
-                          headers={"X-Request-ID": "req-pii-000001"}, timeout=60)
+    response = httpx.post(
+        live.gateway + "/api/chat",
+        json={"sender_id": "u-pii", "text": text},
+        headers={"X-Request-ID": "req-pii-000001"},
+        timeout=60,
+    )
     assert response.status_code == 200 and response.headers["X-Request-ID"] == "req-pii-000001"
     side = WeChatSide(live.gateway)
     post(side, text_fields(openid(), text))
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        turns = [e for e in live.gateway_log_events("chat_turn") if "110***********1234" in e.get("text", "")]
-        if len(turns) >= 2:
-            break
-        time.sleep(0.2)
+    turns = wait_until(
+        lambda: (lambda found: found if len(found) >= 2 else None)(
+            [e for e in live.gateway_log_events("chat_turn") if "110***********1234" in e.get("text", "")]
+        ),
+        10,
+        "both chat turns logged",
+        interval=0.2,
+    )
     assert {e["channel"] for e in turns} == {"app", "wechat"}
-    assert any(e.get("request_id") == "req-pii-000001" and e["text"].startswith("我的身份证号110***********1234，电话138****5678")
-               for e in turns)
+    assert any(
+        e.get("request_id") == "req-pii-000001"
+        and e["text"].startswith("我的身份证号110***********1234，电话138****5678")
+        for e in turns
+    )
     log = (live.stack.workdir / "logs" / "gateway.log").read_text(encoding="utf-8")
     assert "110101199003071234" not in log and "13812345678" not in log
 

@@ -1,6 +1,7 @@
 """The WeChat endpoints' protocol, in process (Rasa is not running here, so a question gets the
 "try again / 12345" answer): verification, signatures (403), safe mode, body limits, safe XML, events,
 menu, voice, retries — requests built by wechatpy, as WeChat's servers would send them."""
+
 import asyncio
 
 import pytest
@@ -8,9 +9,18 @@ import pytest
 from gateway.channels.chat_service import UNAVAILABLE
 from gateway.channels.wechat import menu
 from gateway.channels.wechat.handler import CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR
-from tests.channels.wechat_client import (ACCOUNT_ID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, WeChatSide, event_fields,
-                                          sign, text_fields, voice_fields)
 from tests.channels.test_wire import BILLION_LAUGHS
+from tests.channels.wechat_client import (
+    ACCOUNT_ID,
+    MINI_AES_KEY,
+    MINI_APPID,
+    MINI_TOKEN,
+    WeChatSide,
+    event_fields,
+    sign,
+    text_fields,
+    voice_fields,
+)
 
 MODES = [pytest.param(False, id="plain"), pytest.param(True, id="safe")]
 
@@ -39,8 +49,9 @@ async def test_url_verification_echoes_only_when_signed(gateway, wechat):
 
 async def test_unsigned_or_forged_messages_get_403(gateway, wechat):
     query, body = wechat.build(text_fields("o-forger", "你好"))
-    forged = await gateway.post("/wechat", params={**query, "signature": sign("other-token", query["timestamp"],
-                                                                              query["nonce"])}, content=body)
+    forged = await gateway.post(
+        "/wechat", params={**query, "signature": sign("other-token", query["timestamp"], query["nonce"])}, content=body
+    )
     assert forged.status_code == 403
     query, body = wechat.build(text_fields("o-forger", "你好"), safe=True)
     bad_msg_signature = await gateway.post("/wechat", params={**query, "msg_signature": "0" * 40}, content=body)
@@ -131,6 +142,7 @@ async def test_mini_program_push_replies_success_in_xml_and_json(gateway):
 
 async def test_unconfigured_account_is_404(tmp_path, channel_index):
     import httpx
+
     from gateway.app import create_app
     from tests.channels.conftest import channel_settings
 
@@ -144,6 +156,7 @@ async def test_unconfigured_account_is_404(tmp_path, channel_index):
 
 async def test_a_citizen_sending_too_fast_is_told_so_in_the_reply(tmp_path, channel_index):
     import httpx
+
     from gateway.app import create_app
     from tests.channels.conftest import channel_settings
 

@@ -1,6 +1,7 @@
 """Plays WeChat's side of the protocol with wechatpy (the real client library): builds signed requests
 in plain and safe (AES) mode, and reads our replies back — decrypting them and checking their signature
 with wechatpy's own code, so our implementation is checked against an independent one."""
+
 from __future__ import annotations
 
 import json
@@ -31,28 +32,48 @@ def sign(*parts: str) -> str:
 
 
 def _xml(fields: Dict[str, object]) -> str:
-    inner = "".join(f"<{k}>{v}</{k}>" if isinstance(v, int) else f"<{k}><![CDATA[{v}]]></{k}>"
-                    for k, v in fields.items())
+    inner = "".join(
+        f"<{k}>{v}</{k}>" if isinstance(v, int) else f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items()
+    )
     return f"<xml>{inner}</xml>"
 
 
 def new_msg_id() -> int:
-    return int(uuid.uuid4().int % 10 ** 16)
+    return int(uuid.uuid4().int % 10**16)
 
 
 def text_fields(openid: str, content: str, msg_id: Optional[int] = None) -> Dict[str, object]:
-    return {"ToUserName": ACCOUNT_ID, "FromUserName": openid, "CreateTime": int(time.time()), "MsgType": "text",
-            "Content": content, "MsgId": msg_id or new_msg_id()}
+    return {
+        "ToUserName": ACCOUNT_ID,
+        "FromUserName": openid,
+        "CreateTime": int(time.time()),
+        "MsgType": "text",
+        "Content": content,
+        "MsgId": msg_id or new_msg_id(),
+    }
 
 
 def voice_fields(openid: str, recognition: str) -> Dict[str, object]:
-    return {"ToUserName": ACCOUNT_ID, "FromUserName": openid, "CreateTime": int(time.time()), "MsgType": "voice",
-            "MediaId": "media-1", "Format": "amr", "Recognition": recognition, "MsgId": new_msg_id()}
+    return {
+        "ToUserName": ACCOUNT_ID,
+        "FromUserName": openid,
+        "CreateTime": int(time.time()),
+        "MsgType": "voice",
+        "MediaId": "media-1",
+        "Format": "amr",
+        "Recognition": recognition,
+        "MsgId": new_msg_id(),
+    }
 
 
 def event_fields(openid: str, event: str, key: str = "", create_time: Optional[int] = None) -> Dict[str, object]:
-    fields: Dict[str, object] = {"ToUserName": ACCOUNT_ID, "FromUserName": openid,
-                                 "CreateTime": create_time or int(time.time()), "MsgType": "event", "Event": event}
+    fields: Dict[str, object] = {
+        "ToUserName": ACCOUNT_ID,
+        "FromUserName": openid,
+        "CreateTime": create_time or int(time.time()),
+        "MsgType": "event",
+        "Event": event,
+    }
     if key:
         fields["EventKey"] = key
     return fields
@@ -61,8 +82,9 @@ def event_fields(openid: str, event: str, key: str = "", create_time: Optional[i
 class WeChatSide:
     """One account as WeChat's servers see it: its token, AppID and EncodingAESKey, and its push URL."""
 
-    def __init__(self, base_url: str, path: str = "/wechat", token: str = TOKEN, appid: str = APPID,
-                 aes_key: str = AES_KEY) -> None:
+    def __init__(
+        self, base_url: str, path: str = "/wechat", token: str = TOKEN, appid: str = APPID, aes_key: str = AES_KEY
+    ) -> None:
         self.url = base_url.rstrip("/") + path
         self.token = token
         self.appid = appid
@@ -71,8 +93,12 @@ class WeChatSide:
     def query(self, timestamp: Optional[str] = None, nonce: Optional[str] = None) -> Dict[str, str]:
         timestamp = timestamp or str(int(time.time()))
         nonce = nonce or uuid.uuid4().hex[:10]
-        return {"timestamp": timestamp, "nonce": nonce, "signature": sign(self.token, timestamp, nonce),
-                "openid": "o-any"}
+        return {
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "signature": sign(self.token, timestamp, nonce),
+            "openid": "o-any",
+        }
 
     def build(self, fields: Dict[str, object], safe: bool = False, as_json: bool = False):
         """(query params, body) of a push, as WeChat would send it."""
@@ -89,8 +115,13 @@ class WeChatSide:
 
     def post(self, client, fields: Dict[str, object], safe: bool = False, as_json: bool = False, **kw):
         query, body = self.build(fields, safe, as_json)
-        return client.post(self.url, params=query, content=body,
-                           headers={"Content-Type": "application/json" if as_json else "text/xml"}, **kw)
+        return client.post(
+            self.url,
+            params=query,
+            content=body,
+            headers={"Content-Type": "application/json" if as_json else "text/xml"},
+            **kw,
+        )
 
     def read(self, response: httpx.Response, safe: bool = False) -> Dict[str, str]:
         """The passive reply's fields; {} for `success`. Safe mode: signature checked and decrypted by wechatpy."""

@@ -1,5 +1,6 @@
 """End-to-end dialogue tests drive the real stack (gateway → Rasa with the trained model → action server)
 through /api/chat; the shared `stack` fixture comes from tests/conftest.py."""
+
 import pytest
 
 

@@ -1,11 +1,13 @@
 """Around answers, through /api/chat on the real stack: unsure retrieval offers the top three ("2" picks one),
 猜你想问 after an answer, 有帮助/没帮助 reaching the staff's statistics and unanswered queue (read through the
 admin API), the greeting with 热门问题, and the 好差评 offer after thanks — down to the application API."""
+
 import uuid
 
 import httpx
 import pytest
 
+from devtools.support.waiting import wait_until
 from tests.dialogue.conftest import buttons, texts
 
 pytestmark = pytest.mark.stack
@@ -14,8 +16,12 @@ FEEDBACK_PAYLOADS = ['/answer_feedback{"helpful": "yes"}', '/answer_feedback{"he
 
 
 def admin(stack, path, **params):
-    response = httpx.get(stack.gateway + path, params=params, timeout=30,
-                         headers={"Authorization": f"Bearer {stack.env['STAFF_ADMIN_TOKEN']}"})
+    response = httpx.get(
+        stack.gateway + path,
+        params=params,
+        timeout=30,
+        headers={"Authorization": f"Bearer {stack.env['STAFF_ADMIN_TOKEN']}"},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -28,15 +34,12 @@ def feedback_counts(stack, entry_id):
 
 
 def wait(check, timeout=5.0):
-    """The action server records in a worker thread: the reply comes first."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    """The action server records in a worker thread: the reply comes first. False after `timeout` (the
+    caller's assert says what was expected)."""
+    try:
+        return wait_until(check, timeout, interval=0.1)
+    except AssertionError:
+        return False
 
 
 def feedback_buttons(reply):
@@ -58,8 +61,10 @@ def test_unsure_retrieval_offers_three_choices_and_a_digit_picks_one(talk, stack
     picked = talk("2")
     assert picked["intent"]["name"] == "choose_option"
     assert picked["sources"][0]["title"] == titles[1]
-    assert feedback_buttons(picked) == [{"title": "有帮助", "payload": FEEDBACK_PAYLOADS[0]},
-                                        {"title": "没帮助", "payload": FEEDBACK_PAYLOADS[1]}]
+    assert feedback_buttons(picked) == [
+        {"title": "有帮助", "payload": FEEDBACK_PAYLOADS[0]},
+        {"title": "没帮助", "payload": FEEDBACK_PAYLOADS[1]},
+    ]
 
     # 没帮助 (the button): the question behind the choices joins the unanswered queue, the entry is counted
     entry_id = picked["sources"][0]["id"]
@@ -143,8 +148,12 @@ def test_a_logged_in_citizens_rating_reaches_the_application_api(stack):
     sender = "dlg-" + uuid.uuid4().hex[:10]
 
     def say(text):
-        response = httpx.post(stack.gateway + "/api/chat", json={"sender_id": sender, "text": text}, timeout=60,
-                              headers={"Authorization": f"Bearer {token['access_token']}"})
+        response = httpx.post(
+            stack.gateway + "/api/chat",
+            json={"sender_id": sender, "text": text},
+            timeout=60,
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -1,4 +1,5 @@
 """Context carry-over through /api/chat: once an item is known, follow-ups refer to it; a new item replaces it."""
+
 import pytest
 
 from tests.dialogue.conftest import texts

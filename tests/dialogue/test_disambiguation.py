@@ -1,4 +1,5 @@
 """Disambiguation through /api/chat: numbered choices answered by "第二个", "2", a button, or part of a name."""
+
 import pytest
 
 from tests.dialogue.conftest import buttons, texts

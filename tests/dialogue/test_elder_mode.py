@@ -1,5 +1,6 @@
 """长辈模式 through /api/chat: from the channel (elder_mode) or asked for; short lines, one step at a time,
 numbered options answered with a digit, the hotline on every answer."""
+
 import pytest
 
 from tests.dialogue.conftest import buttons, texts
@@ -10,7 +11,9 @@ HOTLINE = "不清楚的，可以拨打 12345 热线，有人工帮您。"
 
 def test_elder_mode_from_the_channel(talk):
     greeting = talk("你好", elder_mode=True)
-    assert texts(greeting) == ["您好！我是政务服务智能客服。\n您想办什么事，直接说就行。\n不清楚的，可以拨打 12345 热线。"]
+    assert texts(greeting) == [
+        "您好！我是政务服务智能客服。\n您想办什么事，直接说就行。\n不清楚的，可以拨打 12345 热线。"
+    ]
     guide = talk("身份证丢了怎么补办", elder_mode=True, region="太原市")
     assert texts(guide)[0] == "好的，说说【居民身份证补领】。"
     assert guide["sources"][0]["id"] == "ga-idcard-reissue"

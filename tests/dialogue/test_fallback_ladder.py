@@ -1,4 +1,5 @@
 """The fallback ladder through /api/chat: clarify → search results → 转人工 (12345)."""
+
 import pytest
 
 from tests.dialogue.conftest import buttons, texts

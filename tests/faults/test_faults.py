@@ -8,11 +8,11 @@ What "no 5xx storm" means here (docs/operations.md): while a part the dialogue c
 "Rasa 不可用时的回复"), fast, and nothing else; search keeps answering 200. While the action server is down
 Rasa still understands, so /api/chat answers 200 with the notice in place of the lost answer: no 5xx at all.
 The tests run in file order on one module-scoped set of processes (Rasa starts twice in all)."""
+
 from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,15 +22,27 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from devtools.support.processes import ROOT, python_module
+from devtools.support.waiting import wait_until
 from gateway.channels.chat_service import UNAVAILABLE
-from tests.faults.conftest import ROOT, STAFF_TOKEN
+from tests.faults.conftest import STAFF_TOKEN
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.processes, pytest.mark.redis]
 
 SERVICES = ("reference-api", "action-server", "rasa", "gateway")
 # What a crowd asks while a part is down: knowledge questions, forms, a carry-over follow-up, a greeting.
-BURST = ["身份证丢了怎么补办", "社保卡怎么办", "结婚登记要带什么材料", "护照在哪办", "我要预约",
-         "查一下办件进度", "我要投诉", "那多少钱", "公积金怎么提取", "你好"]
+BURST = [
+    "身份证丢了怎么补办",
+    "社保卡怎么办",
+    "结婚登记要带什么材料",
+    "护照在哪办",
+    "我要预约",
+    "查一下办件进度",
+    "我要投诉",
+    "那多少钱",
+    "公积金怎么提取",
+    "你好",
+]
 # A button click: before it reaches Rasa the gateway checks, in its key-value store (Redis), that the bot sent it.
 CLICK = "/greet"
 FAST_SECONDS = 5.0  # an outage is answered at once, not after RASA_TIMEOUT_SECONDS (20)
@@ -56,6 +68,7 @@ def texts(reply) -> list:
 
 def burst(services, questions=BURST):
     """The questions sent at once, each by another citizen: [(status, body, seconds)]."""
+
     def one(text):
         started = time.monotonic()
         response = services.chat("crowd-" + uuid.uuid4().hex[:10], text)
@@ -96,9 +109,11 @@ def assert_search_answers(services) -> None:
 
 # Queries whose best result leads the next by a wide margin: the same first result from every generation.
 SEARCHES = ["身份证", "社保卡补办", "居住证", "结婚登记", "二手房过户", "护照"]
-DOG_FAQ = ("id,question,similar_questions,answer,department,keywords,status\n"
-           "faq-fault-dog,咨询一下，养犬登记证怎么办,办狗证|养狗要办什么证,"
-           "到居住地公安派出所办理养犬登记证，需携带身份证、犬只免疫证明。,ga,\"养犬,狗证\",published\n")
+DOG_FAQ = (
+    "id,question,similar_questions,answer,department,keywords,status\n"
+    "faq-fault-dog,咨询一下，养犬登记证怎么办,办狗证|养狗要办什么证,"
+    '到居住地公安派出所办理养犬登记证，需携带身份证、犬只免疫证明。,ga,"养犬,狗证",published\n'
+)
 
 
 def test_index_rebuilt_during_queries_loses_no_query_and_no_publish(services):
@@ -143,15 +158,27 @@ def test_index_rebuilt_during_queries_loses_no_query_and_no_publish(services):
     try:
         for round_ in range(2):  # full rebuilds (new generation, atomic swap), as `make index` runs them
             before = (index / "CURRENT").read_text()
-            build = subprocess.Popen([sys.executable, "-m", "search", "build"], env=services.env, cwd=ROOT,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            build = subprocess.Popen(
+                python_module("search", "build"),
+                env=services.env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
             if round_ == 1:  # staff publish once the rebuild has read the store: it must not lose the entry
-                while not list(index.glob("gen-*/BUILDING")):
+
+                def building(build=build):
                     assert build.poll() is None, build.communicate()[0]
-                    time.sleep(0.02)
-                imported = httpx.post(services.gateway + "/admin/faqs/import", timeout=60,
-                                      headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
-                                      files={"file": ("faqs.csv", DOG_FAQ.encode(), "text/csv")})
+                    return list(index.glob("gen-*/BUILDING"))
+
+                wait_until(building, 120, "a rebuild in progress", interval=0.02)
+                imported = httpx.post(
+                    services.gateway + "/admin/faqs/import",
+                    timeout=60,
+                    headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
+                    files={"file": ("faqs.csv", DOG_FAQ.encode(), "text/csv")},
+                )
                 assert imported.status_code == 200, imported.text
                 assert build.poll() is None  # the publish happened during the rebuild
             output = build.communicate(timeout=120)[0]
@@ -163,18 +190,27 @@ def test_index_rebuilt_during_queries_loses_no_query_and_no_publish(services):
             thread.join()
     assert not problems, problems[:10]
     assert counts["search", 200] >= 2 * len(SEARCHES) and counts["chat", 200] >= 2, counts
-    deadline = time.monotonic() + 5  # the contract's publish-to-answer bound
-    while True:
-        reply = services.chat("rebuild-" + uuid.uuid4().hex[:10], "咨询一下，养犬登记证怎么办").json()
-        found = httpx.get(services.gateway + "/api/search", params={"q": "养犬登记证"}, timeout=30).json()
-        if reply["sources"][:1] and reply["sources"][0]["id"] == "faq-fault-dog" and \
-                found["results"] and found["results"][0]["id"] == "faq-fault-dog":
-            break
-        assert time.monotonic() < deadline, (reply, found)
-        time.sleep(0.2)
+    seen = {}
+
+    def answered_and_found():
+        seen["reply"] = services.chat("rebuild-" + uuid.uuid4().hex[:10], "咨询一下，养犬登记证怎么办").json()
+        seen["found"] = httpx.get(services.gateway + "/api/search", params={"q": "养犬登记证"}, timeout=30).json()
+        reply, found = seen["reply"], seen["found"]
+        return (
+            reply["sources"][:1]
+            and reply["sources"][0]["id"] == "faq-fault-dog"
+            and found["results"]
+            and found["results"][0]["id"] == "faq-fault-dog"
+        )
+
+    try:
+        wait_until(answered_and_found, 5, "the published FAQ answered and found", interval=0.2)  # the contract's bound
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {seen}") from None
 
 
 # ---- the action server killed mid-conversation ----------------------------------------------------------
+
 
 def test_action_server_killed_mid_conversation(services):
     talk = conversation(services)
@@ -188,7 +224,7 @@ def test_action_server_killed_mid_conversation(services):
     assert Counter(status for status, _, _ in results) == {200: len(results)}, results  # no 5xx at all
     assert max(seconds for _, _, seconds in results) < FAST_SECONDS, results
     notices = 0
-    for (_, body, _), question in zip(results, BURST):
+    for (_, body, _), question in zip(results, BURST, strict=False):
         shown = texts(body)
         assert shown and all(shown), (question, body)  # never an empty reply
         assert "没太明白" not in "".join(shown), (question, body)  # the bot did understand: say what is wrong
@@ -208,6 +244,7 @@ def test_action_server_killed_mid_conversation(services):
 
 
 # ---- the Rasa server killed and restarted (tracker store in Redis) --------------------------------------
+
 
 def test_rasa_killed_and_restarted_keeps_the_conversation(services):
     talk = conversation(services)
@@ -229,6 +266,7 @@ def test_rasa_killed_and_restarted_keeps_the_conversation(services):
 
 
 # ---- Redis restarted: without persistence, then with the append-only file --------------------------------
+
 
 def test_redis_restarted_without_persistence_recovers_but_forgets_context(services, redis_server):
     talk = conversation(services)

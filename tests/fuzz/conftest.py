@@ -4,15 +4,15 @@ Rasa not running (what reaches Rasa gets the clear 503); and the full stack for 
 
 Hypothesis runs derandomized (tests.fuzz.strategies.FUZZ) with a fixed number of examples per test, so CI
 sends the same inputs on every run; raise `max_examples` locally to explore further."""
+
 from __future__ import annotations
 
 import httpx
 import pytest
 
 from tests.admin.gateway_process import GatewayProcess
-from tests.conftest import write_profile
-from tests.channels.wechat_client import (AES_KEY, APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, TOKEN,
-                                          WeChatSide)
+from tests.channels.wechat_client import AES_KEY, APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, TOKEN, WeChatSide
+from tests.conftest import needs, write_profile
 
 ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef"
 ALLOWED_ORIGIN = "https://m.example.gov.cn"
@@ -24,10 +24,19 @@ class FuzzGateway(GatewayProcess):
 
     def __init__(self, workdir) -> None:
         super().__init__(workdir, f"sqlite:///{workdir / 'kb.sqlite3'}", ADMIN_TOKEN)
-        self.env.update({"WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APPID, "WECHAT_AES_KEY": AES_KEY,
-                         "MINIPROGRAM_TOKEN": MINI_TOKEN, "MINIPROGRAM_APPID": MINI_APPID,
-                         "MINIPROGRAM_AES_KEY": MINI_AES_KEY, "RASA_TIMEOUT_SECONDS": "2",
-                         "CORS_ORIGINS": ALLOWED_ORIGIN, "STAFF_IMPORT_MAX_MB": "1"})
+        self.env.update(
+            {
+                "WECHAT_TOKEN": TOKEN,
+                "WECHAT_APPID": APPID,
+                "WECHAT_AES_KEY": AES_KEY,
+                "MINIPROGRAM_TOKEN": MINI_TOKEN,
+                "MINIPROGRAM_APPID": MINI_APPID,
+                "MINIPROGRAM_AES_KEY": MINI_AES_KEY,
+                "RASA_TIMEOUT_SECONDS": "2",
+                "CORS_ORIGINS": ALLOWED_ORIGIN,
+                "STAFF_IMPORT_MAX_MB": "1",
+            }
+        )
         self.env.pop("WECHAT_APP_SECRET", None)
         self.env.pop("MINIPROGRAM_APP_SECRET", None)
         self.client = httpx.Client(base_url=self.url, timeout=30)
@@ -46,6 +55,7 @@ class FuzzGateway(GatewayProcess):
 
 
 @pytest.fixture(scope="session")
+@needs("processes")
 def gateway(tmp_path_factory):
     from knowledge.store import KnowledgeStore
     from knowledge.sync import sync_profile

@@ -1,4 +1,5 @@
 """Hypothesis strategies for hostile input, and the checks every answer must pass."""
+
 from __future__ import annotations
 
 import json
@@ -12,18 +13,63 @@ from hypothesis import strategies as st
 CJK = re.compile("[\u4e00-\u9fff]")
 # Every fuzz test: the same examples on every run (CI is deterministic), no time limit per example (these
 # are HTTP round trips to a real process), no example database. Used as @settings(FUZZ, max_examples=N).
-FUZZ = settings(derandomize=True, deadline=None, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 
 # Strings that have broken real systems: injections, traversal, format strings, Unicode tricks.
 NASTY = [
-    "", " ", "\t\n", "\u3000", "\u00a0", "\x00", "\x07\x1b[31m", "\r\n\r\n", "\ufeff", "\u200b\u200d", "\u202e\u202d",
-    "'; DROP TABLE entries; --", "\" OR \"1\"=\"1", "1' OR '1'='1", "%", "%_%", "_", "\\", "\\u0000", "${jndi:ldap://x/a}",
-    "{{7*7}}", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "]]><xml/>", "<![CDATA[x]]>",
-    "../../../../etc/passwd", "..\\..\\boot.ini", "%s%s%s%n", "{0.__class__}", "$(reboot)", "`id`", "null", "NaN",
-    "😀", "👨‍👩‍👧‍👦", "🇨🇳", "\U0001f600" * 40, "ｓｈｅｎｆｅｎｚｈｅｎｇ", "身份证", "身份证丢了怎么补办", "太原市",
-    "مرحبا", "שָׁלוֹם", "\u0301\u0301\u0301", "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫ", "\ud7ff\ue000\ufffd\uffff", "\U0010ffff",
+    "",
+    " ",
+    "\t\n",
+    "\u3000",
+    "\u00a0",
+    "\x00",
+    "\x07\x1b[31m",
+    "\r\n\r\n",
+    "\ufeff",
+    "\u200b\u200d",
+    "\u202e\u202d",
+    "'; DROP TABLE entries; --",
+    '" OR "1"="1',
+    "1' OR '1'='1",
+    "%",
+    "%_%",
+    "_",
+    "\\",
+    "\\u0000",
+    "${jndi:ldap://x/a}",
+    "{{7*7}}",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "]]><xml/>",
+    "<![CDATA[x]]>",
+    "../../../../etc/passwd",
+    "..\\..\\boot.ini",
+    "%s%s%s%n",
+    "{0.__class__}",
+    "$(reboot)",
+    "`id`",
+    "null",
+    "NaN",
+    "😀",
+    "👨‍👩‍👧‍👦",
+    "🇨🇳",
+    "\U0001f600" * 40,
+    "ｓｈｅｎｆｅｎｚｈｅｎｇ",
+    "身份证",
+    "身份证丢了怎么补办",
+    "太原市",
+    "مرحبا",
+    "שָׁלוֹם",
+    "\u0301\u0301\u0301",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫ",
+    "\ud7ff\ue000\ufffd\uffff",
+    "\U0010ffff",
 ]
 
 lone_surrogate = st.integers(0xD800, 0xDFFF).map(chr)
@@ -35,8 +81,11 @@ def weird_text(max_size: int = 40, surrogates: bool = True) -> st.SearchStrategy
     the nasty list, and long runs around the limits the API declares."""
     chars = any_char if surrogates else st.one_of(st.characters(), st.characters(max_codepoint=0x7F))
     nasty = st.sampled_from(NASTY if surrogates else [s for s in NASTY if not has_surrogate(s)])
-    long = st.builds(lambda c, n: c * n, st.sampled_from(["a", "办", " ", "😀", "\x00"]),
-                     st.sampled_from([31, 32, 33, 64, 65, 100, 101, 127, 128, 129, 200, 201, 499, 500, 501, 2001]))
+    long = st.builds(
+        lambda c, n: c * n,
+        st.sampled_from(["a", "办", " ", "😀", "\x00"]),
+        st.sampled_from([31, 32, 33, 64, 65, 100, 101, 127, 128, 129, 200, 201, 499, 500, 501, 2001]),
+    )
     parts = st.lists(st.one_of(st.text(chars, max_size=max_size), nasty), min_size=1, max_size=3).map("".join)
     return st.one_of(parts, long, nasty)
 
@@ -57,11 +106,18 @@ def _strings(value: Any):
             yield from _strings(v)
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
-                    st.floats(allow_nan=False, allow_infinity=False), weird_text())
-json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                             st.dictionaries(weird_text(12), inner, max_size=4)),
-                           max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    weird_text(),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(weird_text(12), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def encode_json(value: Any, raw_utf8: bool) -> bytes:
@@ -94,6 +150,7 @@ DELETE = object()  # a mutation that removes the key
 def mutated(base: st.SearchStrategy[dict], keys, hostile: st.SearchStrategy) -> st.SearchStrategy[dict]:
     """`base` (valid requests) with one or two keys removed or replaced by a hostile value: near-misses,
     which is where validation mistakes hide."""
+
     def apply(document: dict, changes) -> dict:
         document = dict(document)
         for key, value in changes:
@@ -109,5 +166,7 @@ def mutated(base: st.SearchStrategy[dict], keys, hostile: st.SearchStrategy) -> 
 
 def valid_text(max_len: int) -> st.SearchStrategy[str]:
     """Odd but acceptable text: non-blank, within `max_len` after trimming, no lone surrogates."""
-    return st.one_of(st.sampled_from(["身份证丢了怎么补办", "社保卡怎么办", "😀", "‮身份证", "' OR 1=1 --", "<b>hi</b>"]),
-                     weird_text(30, surrogates=False)).filter(lambda s: 0 < len(s.strip()) <= max_len)
+    return st.one_of(
+        st.sampled_from(["身份证丢了怎么补办", "社保卡怎么办", "😀", "‮身份证", "' OR 1=1 --", "<b>hi</b>"]),
+        weird_text(30, surrogates=False),
+    ).filter(lambda s: 0 < len(s.strip()) <= max_len)

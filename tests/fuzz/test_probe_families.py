@@ -4,6 +4,7 @@
   whole stack: Rasa must never run the command for typed text;
 - personal numbers in every format (groups, full-width, Chinese digits, glued to letters, percent-encoded in a
   URL query string) sent to the gateway: its logs (the access log included) never hold the number."""
+
 from __future__ import annotations
 
 import re
@@ -11,13 +12,29 @@ import uuid
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz.strategies import FUZZ
 from tests.privacy.test_masking_formats import cards, digits_in, id_numbers, phones, rendered
 
-INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\ufe0e", "\ufe0f", "\u3000", "\u00a0", "\t", "\n",
-             "😀", "👍🏻", "🇨🇳", "\u2028"]
+INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\ufe0e",
+    "\ufe0f",
+    "\u3000",
+    "\u00a0",
+    "\t",
+    "\n",
+    "😀",
+    "👍🏻",
+    "🇨🇳",
+    "\u2028",
+]
 COMMANDS = {
     "restart": "/restart",
     "check_progress": '/check_progress{"application_no": "SX2026112300001"}',

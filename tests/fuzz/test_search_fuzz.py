@@ -3,6 +3,7 @@
 Every query string either gets the contract's answer (200 with `query`, `total`, `results[...]`,
 `suggestion`) or a Chinese 422; the cases the contract decides (missing, blank or over-long `q`, a `type`
 or `limit` out of range) are predicted and must go the predicted way."""
+
 from __future__ import annotations
 
 from hypothesis import event, given, settings
@@ -13,13 +14,26 @@ from tests.fuzz.strategies import FUZZ, assert_clear_4xx, mutated, valid_text, w
 KINDS = ("item", "faq", "package", "app")
 text = weird_text(surrogates=False)  # a URL carries UTF-8 bytes: lone surrogates are sent as raw bytes elsewhere
 valid = st.fixed_dictionaries(
-    {"q": st.one_of(st.sampled_from(["身份证", "shebaoka", "sfz", "補辦身份證", "社保卡 太原", "身份证 OR", "社保*"]),
-                    valid_text(100))},
-    optional={"type": st.sampled_from(KINDS), "region": st.sampled_from(["太原市", "小店区", "大同市"]),
-              "department": st.sampled_from(["ga", "山西省公安厅"]), "online": st.sampled_from(["true", "false", "是", "0"]),
-              "limit": st.integers(1, 50).map(str)})
-params = st.one_of(valid, mutated(valid, ["q", "type", "region", "department", "online", "limit"],
-                                  st.one_of(text, st.integers(-5, 60).map(str))))
+    {
+        "q": st.one_of(
+            st.sampled_from(["身份证", "shebaoka", "sfz", "補辦身份證", "社保卡 太原", "身份证 OR", "社保*"]),
+            valid_text(100),
+        )
+    },
+    optional={
+        "type": st.sampled_from(KINDS),
+        "region": st.sampled_from(["太原市", "小店区", "大同市"]),
+        "department": st.sampled_from(["ga", "山西省公安厅"]),
+        "online": st.sampled_from(["true", "false", "是", "0"]),
+        "limit": st.integers(1, 50).map(str),
+    },
+)
+params = st.one_of(
+    valid,
+    mutated(
+        valid, ["q", "type", "region", "department", "online", "limit"], st.one_of(text, st.integers(-5, 60).map(str))
+    ),
+)
 
 
 def _int(value: str):
@@ -36,8 +50,14 @@ def test_search_answers_or_refuses_in_chinese(gw, query):
     event(f"HTTP {response.status_code}")
     q = query.get("q")
     limit = _int(query["limit"]) if "limit" in query else 10
-    must_refuse = (q is None or not q.strip() or len(q) > 100 or query.get("type", "item") not in KINDS
-                   or limit is None or not 1 <= limit <= 50)
+    must_refuse = (
+        q is None
+        or not q.strip()
+        or len(q) > 100
+        or query.get("type", "item") not in KINDS
+        or limit is None
+        or not 1 <= limit <= 50
+    )
     if response.status_code == 200:
         assert not must_refuse, (query, response.text[:300])
         body = response.json()

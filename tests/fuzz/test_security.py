@@ -4,6 +4,7 @@ like a key, token or password is committed; settings.py has no secret defaults).
 
 The admin-token scan of every /admin route is tests/admin/test_auth_scan.py; the masking of ID numbers
 and phones in logs and Redis is tests/stack/test_privacy.py."""
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def preflight(gw, origin: str, method: str = "POST", headers: str = "content-type"):
-    return gw.client.options("/api/chat", headers={"Origin": origin, "Access-Control-Request-Method": method,
-                                                   "Access-Control-Request-Headers": headers})
+    return gw.client.options(
+        "/api/chat",
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers},
+    )
 
 
 def test_the_configured_origin_may_call_the_api(gw):
@@ -34,9 +37,17 @@ def test_the_configured_origin_may_call_the_api(gw):
     assert search.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://m.example.gov.cn",
-                                    "https://m.example.gov.cn.evil.example", "https://evil.example/https://m.example.gov.cn",
-                                    "https://M.EXAMPLE.GOV.CN:444"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.example",
+        "null",
+        "http://m.example.gov.cn",
+        "https://m.example.gov.cn.evil.example",
+        "https://evil.example/https://m.example.gov.cn",
+        "https://M.EXAMPLE.GOV.CN:444",
+    ],
+)
 def test_foreign_origins_are_refused(gw, origin):
     refused = preflight(gw, origin)
     assert refused.status_code == 400, refused.text
@@ -57,10 +68,40 @@ def test_the_configured_origin_may_not_use_other_methods_or_headers(gw):
 
 # ---- secrets ------------------------------------------------------------------------------------------
 
-SKIP_DIRS = {".git", ".venv", ".venv-audit", "var", "node_modules", "__pycache__", ".hypothesis", ".pytest_cache",
-             "build", ".rasa", "models", "results"}
-TEXT_SUFFIXES = {".py", ".yml", ".yaml", ".toml", ".md", ".json", ".js", ".html", ".css", ".cfg", ".ini", ".txt",
-                 ".sh", ".env", ".lock", ".csv", ".jsonl", ""}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    ".venv-audit",
+    "var",
+    "node_modules",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    "build",
+    ".rasa",
+    "models",
+    "results",
+}
+TEXT_SUFFIXES = {
+    ".py",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".md",
+    ".json",
+    ".js",
+    ".html",
+    ".css",
+    ".cfg",
+    ".ini",
+    ".txt",
+    ".sh",
+    ".env",
+    ".lock",
+    ".csv",
+    ".jsonl",
+    "",
+}
 # Shapes real credentials have: never committed anywhere, tests included.
 CREDENTIAL_SHAPES = {
     "private key": re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
@@ -70,13 +111,15 @@ CREDENTIAL_SHAPES = {
     "OpenAI-style key": re.compile(r"\bsk-[A-Za-z0-9]{32,}\b"),
     "JSON web token": re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
     "password in a URL": re.compile(  # user:password@ (placeholders such as user:pass@ excepted)
-        r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"`]+:(?!(?:pass|password|secret|\*+)@)[^\s@/'\"`$<]{3,}@"),
+        r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"`]+:(?!(?:pass|password|secret|\*+)@)[^\s@/'\"`$<]{3,}@"
+    ),
 }
 # A secret-named setting given a literal value in the product's code or configuration (tests and docs may
 # hold obviously fake values; the product may not hold any).
 SECRET_NAME = r"\b[a-z_]*(?:secret|passw(?:or)?d|api_?key|aes_?key|access_?token|admin_?token|private_?key)[a-z_]*\b"
 SECRET_ASSIGNMENT = re.compile(  # a quoted literal (code, any configuration) or a bare YAML value
-    r"(?i)" + SECRET_NAME + r"\s*[:=]\s*(?:[\"'](?P<value>[^\"'\s]{8,})[\"']|(?P<bare>[A-Za-z0-9+/=_\-]{6,})\s*$)")
+    r"(?i)" + SECRET_NAME + r"\s*[:=]\s*(?:[\"'](?P<value>[^\"'\s]{8,})[\"']|(?P<bare>[A-Za-z0-9+/=_\-]{6,})\s*$)"
+)
 # Reviewed exceptions: (file, text) -> why it is not a secret.
 ALLOWED: dict = {}  # none: the compose file takes its database password from the environment too
 
@@ -125,15 +168,24 @@ def test_the_product_assigns_no_secret_a_literal_value():
 
 
 def test_the_scan_would_see_a_committed_secret(tmp_path):
-    samples = ["-----BEGIN RSA " + "PRIVATE KEY-----", "AKIA" + "ABCDEFGHIJKLMNOP", "ghp_" + "a" * 36,
-               "postgresql://app:" + "s3cret" + "@db:5432/kb"]
+    samples = [
+        "-----BEGIN RSA " + "PRIVATE KEY-----",
+        "AKIA" + "ABCDEFGHIJKLMNOP",
+        "ghp_" + "a" * 36,
+        "postgresql://app:" + "s3cret" + "@db:5432/kb",
+    ]
     for sample in samples:
         assert any(shape.search(sample) for shape in CREDENTIAL_SHAPES.values()), sample
     assert SECRET_ASSIGNMENT.search('wechat_app_secret = "' + "9f8e7d6c5b4a" + '"')
     assert SECRET_ASSIGNMENT.search("STAFF_ADMIN_TOKEN: " + "aV3ryL0ngT0ken")
-    for harmless in ("wechat_aes_key: Optional[str] = Field(None)", "STAFF_ADMIN_TOKEN: ${STAFF_ADMIN_TOKEN:-}",
-                     "postgresql://user:pass@host:5432/db"):
-        assert not SECRET_ASSIGNMENT.search(harmless) and not any(s.search(harmless) for s in CREDENTIAL_SHAPES.values())
+    for harmless in (
+        "wechat_aes_key: Optional[str] = Field(None)",
+        "STAFF_ADMIN_TOKEN: ${STAFF_ADMIN_TOKEN:-}",
+        "postgresql://user:pass@host:5432/db",
+    ):
+        assert not SECRET_ASSIGNMENT.search(harmless) and not any(
+            s.search(harmless) for s in CREDENTIAL_SHAPES.values()
+        )
 
 
 SECRET_SETTINGS = re.compile(r"token|secret|aes_key|password|_key$")
@@ -144,11 +196,25 @@ def test_settings_have_no_secret_defaults(monkeypatch):
         monkeypatch.delenv(name.upper(), raising=False)
     defaults = Settings()
     secrets = [name for name in Settings.__fields__ if SECRET_SETTINGS.search(name)]
-    assert {"staff_admin_token", "wechat_token", "wechat_aes_key", "wechat_app_secret", "miniprogram_token",
-            "miniprogram_app_secret", "miniprogram_aes_key"} <= set(secrets)
+    assert {
+        "staff_admin_token",
+        "wechat_token",
+        "wechat_aes_key",
+        "wechat_app_secret",
+        "miniprogram_token",
+        "miniprogram_app_secret",
+        "miniprogram_aes_key",
+    } <= set(secrets)
     assert [name for name in secrets if getattr(defaults, name)] == []
-    for name in ("database_url", "redis_url", "outbox_database_url", "rasa_url", "action_server_url",
-                 "application_api_url", "wechat_api_base"):
+    for name in (
+        "database_url",
+        "redis_url",
+        "outbox_database_url",
+        "rasa_url",
+        "action_server_url",
+        "application_api_url",
+        "wechat_api_base",
+    ):
         value = getattr(defaults, name) or ""
         assert not CREDENTIAL_SHAPES["password in a URL"].search(value), (name, value)
     monkeypatch.setenv("STAFF_ADMIN_TOKEN", "from-the-environment-0123456789")
@@ -156,6 +222,7 @@ def test_settings_have_no_secret_defaults(monkeypatch):
 
 
 # ---- the dependency audit's own logic (scripts/audit_dependencies.py; pip-audit's report stubbed) ----------------
+
 
 def _audit_module():
     sys.path.insert(0, str(ROOT / "scripts"))

@@ -4,6 +4,7 @@ process, signing requests with wechatpy as WeChat's servers do.
 Properties: an unsigned or wrongly signed request is a Chinese 403; a signed request with any body —
 plain, or AES-encrypted (safe mode) around any plaintext — gets either a well-formed reply (`success`, or
 a passive-reply XML addressed back to the sender with Chinese content) or a Chinese 4xx; never a 5xx."""
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,26 @@ from tests.channels.wechat_client import ACCOUNT_ID, AES_KEY, APPID, TOKEN, _xml
 from tests.fuzz.strategies import CJK, FUZZ, assert_clear_4xx, json_values, weird_text
 
 SAFE_TEXT = weird_text(30, surrogates=False)
-xml_text = SAFE_TEXT.map(lambda s: "".join(c for c in s if c in "\t\n\r" or (ord(c) >= 0x20 and c not in "\ufffe\uffff"
-                                                                             and not 0xD800 <= ord(c) <= 0xDFFF)))
+xml_text = SAFE_TEXT.map(
+    lambda s: "".join(
+        c for c in s if c in "\t\n\r" or (ord(c) >= 0x20 and c not in "\ufffe\uffff" and not 0xD800 <= ord(c) <= 0xDFFF)
+    )
+)
 message_fields = st.fixed_dictionaries(
-    {"ToUserName": st.one_of(st.just(ACCOUNT_ID), xml_text), "FromUserName": st.one_of(st.just("o-fuzz"), xml_text),
-     "CreateTime": st.one_of(st.just(int(time.time())), st.integers(-1, 2 ** 40), xml_text),
-     "MsgType": st.one_of(st.sampled_from(["text", "voice", "event", "image", "TEXT", "location"]), xml_text)},
-    optional={"Content": xml_text, "MsgId": st.one_of(st.integers(0, 10 ** 18), xml_text), "Recognition": xml_text,
-              "Event": st.sampled_from(["subscribe", "unsubscribe", "CLICK", "VIEW", "SCAN"]), "EventKey": xml_text})
+    {
+        "ToUserName": st.one_of(st.just(ACCOUNT_ID), xml_text),
+        "FromUserName": st.one_of(st.just("o-fuzz"), xml_text),
+        "CreateTime": st.one_of(st.just(int(time.time())), st.integers(-1, 2**40), xml_text),
+        "MsgType": st.one_of(st.sampled_from(["text", "voice", "event", "image", "TEXT", "location"]), xml_text),
+    },
+    optional={
+        "Content": xml_text,
+        "MsgId": st.one_of(st.integers(0, 10**18), xml_text),
+        "Recognition": xml_text,
+        "Event": st.sampled_from(["subscribe", "unsubscribe", "CLICK", "VIEW", "SCAN"]),
+        "EventKey": xml_text,
+    },
+)
 
 
 def as_xml(fields) -> bytes:
@@ -37,12 +50,19 @@ def as_json(fields) -> bytes:
 
 
 bodies = st.one_of(
-    message_fields.map(as_xml), message_fields.map(as_json),
-    st.binary(max_size=200), st.sampled_from([b"", b"<xml/>", b"<xml><a><b>1</b></a></xml>", b"{}", b"[]", b"null"]),
+    message_fields.map(as_xml),
+    message_fields.map(as_json),
+    st.binary(max_size=200),
+    st.sampled_from([b"", b"<xml/>", b"<xml><a><b>1</b></a></xml>", b"{}", b"[]", b"null"]),
     json_values.map(lambda v: json.dumps(v).encode()),
-    st.lists(st.tuples(st.sampled_from(["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "x"]), xml_text),
-             max_size=6).map(lambda pairs: ("<xml>" + "".join(f"<{k}>{v.replace('<', '&lt;').replace('&', '&amp;')}</{k}>"
-                                                               for k, v in pairs) + "</xml>").encode()),
+    st.lists(
+        st.tuples(st.sampled_from(["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "x"]), xml_text),
+        max_size=6,
+    ).map(
+        lambda pairs: (
+            "<xml>" + "".join(f"<{k}>{v.replace('<', '&lt;').replace('&', '&amp;')}</{k}>" for k, v in pairs) + "</xml>"
+        ).encode()
+    ),
 )
 
 
@@ -62,12 +82,19 @@ def check_reply(response, context, side=None) -> None:
 
 
 @settings(FUZZ, max_examples=80)
-@given(query=st.fixed_dictionaries({}, optional={k: SAFE_TEXT for k in ("signature", "timestamp", "nonce", "echostr",
-                                                                          "msg_signature", "encrypt_type")}),
-       post=st.booleans())
+@given(
+    query=st.fixed_dictionaries(
+        {},
+        optional={
+            k: SAFE_TEXT for k in ("signature", "timestamp", "nonce", "echostr", "msg_signature", "encrypt_type")
+        },
+    ),
+    post=st.booleans(),
+)
 def test_unsigned_requests_are_a_chinese_403(gw, query, post):
-    response = (gw.client.post("/wechat", params=query, content=b"<xml/>") if post
-                else gw.client.get("/wechat", params=query))
+    response = (
+        gw.client.post("/wechat", params=query, content=b"<xml/>") if post else gw.client.get("/wechat", params=query)
+    )
     assert response.status_code == 403, (query, response.status_code, response.text)
     assert_clear_4xx(response, query)
 
@@ -81,19 +108,26 @@ def test_signed_verification_echoes_exactly(gw, wechat, echostr):
 
 
 @settings(FUZZ, max_examples=120)
-@given(body=bodies, content_type=st.sampled_from(["text/xml", "application/xml", "application/json", "text/plain", ""]),
-       channel=st.sampled_from(["wechat", "mini"]))
+@given(
+    body=bodies,
+    content_type=st.sampled_from(["text/xml", "application/xml", "application/json", "text/plain", ""]),
+    channel=st.sampled_from(["wechat", "mini"]),
+)
 def test_signed_plain_messages_get_a_reply_or_a_chinese_4xx(gw, wechat, mini, body, content_type, channel):
     side = wechat if channel == "wechat" else mini
-    response = gw.client.post(side.url, params=side.query(), content=body,
-                              headers={"Content-Type": content_type} if content_type else {})
+    response = gw.client.post(
+        side.url, params=side.query(), content=body, headers={"Content-Type": content_type} if content_type else {}
+    )
     check_reply(response, body)
 
 
 cipher = MessageCipher(AES_KEY, APPID)
 plaintexts = st.one_of(message_fields.map(as_xml), message_fields.map(as_json), bodies, st.binary(max_size=100))
-encrypts = st.one_of(plaintexts.map(lambda p: cipher.encrypt(p)), SAFE_TEXT,
-                     st.binary(min_size=1, max_size=64).map(lambda b: __import__("base64").b64encode(b).decode()))
+encrypts = st.one_of(
+    plaintexts.map(lambda p: cipher.encrypt(p)),
+    SAFE_TEXT,
+    st.binary(min_size=1, max_size=64).map(lambda b: __import__("base64").b64encode(b).decode()),
+)
 
 
 @settings(FUZZ, max_examples=80)

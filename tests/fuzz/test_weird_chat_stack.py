@@ -1,6 +1,7 @@
 """Valid but odd messages through the whole stack (gateway → Rasa → action server → index): emoji, control
 characters, right-to-left marks, zero-width joiners, injection strings, text exactly at the length limit.
 Each must get 200 and a non-empty Chinese reply in the contract's shape; over the limit, a Chinese 422."""
+
 from __future__ import annotations
 
 import uuid

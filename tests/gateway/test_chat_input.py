@@ -1,30 +1,43 @@
-"""Bad input to /api/chat and /api/search: clear Chinese 4xx, never 5xx. Rasa is not running here,
-so a valid chat gets the 503 that tells the citizen to retry or call 12345."""
+"""Bad input to /api/chat and /api/search: clear Chinese 4xx, never 5xx. Rasa is not running here (its
+address, the action server's and the platform's are free ports nothing listens on — never the defaults,
+where a `make run` stack may be up), so a valid chat gets the 503 that tells the citizen to retry or call 12345."""
+
 import pytest
 from fastapi.testclient import TestClient
 
+from devtools.support.ports import unused_url
 from gateway.app import create_app
 from settings import Settings
 
 
 @pytest.fixture
 def client(tmp_path, mini_index):
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}",
-                        search_index_dir=mini_index, rasa_url="http://127.0.0.1:9", chat_max_chars=50,
-                        rasa_timeout_seconds=2)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        search_index_dir=mini_index,
+        rasa_url=unused_url(),
+        action_server_url=unused_url(),
+        application_api_url=unused_url(),
+        chat_max_chars=50,
+        rasa_timeout_seconds=2,
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
 
-@pytest.mark.parametrize("body, expected", [
-    ({"text": "你好"}, "缺少必填字段 sender_id（用户标识）"),
-    ({"sender_id": "u1"}, "缺少必填字段 text（消息内容）"),
-    ({"sender_id": "u1", "text": 5}, "text（消息内容）应为字符串"),
-    ({"sender_id": 7, "text": "你好"}, "sender_id（用户标识）应为字符串"),
-    ({"sender_id": "u1", "text": "   "}, "text（消息内容）不能为空"),
-    ({"sender_id": "u1", "text": "你好", "elder_mode": "yes"}, "elder_mode（长辈模式）应为 true 或 false"),
-    ([1, 2], "请求体应为 JSON 对象"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({"text": "你好"}, "缺少必填字段 sender_id（用户标识）"),
+        ({"sender_id": "u1"}, "缺少必填字段 text（消息内容）"),
+        ({"sender_id": "u1", "text": 5}, "text（消息内容）应为字符串"),
+        ({"sender_id": 7, "text": "你好"}, "sender_id（用户标识）应为字符串"),
+        ({"sender_id": "u1", "text": "   "}, "text（消息内容）不能为空"),
+        ({"sender_id": "u1", "text": "你好", "elder_mode": "yes"}, "elder_mode（长辈模式）应为 true 或 false"),
+        ([1, 2], "请求体应为 JSON 对象"),
+    ],
+)
 def test_bad_chat_bodies_get_chinese_422(client, body, expected):
     response = client.post("/api/chat", json=body)
     assert response.status_code == 422

@@ -1,19 +1,22 @@
 """Database fixtures: every storage test runs on SQLite and on PostgreSQL.
 
-PostgreSQL is the server at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test); each
-test gets a schema of its own with a unique name, dropped afterwards, so parallel runs do not collide.
-When PostgreSQL does not answer the tests fail: CI and the development machines run one.
+PostgreSQL is the tests' own throwaway server (started on first use, see tests/conftest.py), or the one at
+TEST_POSTGRES_URL when that is set; each test gets a schema of its own with a unique name, dropped
+afterwards, so parallel runs do not collide. When PostgreSQL does not answer the tests fail, never skip.
 """
+
 from __future__ import annotations
 
-import os
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
-TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from devtools.support.services import suite_postgres_url
+from tests.conftest import copy_loaded, needs
+
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -23,25 +26,35 @@ def with_search_path(url: str, schema: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_engine():
-    engine = sa.create_engine(TEST_POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+@needs("postgres")
+def test_postgres_url() -> str:
+    return suite_postgres_url()
+
+
+@pytest.fixture(scope="session")
+@needs("postgres")
+def postgres_engine(test_postgres_url):
+    engine = sa.create_engine(test_postgres_url, future=True, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {TEST_POSTGRES_URL} does not answer ({exc.orig}); "
-                    f"start it or set TEST_POSTGRES_URL", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {test_postgres_url} does not answer ({exc.orig}); unset TEST_POSTGRES_URL "
+            f"to let the tests start their own",
+            pytrace=False,
+        )
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def postgres_url(postgres_engine):
+def postgres_url(postgres_engine, test_postgres_url):
     """A fresh, uniquely named schema; the URL selects it for every connection."""
     schema = f"kbtest_{uuid.uuid4().hex[:12]}"
     with postgres_engine.connect() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield with_search_path(TEST_POSTGRES_URL, schema)
+    yield with_search_path(test_postgres_url, schema)
     with postgres_engine.connect() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
@@ -76,10 +89,12 @@ def make_store(db_url, open_stores):
 
 
 @pytest.fixture
-def kb(make_store, mini_profile):
+def kb(make_store, mini_profile, db_url, mini_template):
     """The mini knowledge base (tests/conftest.py) loaded into the database under test."""
     from knowledge.sync import sync_profile
 
+    if db_url.startswith("sqlite:///"):  # a copy of the loaded template: the load below is then a no-op
+        copy_loaded(mini_template, Path(db_url[len("sqlite:///") :]))
     store = make_store()
     sync_profile(mini_profile, store)
     return store

@@ -1,4 +1,5 @@
 """`python -m knowledge import|export` as `make kb-import FILE=...` runs it, against SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -6,14 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "id,question,similar_questions,answer,department,keywords,status\n"
 
 
 def cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": db_url}
-    return subprocess.run([sys.executable, "-m", "knowledge", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_import_from_the_command_line(kb, db_url, tmp_path):
@@ -26,11 +31,15 @@ def test_import_from_the_command_line(kb, db_url, tmp_path):
     assert kb.versions("faq", "faq-cli-1")[0]["source"] == "cli"
 
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "faq-cli-2,问题,,答案。,ga,,published\nfaq-cli-3,问题三,,,ga,,published\n", encoding="utf-8")
+    bad.write_text(
+        HEADER + "faq-cli-2,问题,,答案。,ga,,published\nfaq-cli-3,问题三,,,ga,,published\n", encoding="utf-8"
+    )
     failed = cli(db_url, "import", str(bad))
     assert failed.returncode == 1
-    assert failed.stderr.splitlines() == ["第 3 行（answer）：answer（答案）不能为空",
-                                          "导入失败：文件中有 1 行有误，整个文件都没有导入，请改正后重新导入"]
+    assert failed.stderr.splitlines() == [
+        "第 3 行（answer）：answer（答案）不能为空",
+        "导入失败：文件中有 1 行有误，整个文件都没有导入，请改正后重新导入",
+    ]
     assert kb.get("faq", "faq-cli-2") is None
 
     exported = cli(db_url, "export", "--format", "csv")

@@ -1,4 +1,5 @@
 """This week's 热门问题 and 有帮助/没帮助 on answers (queue and statistics), on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,11 @@ def test_hot_questions_are_this_weeks_most_answered_topped_up_with_high_frequenc
     feedback.record_unanswered(kb, "养狗要办什么证")
     hot = hot_questions.hot_questions(kb)
     # the entry's own phrasing (a FAQ's question, an item's first alias), never the citizen's words
-    assert [(q.text, q.ref) for q in hot] == [("补办身份证要多少钱", "faq:faq-ga-001"),
-                                              ("办社保卡", "item:rs-sscard-apply"),
-                                              ("补办身份证", "item:ga-idcard-reissue")]
+    assert [(q.text, q.ref) for q in hot] == [
+        ("补办身份证要多少钱", "faq:faq-ga-001"),
+        ("办社保卡", "item:rs-sscard-apply"),
+        ("补办身份证", "item:ga-idcard-reissue"),
+    ]
     assert [q.text for q in hot_questions.hot_questions(kb, limit=2)] == ["补办身份证要多少钱", "办社保卡"]
     next_week = dt.datetime.utcnow() + dt.timedelta(days=8)
     assert [q.text for q in hot_questions.hot_questions(kb, now=next_week)] == ["补办身份证"]
@@ -52,8 +55,9 @@ def test_not_helpful_moves_the_answered_question_to_the_unanswered_queue(kb):
     total, groups = feedback.unanswered_groups_list(kb)
     assert (total, groups[0]["id"], groups[0]["text"], groups[0]["count"]) == (1, group, "补办身份证要多少钱？", 1)
     with kb.engine.connect() as conn:
-        rows = conn.execute(sa.select(questions.c.text, questions.c.answered, questions.c.group_id)
-                            .order_by(questions.c.id)).all()
+        rows = conn.execute(
+            sa.select(questions.c.text, questions.c.answered, questions.c.group_id).order_by(questions.c.id)
+        ).all()
     # the question's own record now counts as not answered (no second record, so totals stay right)
     assert [tuple(r) for r in rows] == [("补办身份证要多少钱？", False, group), ("社保卡怎么办", True, None)]
     # 没帮助 on an answer whose question was never recorded (e.g. recorded elsewhere): a record is added
@@ -62,9 +66,14 @@ def test_not_helpful_moves_the_answered_question_to_the_unanswered_queue(kb):
     summary = stats.summary(kb, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
     assert summary["questions"] == {"total": 3, "answered": 1, "unanswered": 2, "answer_rate": 0.3333}
     assert summary["answer_feedback"] == {
-        "helpful": 1, "not_helpful": 2, "helpful_rate": 0.3333,
-        "by_entry": [{"type": "faq", "id": "faq-ga-001", "title": "补办身份证要多少钱", "helpful": 0, "not_helpful": 2},
-                     {"type": "item", "id": "rs-sscard-apply", "title": "社会保障卡申领", "helpful": 1, "not_helpful": 0}]}
+        "helpful": 1,
+        "not_helpful": 2,
+        "helpful_rate": 0.3333,
+        "by_entry": [
+            {"type": "faq", "id": "faq-ga-001", "title": "补办身份证要多少钱", "helpful": 0, "not_helpful": 2},
+            {"type": "item", "id": "rs-sscard-apply", "title": "社会保障卡申领", "helpful": 1, "not_helpful": 0},
+        ],
+    }
     assert summary["unanswered_open_groups"] == 2
 
 

@@ -1,4 +1,5 @@
 """Bulk import and export on SQLite and PostgreSQL: formats, row-numbered Chinese errors, all-or-nothing."""
+
 from __future__ import annotations
 
 import io
@@ -39,12 +40,16 @@ def open_revisions(store) -> int:
 
 
 def snapshot(store) -> tuple:
-    return (store.count(), store.latest_change(), open_revisions(store),
-            sorted((e["kind"], e["id"], e.get("answer", "")) for e in store.iter_entries(status=None)))
+    return (
+        store.count(),
+        store.latest_change(),
+        open_revisions(store),
+        sorted((e["kind"], e["id"], e.get("answer", "")) for e in store.iter_entries(status=None)),
+    )
 
 
 GOOD = csv_bytes(
-    "faq-gjj-001,公积金怎么提取,提取公积金|取公积金,凭身份证到公积金中心办理。,ga,\"公积金,提取\",published",
+    'faq-gjj-001,公积金怎么提取,提取公积金|取公积金,凭身份证到公积金中心办理。,ga,"公积金,提取",published',
     "faq-gjj-002,公积金贷款额度是多少,,最高60万元。,山西省公安厅,贷款,draft",
     "faq-ga-001,补办身份证要多少钱,身份证补办费用,补领收取工本费20元，可微信支付。,ga,身份证,published",
 )
@@ -53,8 +58,16 @@ GOOD = csv_bytes(
 def test_csv_rows_go_live_or_become_drafts_by_status(kb):
     start = kb.latest_change()
     result = import_file(kb, "faq", "faqs.csv", GOOD, REVIEWER)
-    assert result == {"kind": "faq", "total": 3, "published": 2, "created": 1, "updated": 1, "unchanged": 0,
-                      "drafts": 1, "change_seq": start + 2}
+    assert result == {
+        "kind": "faq",
+        "total": 3,
+        "published": 2,
+        "created": 1,
+        "updated": 1,
+        "unchanged": 0,
+        "drafts": 1,
+        "change_seq": start + 2,
+    }
     live = kb.get("faq", "faq-gjj-001")
     assert live["similar_questions"] == ["提取公积金", "取公积金"] and live["keywords"] == ["公积金", "提取"]
     assert (live["editor"], live["reviewer"], live["status"]) == ("李审核", "李审核", "published")
@@ -101,8 +114,12 @@ def test_missing_and_unknown_columns_are_reported_as_row_1(kb):
         import_file(kb, "faq", "faqs.csv", csv_bytes("faq-a,问,答", header="id,question,anwser\n"), REVIEWER)
     assert rejected.value.problems == [
         {"row": 1, "field": "", "reason": "缺少必需的列：answer、status"},
-        {"row": 1, "field": "", "reason": "不认识的列：anwser（可用的列：id、question、answer、status、"
-                                          "similar_questions、department、keywords、items）"},
+        {
+            "row": 1,
+            "field": "",
+            "reason": "不认识的列：anwser（可用的列：id、question、answer、status、"
+            "similar_questions、department、keywords、items）",
+        },
     ]
 
 
@@ -111,28 +128,38 @@ def test_a_database_failure_half_way_leaves_nothing_behind(kb):
     same transaction: the whole file is rolled back, change log included."""
     with kb.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("CREATE TRIGGER boom BEFORE INSERT ON kb_changes WHEN NEW.id = 'faq-boom' "
-                                 "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER boom BEFORE INSERT ON kb_changes WHEN NEW.id = 'faq-boom' "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
         else:
-            conn.exec_driver_sql("CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN "
-                                 "IF NEW.id = 'faq-boom' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END "
-                                 "$$ LANGUAGE plpgsql")
+            conn.exec_driver_sql(
+                "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN "
+                "IF NEW.id = 'faq-boom' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END "
+                "$$ LANGUAGE plpgsql"
+            )
             conn.exec_driver_sql("CREATE TRIGGER boom BEFORE INSERT ON kb_changes FOR EACH ROW EXECUTE FUNCTION boom()")
     before = snapshot(kb)
-    content = csv_bytes("faq-a1,问题一,,答案一。,,,published", "faq-a2,问题二,,答案二。,,,published",
-                        "faq-boom,问题三,,答案三。,,,published", "faq-a4,问题四,,答案四。,,,draft")
+    content = csv_bytes(
+        "faq-a1,问题一,,答案一。,,,published",
+        "faq-a2,问题二,,答案二。,,,published",
+        "faq-boom,问题三,,答案三。,,,published",
+        "faq-a4,问题四,,答案四。,,,draft",
+    )
     with pytest.raises(sa.exc.DatabaseError):
         import_file(kb, "faq", "faqs.csv", content, REVIEWER)
     assert snapshot(kb) == before
 
 
 def test_xlsx_with_numbers_and_blank_lines(kb):
-    content = xlsx_bytes([
-        ["id", "question", "answer", "status", "keywords"],
-        [2024, "2024年的新政策是什么", "详见公告。", "published", "政策,2024"],
-        [None, None, None, None, None],
-        ["faq-x-2", "第二个问题", 100, "draft", None],
-    ])
+    content = xlsx_bytes(
+        [
+            ["id", "question", "answer", "status", "keywords"],
+            [2024, "2024年的新政策是什么", "详见公告。", "published", "政策,2024"],
+            [None, None, None, None, None],
+            ["faq-x-2", "第二个问题", 100, "draft", None],
+        ]
+    )
     result = import_file(kb, "faq", "faqs.xlsx", content, REVIEWER)
     assert (result["published"], result["drafts"]) == (1, 1)
     assert kb.get("faq", "2024")["keywords"] == ["政策", "2024"]
@@ -140,8 +167,14 @@ def test_xlsx_with_numbers_and_blank_lines(kb):
 
 
 def test_xlsx_rows_are_numbered_as_the_sheet_shows_them(kb):
-    content = xlsx_bytes([["id", "question", "answer", "status"], ["faq-a", "问", "答", "published"],
-                          [None, None, None, None], ["faq-b", "问二", "", "published"]])
+    content = xlsx_bytes(
+        [
+            ["id", "question", "answer", "status"],
+            ["faq-a", "问", "答", "published"],
+            [None, None, None, None],
+            ["faq-b", "问二", "", "published"],
+        ]
+    )
     with pytest.raises(ImportRejected) as rejected:
         import_file(kb, "faq", "faqs.xlsx", content, REVIEWER)
     assert rejected.value.problems == [{"row": 4, "field": "answer", "reason": "answer（答案）不能为空"}]
@@ -197,11 +230,21 @@ def test_export_imports_back_to_the_same_faqs(kb, make_store, mini_profile, fmt)
     import_file(kb, "faq", "faqs.csv", GOOD, REVIEWER)
     content = export_file(kb, "faq", fmt)
     if fmt == "csv":
-        assert content.decode("utf-8").splitlines()[0] == "id,question,similar_questions,answer,department,keywords,status,items"
+        assert (
+            content.decode("utf-8").splitlines()[0]
+            == "id,question,similar_questions,answer,department,keywords,status,items"
+        )
     if fmt == "xlsx":
         sheet = load_workbook(io.BytesIO(content)).active
-        assert [c.value for c in sheet[1]][:7] == ["id", "question", "similar_questions", "answer", "department",
-                                                    "keywords", "status"]
+        assert [c.value for c in sheet[1]][:7] == [
+            "id",
+            "question",
+            "similar_questions",
+            "answer",
+            "department",
+            "keywords",
+            "status",
+        ]
     fresh = make_store(kb.url.replace("kb.sqlite3", "fresh.sqlite3")) if kb.url.startswith("sqlite") else None
     if fresh is None:  # PostgreSQL: compare by re-importing into the same base (must change nothing)
         result = import_file(kb, "faq", f"faqs.{fmt}", content, REVIEWER)
@@ -211,8 +254,13 @@ def test_export_imports_back_to_the_same_faqs(kb, make_store, mini_profile, fmt)
     import_file(fresh, "faq", f"faqs.{fmt}", content, REVIEWER)
 
     def faqs(store):
-        return sorted(({k: v for k, v in e.items() if k not in ("editor", "reviewer", "updated_at")}
-                       for e in store.iter_entries("faq", status=None)), key=lambda e: e["id"])
+        return sorted(
+            (
+                {k: v for k, v in e.items() if k not in ("editor", "reviewer", "updated_at")}
+                for e in store.iter_entries("faq", status=None)
+            ),
+            key=lambda e: e["id"],
+        )
 
     assert faqs(fresh) == faqs(kb)
     assert Workflow(fresh).open_change("faq", "faq-gjj-002")["data"]["question"] == "公积金贷款额度是多少"

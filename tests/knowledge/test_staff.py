@@ -1,4 +1,5 @@
 """Staff tokens on SQLite and PostgreSQL: stored hashed, roles, revocation, the bootstrap admin."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -35,7 +36,12 @@ def test_bootstrap_admin_comes_from_the_setting_and_is_not_stored(make_store):
 
 
 def test_roles_include_the_ones_below():
-    table = {role: [p for p in ("read", "edit", "publish", "audit", "manage_staff") if allowed(role, p)]
-             for role in ("editor", "reviewer", "admin")}
-    assert table == {"editor": ["read", "edit"], "reviewer": ["read", "edit", "publish", "audit"],
-                     "admin": ["read", "edit", "publish", "audit", "manage_staff"]}
+    table = {
+        role: [p for p in ("read", "edit", "publish", "audit", "manage_staff") if allowed(role, p)]
+        for role in ("editor", "reviewer", "admin")
+    }
+    assert table == {
+        "editor": ["read", "edit"],
+        "reviewer": ["read", "edit", "publish", "audit"],
+        "admin": ["read", "edit", "publish", "audit", "manage_staff"],
+    }

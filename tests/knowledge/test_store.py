@@ -1,4 +1,5 @@
 """The store on SQLite and PostgreSQL: versions, the change log in the same transaction, serialised writers."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,17 @@ from knowledge.schema import synonym_id
 
 
 def faq(entry_id: str, question: str, answer: str = "答案。", **extra) -> dict:
-    return {"id": entry_id, "question": question, "answer": answer, "similar_questions": [], "items": [],
-            "department": "", "keywords": [], "status": "published", **extra}
+    return {
+        "id": entry_id,
+        "question": question,
+        "answer": answer,
+        "similar_questions": [],
+        "items": [],
+        "department": "",
+        "keywords": [],
+        "status": "published",
+        **extra,
+    }
 
 
 def test_every_change_gets_a_version_and_a_change_row(kb):
@@ -22,11 +32,17 @@ def test_every_change_gets_a_version_and_a_change_row(kb):
     entry["answer"] = "新答案。"
     assert kb.upsert("faq", entry, actor="李四", source="admin")
     assert kb.delete("faq", "faq-new", actor="王五", source="admin")
-    assert kb.changes_since(start) == [(start + 1, "faq", "faq-new"), (start + 2, "faq", "faq-new"),
-                                       (start + 3, "faq", "faq-new")]
+    assert kb.changes_since(start) == [
+        (start + 1, "faq", "faq-new"),
+        (start + 2, "faq", "faq-new"),
+        (start + 3, "faq", "faq-new"),
+    ]
     history = kb.versions("faq", "faq-new")
     assert [(v["version"], v["action"], v["actor"]) for v in history] == [
-        (1, "save", "张三"), (2, "save", "李四"), (3, "delete", "王五")]
+        (1, "save", "张三"),
+        (2, "save", "李四"),
+        (3, "delete", "王五"),
+    ]
     assert history[1]["data"]["answer"] == "新答案。" and history[2]["data"] is None
     # Re-created after a deletion: numbering goes on, so old versions stay addressable.
     assert kb.upsert("faq", faq("faq-new", "新问题"))

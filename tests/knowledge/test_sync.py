@@ -1,4 +1,5 @@
 """Loading the profile files: staff edits survive a reload; synonyms become editable entries."""
+
 from __future__ import annotations
 
 from knowledge.schema import synonym_id

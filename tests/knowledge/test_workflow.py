@@ -1,4 +1,5 @@
 """Draft → review → publish, on SQLite and PostgreSQL: roles, conflicts, history, diff, rollback, audit."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,15 @@ EDITOR = StaffMember("张编辑", "editor", 1)
 REVIEWER = StaffMember("李审核", "reviewer", 2)
 ADMIN = StaffMember("王管理", "admin", 3)
 
-NEW_FAQ = {"id": "faq-ga-002", "question": "身份证过期了怎么换", "similar_questions": ["身份证到期换证"],
-           "answer": "有效期满前三个月内可申请换领。", "items": ["ga-idcard-reissue"], "department": "ga",
-           "keywords": ["身份证"]}
+NEW_FAQ = {
+    "id": "faq-ga-002",
+    "question": "身份证过期了怎么换",
+    "similar_questions": ["身份证到期换证"],
+    "answer": "有效期满前三个月内可申请换领。",
+    "items": ["ga-idcard-reissue"],
+    "department": "ga",
+    "keywords": ["身份证"],
+}
 
 
 @pytest.fixture
@@ -51,8 +58,15 @@ def test_editing_a_live_entry_leaves_it_live_until_published(kb, flow):
     flow.save("faq", changed, EDITOR)
     assert kb.get("faq", "faq-ga-001")["answer"] == before["answer"]
     diff = flow.diff("faq", "faq-ga-001", None, None)
-    assert diff["changes"] == [{"field": "answer", "label": "answer（答案）", "change": "changed",
-                                "old": before["answer"], "new": "补领收取工本费20元，可微信支付。"}]
+    assert diff["changes"] == [
+        {
+            "field": "answer",
+            "label": "answer（答案）",
+            "change": "changed",
+            "old": before["answer"],
+            "new": "补领收取工本费20元，可微信支付。",
+        }
+    ]
     flow.publish("faq", "faq-ga-001", ADMIN)
     assert kb.get("faq", "faq-ga-001")["answer"] == "补领收取工本费20元，可微信支付。"
     assert [v["version"] for v in flow.history("faq", "faq-ga-001")] == [1, 2]
@@ -105,12 +119,16 @@ def test_rollback_restores_an_old_version_as_a_new_one(kb, flow):
 def test_invalid_entries_are_refused_with_chinese_reasons(kb, flow):
     with pytest.raises(Invalid) as bad:
         flow.save("faq", {"id": "FAQ 1", "question": "", "answer": "答"}, EDITOR, create=True)
-    assert bad.value.problems == [("id", "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"),
-                                  ("question", "question（问题）不能为空")]
+    assert bad.value.problems == [
+        ("id", "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"),
+        ("question", "question（问题）不能为空"),
+    ]
     with pytest.raises(Invalid) as broken:
         flow.save("faq", dict(NEW_FAQ, items=["no-such-item"], department="nobody"), EDITOR, create=True)
-    assert broken.value.problems == [("department", "department（部门）“nobody”不存在"),
-                                     ("items", "items（关联事项）“no-such-item”不存在")]
+    assert broken.value.problems == [
+        ("department", "department（部门）“nobody”不存在"),
+        ("items", "items（关联事项）“no-such-item”不存在"),
+    ]
 
 
 def test_create_refuses_an_existing_id_and_update_an_unknown_one(kb, flow):

@@ -7,17 +7,26 @@ from settings import Settings
 
 def test_embedded_defaults_have_no_external_stores(tmp_path):
     config = render_endpoints(Settings(data_dir=tmp_path))
-    assert config == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},
-                      "tracker_store": {"type": "rasa_server.tracker_store.MaskingInMemoryTrackerStore"}}
+    assert config == {
+        "action_endpoint": {"url": "http://127.0.0.1:5055/webhook"},
+        "tracker_store": {"type": "rasa_server.tracker_store.MaskingInMemoryTrackerStore"},
+    }
 
 
 def test_redis_url_gives_tracker_and_lock_store_with_expiry_and_timeout(tmp_path):
-    settings = Settings(data_dir=tmp_path, redis_url="redis://:secret@redis.local:6380/4",
-                        tracker_expiry_seconds=3600)
+    settings = Settings(data_dir=tmp_path, redis_url="redis://:secret@redis.local:6380/4", tracker_expiry_seconds=3600)
     path = write_endpoints(settings, tmp_path / "endpoints.yml")
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert config["tracker_store"] == {"type": "rasa_server.tracker_store.MaskingRedisTrackerStore", "db": 4, "record_exp": 3600, "url": "redis.local",
-                                       "port": 6380, "use_ssl": False, "key_prefix": "zwbot", "password": "secret"}
+    assert config["tracker_store"] == {
+        "type": "rasa_server.tracker_store.MaskingRedisTrackerStore",
+        "db": 4,
+        "record_exp": 3600,
+        "url": "redis.local",
+        "port": 6380,
+        "use_ssl": False,
+        "key_prefix": "zwbot",
+        "password": "secret",
+    }
     assert config["lock_store"]["db"] == 5 and config["lock_store"]["socket_timeout"] == 10
 
 
@@ -31,7 +40,10 @@ def test_reference_api_runs_only_for_a_local_application_api(tmp_path):
     remote = Settings(data_dir=tmp_path, application_api_url="https://api.platform.example.gov.cn")
     assert not runs_reference_api(remote)
     assert [[s.name for s in w] for w in ordered(build_services(remote))] == [
-        ["action-server", "outbox-worker"], ["rasa"], ["gateway"]]
+        ["action-server", "outbox-worker"],
+        ["rasa"],
+        ["gateway"],
+    ]
 
 
 def test_rasa_runs_with_the_project_fixes_and_the_action_server_keeps_connections(tmp_path):

@@ -1,4 +1,5 @@
 """The supervisor with real (tiny) processes: start order, readiness, a death reported, Ctrl-C stops all."""
+
 import queue
 import signal
 import socket
@@ -9,26 +10,28 @@ import threading
 import time
 
 import httpx
+import pytest
 
+from devtools.support.ports import free_port
 from launcher.services import Service
 from launcher.supervisor import StartupFailed, Supervisor
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.processes
 
 
 def http_service(name, port, needs=()):
-    return Service(name, [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                   ready_url=f"http://127.0.0.1:{port}/", ready_timeout=20, needs=list(needs))
+    return Service(
+        name,
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        ready_url=f"http://127.0.0.1:{port}/",
+        ready_timeout=20,
+        needs=list(needs),
+    )
 
 
 def test_starts_in_order_reports_death_and_stops_everything(tmp_path):
     a, b = free_port(), free_port()
-    supervisor = Supervisor({"b": http_service("b", b, needs=["a"]), "a": http_service("a", a)},
-                            tmp_path, echo=False)
+    supervisor = Supervisor({"b": http_service("b", b, needs=["a"]), "a": http_service("a", a)}, tmp_path, echo=False)
     try:
         supervisor.start_all()
         assert httpx.get(f"http://127.0.0.1:{a}/").status_code == 200
@@ -41,8 +44,12 @@ def test_starts_in_order_reports_death_and_stops_everything(tmp_path):
 
 
 def test_a_process_that_exits_fails_startup_with_its_log(tmp_path):
-    broken = Service("broken", [sys.executable, "-c", "print('boom'); raise SystemExit(3)"],
-                     ready_url=f"http://127.0.0.1:{free_port()}/", ready_timeout=10)
+    broken = Service(
+        "broken",
+        [sys.executable, "-c", "print('boom'); raise SystemExit(3)"],
+        ready_url=f"http://127.0.0.1:{free_port()}/",
+        ready_timeout=10,
+    )
     supervisor = Supervisor({"broken": broken}, tmp_path, echo=False)
     try:
         supervisor.start_all()
@@ -65,8 +72,7 @@ def test_sigint_stops_the_whole_stack(tmp_path):
                            ready_url=f"http://127.0.0.1:{{port}}/", ready_timeout=20)
         sys.exit(run_stack({{"a": svc("a", {port_a}), "b": svc("b", {port_b})}}, r"{tmp_path}", ["READY"]))
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: "queue.Queue[str]" = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen = []

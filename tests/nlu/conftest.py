@@ -1,4 +1,5 @@
 """Fixtures of the NLU tests: the vocabulary of the small test knowledge base and of the shipped sample."""
+
 import pytest
 
 from nlu.kb_terms import load_terms

@@ -1,12 +1,14 @@
 """nlu/datagen.py: the committed generated training data is what the generator makes from the sample KB."""
-from nlu.datagen import OUTPUT, generate, item_forms, render_yaml
+
 from knowledge.loader import load_profile
+from nlu.datagen import OUTPUT, generate, item_forms, render_yaml
 from tests.conftest import SAMPLE_DIR
 
 
 def test_committed_output_is_up_to_date():
-    assert OUTPUT.read_text(encoding="utf-8") == render_yaml(generate(SAMPLE_DIR)), \
+    assert OUTPUT.read_text(encoding="utf-8") == render_yaml(generate(SAMPLE_DIR)), (
         "bot/data/nlu/generated_from_kb.yml is stale: run `make nlu-data`"
+    )
 
 
 def test_generation_is_deterministic_and_uses_aliases(mini_profile):

@@ -1,21 +1,32 @@
 """nlu/evaluation.py: each entity type is scored from the extractor that owns it."""
+
 import json
 
 from nlu import evaluation
 
 
 def write_reports(directory):
-    intent = {"greet": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 2},
-              "deny": {"precision": 0.5, "recall": 1.0, "f1-score": 0.667, "support": 1},
-              "accuracy": 0.75, "macro avg": {"precision": 0.75, "recall": 1.0, "f1-score": 0.8335, "support": 3},
-              "weighted avg": {"precision": 0.83, "recall": 1.0, "f1-score": 0.889, "support": 3}}
-    gazetteer = {"item": {"precision": 1.0, "recall": 0.8, "f1-score": 0.889, "support": 10},
-                 "phone": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 5},
-                 "micro avg": {"precision": 1.0, "recall": 0.53, "f1-score": 0.69, "support": 15}}
-    formats = {"item": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 10},
-               "phone": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 5}}
-    for name, report in (("intent", intent), ("KnowledgeGazetteerExtractor", gazetteer),
-                         ("FormatEntityExtractor", formats)):
+    intent = {
+        "greet": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 2},
+        "deny": {"precision": 0.5, "recall": 1.0, "f1-score": 0.667, "support": 1},
+        "accuracy": 0.75,
+        "macro avg": {"precision": 0.75, "recall": 1.0, "f1-score": 0.8335, "support": 3},
+        "weighted avg": {"precision": 0.83, "recall": 1.0, "f1-score": 0.889, "support": 3},
+    }
+    gazetteer = {
+        "item": {"precision": 1.0, "recall": 0.8, "f1-score": 0.889, "support": 10},
+        "phone": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 5},
+        "micro avg": {"precision": 1.0, "recall": 0.53, "f1-score": 0.69, "support": 15},
+    }
+    formats = {
+        "item": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 10},
+        "phone": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 5},
+    }
+    for name, report in (
+        ("intent", intent),
+        ("KnowledgeGazetteerExtractor", gazetteer),
+        ("FormatEntityExtractor", formats),
+    ):
         (directory / f"{name}_report.json").write_text(json.dumps(report), encoding="utf-8")
 
 

@@ -1,4 +1,5 @@
 """nlu/gazetteer.py: the spaCy blank-zh EntityRuler built from the knowledge base."""
+
 import spacy
 
 from nlu.gazetteer import Gazetteer, blank_chinese
@@ -17,7 +18,9 @@ def test_blank_chinese_segments_by_character_without_any_model():
 def test_finds_names_by_character_offsets(mini_terms):
     gazetteer = Gazetteer.from_terms(mini_terms)
     assert spans(gazetteer, "我在太原小店区，想补办身份证") == [
-        ("region", "太原小店区", ("太原市小店区",)), ("item", "补办身份证", ("ga-idcard-reissue",))]
+        ("region", "太原小店区", ("太原市小店区",)),
+        ("item", "补办身份证", ("ga-idcard-reissue",)),
+    ]
     found = gazetteer.find("我想补办身份证")[0]
     assert (found.start, found.end) == (2, 7)
 

@@ -1,4 +1,5 @@
 """The held-out NLU test set: big enough, covers every intent, and never appears in the training data."""
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """nlu/kb_terms.py: the knowledge base's names as entity terms and tokenizer words."""
-from nlu.kb_terms import is_document, name_variants, load_terms
+
+from nlu.kb_terms import is_document, load_terms, name_variants
 
 
 def test_mini_profile_terms(mini_terms):
@@ -52,6 +53,8 @@ def test_name_variants_and_documents():
 def test_fingerprint_changes_with_the_knowledge_base(mini_profile):
     before = load_terms(mini_profile).fingerprint()
     items = mini_profile / "items" / "ga.yml"
-    items.write_text(items.read_text(encoding="utf-8").replace("身份证丢了]", "身份证丢了, 补个身份证]"), encoding="utf-8")
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("身份证丢了]", "身份证丢了, 补个身份证]"), encoding="utf-8"
+    )
     after = load_terms(mini_profile)
     assert after.fingerprint() != before and after.by_text()["补个身份证"] == ("item", ["ga-idcard-reissue"])

@@ -1,22 +1,27 @@
 """nlu/normalize.py: full-width → half-width, traditional → simplified, emoji and whitespace, same length."""
+
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nlu.normalize import is_emoji, normalize, to_halfwidth, to_simplified
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("ＳＦＺ１２３", "SFZ123"),
-    ("手机号：１３８１２３４５６７８", "手机号:13812345678"),
-    ("身份證丟了怎麼補辦", "身份证丢了怎么补办"),
-    ("戶口簿", "户口簿"),
-    ("补办身份证😂", "补办身份证 "),
-    ("你好🙏🏻在吗", "你好  在吗"),
-    ("社保\u3000卡", "社保 卡"),
-    ("社保\t卡\n", "社保 卡 "),
-    ("零\u200b宽", "零 宽"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ＳＦＺ１２３", "SFZ123"),
+        ("手机号：１３８１２３４５６７８", "手机号:13812345678"),
+        ("身份證丟了怎麼補辦", "身份证丢了怎么补办"),
+        ("戶口簿", "户口簿"),
+        ("补办身份证😂", "补办身份证 "),
+        ("你好🙏🏻在吗", "你好  在吗"),
+        ("社保\u3000卡", "社保 卡"),
+        ("社保\t卡\n", "社保 卡 "),
+        ("零\u200b宽", "零 宽"),
+        ("", ""),
+    ],
+)
 def test_normalizes_what_citizens_type(text, expected):
     assert normalize(text) == expected
 
@@ -33,7 +38,12 @@ def test_button_payload_is_left_exactly_as_sent():
 
 
 def test_single_characters():
-    assert to_halfwidth("Ａ") == "A" and to_halfwidth("，") == "," and to_halfwidth("。") == "。" and to_halfwidth("／") == "／"
+    assert (
+        to_halfwidth("Ａ") == "A"
+        and to_halfwidth("，") == ","
+        and to_halfwidth("。") == "。"
+        and to_halfwidth("／") == "／"
+    )
     assert is_emoji("😂") and is_emoji("⭐") and not is_emoji("证")
     assert to_simplified("臺灣") == "台湾"
 

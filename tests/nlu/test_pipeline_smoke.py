@@ -1,6 +1,7 @@
 """A tiny train-and-parse run of the whole custom pipeline inside Rasa: the components work together in
 Rasa's graph, the trained model carries the dictionary and gazetteer (the knowledge base is deleted before
 the model is loaded), and typed "/..." text never becomes an intent command."""
+
 import shutil
 import textwrap
 
@@ -60,8 +61,7 @@ def model(tmp_path_factory):
     kb_dir = write_profile(work / "kb")
     (work / "config.yml").write_text(config(kb_dir), encoding="utf-8")
     (work / "nlu.yml").write_text(TRAINING, encoding="utf-8")
-    path = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"),
-                     fixed_model_name="smoke")
+    path = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"), fixed_model_name="smoke")
     shutil.rmtree(kb_dir)  # the model must not need the knowledge base any more
     return path
 

@@ -2,19 +2,24 @@
 spaces or dashes, full-width or Chinese digits, glued to letters, percent-encoded in a URL query string.
 Property tests over generated numbers and formats: whatever the form, neither the number nor its hidden
 middle part is left in what `mask_text` or `redact_text` returns."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privacy import mask_text, redact_text
 
 FULLWIDTH = {str(n): chr(0xFF10 + n) for n in range(10)}
-CHINESE = dict(zip("0123456789", "零一二三四五六七八九"))
+CHINESE = dict(zip("0123456789", "零一二三四五六七八九", strict=False))
 READ_BACK = {**{v: k for k, v in FULLWIDTH.items()}, **{v: k for k, v in CHINESE.items()}, "〇": "0", "幺": "1"}
-CONTEXT = st.text(alphabet="我的号码是卡身份证请查一下谢谢，。", max_size=6).map(lambda s: s.replace("一", "")) \
+CONTEXT = (
+    st.text(alphabet="我的号码是卡身份证请查一下谢谢，。", max_size=6)
+    .map(lambda s: s.replace("一", ""))
     .filter(lambda s: not any(c in READ_BACK for c in s))
+)
 
 digit = st.sampled_from("0123456789")
 
@@ -28,17 +33,21 @@ def id_numbers(draw) -> str:
     return f"{area}{year}{month:02d}{day:02d}{tail}"
 
 
-phones = st.builds(lambda second, rest: "1" + second + rest, st.sampled_from("3456789"),
-                   st.text(alphabet="0123456789", min_size=9, max_size=9))
-cards = st.builds(lambda n, rest: "62" + rest[:n - 2], st.integers(16, 19),
-                  st.text(alphabet="0123456789", min_size=17, max_size=17))
+phones = st.builds(
+    lambda second, rest: "1" + second + rest,
+    st.sampled_from("3456789"),
+    st.text(alphabet="0123456789", min_size=9, max_size=9),
+)
+cards = st.builds(
+    lambda n, rest: "62" + rest[: n - 2], st.integers(16, 19), st.text(alphabet="0123456789", min_size=17, max_size=17)
+)
 
 
 def groups(number: str, sizes) -> list:
     out, at = [], 0
     for size in sizes:
         if at < len(number):
-            out.append(number[at:at + size])
+            out.append(number[at : at + size])
             at += size
     if at < len(number):
         out.append(number[at:])
@@ -48,8 +57,9 @@ def groups(number: str, sizes) -> list:
 @st.composite
 def rendered(draw, numbers):
     number = draw(numbers)
-    form = draw(st.sampled_from(["plain", "id-groups", "fours", "fullwidth", "chinese", "glued", "percent",
-                                 "query-plus"]))
+    form = draw(
+        st.sampled_from(["plain", "id-groups", "fours", "fullwidth", "chinese", "glued", "percent", "query-plus"])
+    )
     sep = draw(st.sampled_from([" ", "-"]))
     if form == "id-groups":
         text = sep.join(groups(number, [6, 8, 4] if len(number) == 18 else [6, 4, 4]))
@@ -88,9 +98,16 @@ def test_no_format_of_a_number_survives_masking(case):
 
 
 def test_the_probes_formats():
-    for text in ["110101 19900307 7777", "110101-1990-0307-7777", "6222 0212 3456 7890", "6222-0212-3456-7890",
-                 "１３８１２３４５６７８", "一三八一二三四五六七八", "sfz110101199003077777",
-                 "/api/search?q=%E5%8D%A1%E5%8F%B76222021234567890123"]:
+    for text in [
+        "110101 19900307 7777",
+        "110101-1990-0307-7777",
+        "6222 0212 3456 7890",
+        "6222-0212-3456-7890",
+        "１３８１２３４５６７８",
+        "一三八一二三四五六七八",
+        "sfz110101199003077777",
+        "/api/search?q=%E5%8D%A1%E5%8F%B76222021234567890123",
+    ]:
         out = mask_text(text)
         assert "*" in out and all(len(digits_in(part)) <= 6 for part in out.split("*")), (text, out)
         assert "[" in redact_text(text), text

@@ -3,20 +3,23 @@ import pytest
 from rasa_server.input_channel import escape_command
 
 
-@pytest.mark.parametrize("typed, sent", [
-    ("/greet", "／greet"),
-    ("  /restart", "  ／restart"),
-    ("\u200b/restart", "\u200b／restart"),
-    ("\ufeff/restart", "\ufeff／restart"),
-    ("\u2060/restart", "\u2060／restart"),
-    ("\ufe0f/restart", "\ufe0f／restart"),
-    ("😀/restart", "😀／restart"),
-    ("\u3000\u200b\t/greet", "\u3000\u200b\t／greet"),
-    ('\u200b/check_progress{"application_no": "SX1"}', '\u200b／check_progress{"application_no": "SX1"}'),
-    ('/ask_question{"item": "x"}', '／ask_question{"item": "x"}'),
-    ("身份证/户口本", "身份证/户口本"),
-    ("你好", "你好"),
-])
+@pytest.mark.parametrize(
+    "typed, sent",
+    [
+        ("/greet", "／greet"),
+        ("  /restart", "  ／restart"),
+        ("\u200b/restart", "\u200b／restart"),
+        ("\ufeff/restart", "\ufeff／restart"),
+        ("\u2060/restart", "\u2060／restart"),
+        ("\ufe0f/restart", "\ufe0f／restart"),
+        ("😀/restart", "😀／restart"),
+        ("\u3000\u200b\t/greet", "\u3000\u200b\t／greet"),
+        ('\u200b/check_progress{"application_no": "SX1"}', '\u200b／check_progress{"application_no": "SX1"}'),
+        ('/ask_question{"item": "x"}', '／ask_question{"item": "x"}'),
+        ("身份证/户口本", "身份证/户口本"),
+        ("你好", "你好"),
+    ],
+)
 def test_typed_commands_become_plain_text(typed, sent):
     assert escape_command(typed) == sent
 

@@ -1,4 +1,5 @@
 """The parsed intent is kept on the message by the wrapped MessageProcessor.parse_message."""
+
 import asyncio
 
 from rasa.core.actions.action import ActionDefaultFallback

@@ -1,5 +1,6 @@
 """What our patches and subclasses of Rasa rely on, pinned (docs/patches.md). An upgrade of Rasa that renames,
 reorders or removes any of these fails here, by name, before the patch silently stops working."""
+
 import inspect
 
 import pytest
@@ -19,8 +20,23 @@ RELIED_ON = [
     (MessageProcessor.parse_message, ["self", "message", "tracker", "only_output_properties"]),
     (ActionDefaultFallback.run, ["self", "output_channel", "nlg", "tracker", "domain"]),
     # rasa_server/lock_store.py overrides the ticket methods and builds on RedisLockStore's constructor.
-    (RedisLockStore.__init__, ["self", "host", "port", "db", "username", "password", "use_ssl", "ssl_certfile",
-                               "ssl_keyfile", "ssl_ca_certs", "key_prefix", "socket_timeout"]),
+    (
+        RedisLockStore.__init__,
+        [
+            "self",
+            "host",
+            "port",
+            "db",
+            "username",
+            "password",
+            "use_ssl",
+            "ssl_certfile",
+            "ssl_keyfile",
+            "ssl_ca_certs",
+            "key_prefix",
+            "socket_timeout",
+        ],
+    ),
     (LockStore.issue_ticket, ["self", "conversation_id", "lock_lifetime"]),
     (LockStore.update_lock, ["self", "conversation_id"]),
     (LockStore.finish_serving, ["self", "conversation_id", "ticket_number"]),
@@ -37,7 +53,8 @@ RELIED_ON = [
 @pytest.mark.parametrize("target, parameters", RELIED_ON, ids=[t.__qualname__ for t, _ in RELIED_ON])
 def test_patched_rasa_signature_is_unchanged(target, parameters):
     assert list(inspect.signature(target).parameters) == parameters, (
-        f"{target.__qualname__} changed: re-check the patch that uses it (docs/patches.md)")
+        f"{target.__qualname__} changed: re-check the patch that uses it (docs/patches.md)"
+    )
 
 
 def test_attributes_the_patches_read_are_there():
@@ -45,7 +62,7 @@ def test_attributes_the_patches_read_are_there():
     store = RedisLockStore.__new__(RedisLockStore)
     RedisLockStore.__init__(store, host="127.0.0.1", port=1, key_prefix="probe")  # connects lazily
     assert store.key_prefix.startswith("probe") and hasattr(store, "red")
-    assert hasattr(lock_store, "LOCK_LIFETIME") and callable(getattr(LockStore, "create_lock"))
+    assert hasattr(lock_store, "LOCK_LIFETIME") and callable(LockStore.create_lock)
     assert inspect.iscoroutinefunction(MessageProcessor.parse_message)
     assert inspect.iscoroutinefunction(ActionDefaultFallback.run)
     assert issubclass(tracker_store.MaskingRedisTrackerStore, RedisTrackerStore)

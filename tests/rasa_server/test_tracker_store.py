@@ -1,14 +1,13 @@
 """The masking tracker stores with Rasa's own tracker objects: what is stored and read back is masked,
 the identity token is never stored."""
+
 import uuid
 
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_server.tracker_store import MaskingInMemoryTrackerStore, MaskingRedisTrackerStore
-from tests.conftest import TEST_REDIS_URL
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -22,20 +21,32 @@ slots:
 
 def conversation(sender: str) -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
-    tracker.update(UserUttered("身份证140105199001011234丢了，电话13812345678",
-                               {"name": "ask_question", "confidence": 0.9},
-                               metadata={"identity_token": "secret-token", "channel": "app"}))
+    tracker.update(
+        UserUttered(
+            "身份证140105199001011234丢了，电话13812345678",
+            {"name": "ask_question", "confidence": 0.9},
+            metadata={"identity_token": "secret-token", "channel": "app"},
+        )
+    )
     tracker.update(SlotSet("phone", "13812345678"))
     tracker.update(BotUttered("已记录您的电话13812345678"))
     return tracker
 
 
 def stores(redis_client):
-    host, port_db = TEST_REDIS_URL.split("//")[1].split(":")
-    port, db = port_db.split("/")
-    return [MaskingInMemoryTrackerStore(DOMAIN),
-            MaskingRedisTrackerStore(DOMAIN, host=host, port=int(port), db=int(db), record_exp=60,
-                                     key_prefix=f"t{uuid.uuid4().hex[:6]}")]
+    kwargs = redis_client.connection_pool.connection_kwargs
+    return [
+        MaskingInMemoryTrackerStore(DOMAIN),
+        MaskingRedisTrackerStore(
+            DOMAIN,
+            host=kwargs["host"],
+            port=int(kwargs["port"]),
+            db=int(kwargs["db"]),
+            password=kwargs.get("password"),
+            record_exp=60,
+            key_prefix=f"t{uuid.uuid4().hex[:6]}",
+        ),
+    ]
 
 
 async def test_stored_conversation_is_masked_and_has_no_token(redis_client):
@@ -51,7 +62,7 @@ async def test_stored_conversation_is_masked_and_has_no_token(redis_client):
         assert back.latest_message.metadata == {"channel": "app"}
 
 
-async def test_the_live_tracker_of_the_turn_is_not_changed(redis_client):
+async def test_the_live_tracker_of_the_turn_is_not_changed():
     store = MaskingInMemoryTrackerStore(DOMAIN)
     tracker = conversation("live")
     await store.save(tracker)

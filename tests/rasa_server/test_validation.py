@@ -1,4 +1,5 @@
 """The compiled check of action-server replies decides exactly as Rasa's own `jsonschema.validate` does."""
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -7,10 +8,14 @@ from rasa_server.validation import reply_validator, validate_action_result
 
 GOOD = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "item", "value": "ga-idcard-reissue", "timestamp": None}],
-     "responses": [{"custom": {"type": "text", "text": "您好"}}]},
-    {"events": [{"event": "action", "name": "appointment_form"}, {"event": "active_loop", "name": None}],
-     "responses": [{"text": "请选择", "buttons": [{"title": "1", "payload": "/affirm"}]}]},
+    {
+        "events": [{"event": "slot", "name": "item", "value": "ga-idcard-reissue", "timestamp": None}],
+        "responses": [{"custom": {"type": "text", "text": "您好"}}],
+    },
+    {
+        "events": [{"event": "action", "name": "appointment_form"}, {"event": "active_loop", "name": None}],
+        "responses": [{"text": "请选择", "buttons": [{"title": "1", "payload": "/affirm"}]}],
+    },
     {},
 ]
 BAD = [

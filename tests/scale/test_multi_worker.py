@@ -3,6 +3,7 @@ one action server, one reference API) on one Redis: conversations whose turns go
 alternately — some of them sent at the same moment — lose no turn and keep the order they were sent in,
 as Rasa's tracker API shows afterwards. Concurrent turns of one conversation are each stored exactly once
 and processed one after the other (the Redis lock store), each followed by the bot's reply."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,19 +14,23 @@ from typing import Dict, List
 import httpx
 import pytest
 
-from tests.scale.cluster import SCALE_REDIS_URL, Cluster, flush_redis
-from tests.scale.conversations import conversation
+from devtools.support.cluster import SCALE_REDIS_DB, Cluster, flush_redis
+from devtools.support.conversations import conversation
+from devtools.support.services import suite_redis_url
+from tests.conftest import needs
 
-pytestmark = [pytest.mark.stack, pytest.mark.redis]
+pytestmark = [pytest.mark.stack, pytest.mark.redis, pytest.mark.processes]
 
 CONVERSATIONS = 20
 BURST = 3  # turns of one conversation sent at the same moment, through both gateways
 
 
 @pytest.fixture(scope="module")
+@needs("stack", "processes", "redis")
 def cluster(tmp_path_factory):
-    flush_redis(SCALE_REDIS_URL)
-    cluster = Cluster(tmp_path_factory.mktemp("scale"), workers=2, redis_url=SCALE_REDIS_URL).start()
+    redis_url = suite_redis_url(SCALE_REDIS_DB)
+    flush_redis(redis_url)
+    cluster = Cluster(tmp_path_factory.mktemp("scale"), workers=2, redis_url=redis_url).start()
     yield cluster
     codes = cluster.stop()
     assert all(code in (0, -15) for code in codes.values()), codes
@@ -36,7 +41,7 @@ class Plan:
 
     def __init__(self, index: int, turns: List[str]) -> None:
         self.sender = f"scale-{index:02d}-{random.getrandbits(32):08x}"
-        self.first, self.burst, self.rest = turns[:1], turns[1:1 + BURST], turns[1 + BURST:]
+        self.first, self.burst, self.rest = turns[:1], turns[1 : 1 + BURST], turns[1 + BURST :]
         self.turns = turns
         self.replies: Dict[str, httpx.Response] = {}
 
@@ -64,8 +69,7 @@ async def drive_all(cluster: Cluster, plans: List[Plan]) -> None:
 
 
 def tracker_events(rasa_url: str, sender: str) -> List[dict]:
-    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"},
-                         timeout=30)
+    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()["events"]
 
@@ -111,8 +115,7 @@ def check(cluster: Cluster, plan: Plan) -> List[str]:
     said = [e["text"] for e in events if e["event"] == "user"]
     if collections.Counter(said) != collections.Counter(plan.turns):
         problems.append(f"{who}: turns lost or repeated: sent {plan.turns}, stored {said}")
-    elif (said[:1] != plan.first or sorted(said[1:1 + BURST]) != sorted(plan.burst)
-          or said[1 + BURST:] != plan.rest):
+    elif said[:1] != plan.first or sorted(said[1 : 1 + BURST]) != sorted(plan.burst) or said[1 + BURST :] != plan.rest:
         problems.append(f"{who}: turns reordered: sent {plan.first} {plan.burst} {plan.rest}, stored {said}")
     # Serialised: each user message is answered and its turn ends (action_listen) before the next one
     # starts, so the events of one turn are contiguous and in time order.
@@ -126,8 +129,10 @@ def check(cluster: Cluster, plan: Plan) -> List[str]:
         if event["event"] == "user" and event["text"] in plan.replies:
             replied = plan.replies[event["text"]].json()["intent"]["name"]
             if replied != event["parse_data"]["intent"]["name"]:
-                problems.append(f"{who}: reply to {event['text']!r} names intent {replied}, "
-                                f"the message was {event['parse_data']['intent']['name']}")
+                problems.append(
+                    f"{who}: reply to {event['text']!r} names intent {replied}, "
+                    f"the message was {event['parse_data']['intent']['name']}"
+                )
     stamps = [e["timestamp"] for e in events]
     if stamps != sorted(stamps):
         problems.append(f"{who}: events of concurrent turns interleaved (timestamps out of order)")

@@ -1,4 +1,5 @@
 """Filters (type, region, department, 掌上可办), facet counts, highlighted snippets and autocomplete."""
+
 import copy
 
 import pytest
@@ -8,11 +9,21 @@ from search.index import build_index
 from search.searcher import KnowledgeSearcher
 
 DATONG_ONLY = {
-    "id": "ga-passport-datong", "name": "普通护照签发（大同）", "aliases": [], "department": "ga",
-    "conditions": "大同市户籍居民申请普通护照。", "materials": [{"name": "居民身份证"}], "steps": ["提交申请"],
-    "legal_time_limit": "15个工作日", "promised_time_limit": "7个工作日", "fee": "120元",
-    "places": [{"region": "大同市", "address": "大同市出入境窗口", "hours": "工作日"}], "hotline": "12345",
-    "online": {"available": False}, "status": "published", "updated_at": "2026-09-01",
+    "id": "ga-passport-datong",
+    "name": "普通护照签发（大同）",
+    "aliases": [],
+    "department": "ga",
+    "conditions": "大同市户籍居民申请普通护照。",
+    "materials": [{"name": "居民身份证"}],
+    "steps": ["提交申请"],
+    "legal_time_limit": "15个工作日",
+    "promised_time_limit": "7个工作日",
+    "fee": "120元",
+    "places": [{"region": "大同市", "address": "大同市出入境窗口", "hours": "工作日"}],
+    "hotline": "12345",
+    "online": {"available": False},
+    "status": "published",
+    "updated_at": "2026-09-01",
 }
 
 
@@ -46,12 +57,15 @@ def test_type_filter_keeps_the_other_types_counted(searcher):
     assert facet(page, "type") == {"item": 3, "faq": 1}  # the tabs still show what switching gives
 
 
-@pytest.mark.parametrize("region, expected", [
-    ("大同市", ["ga-idcard-reissue", "faq-ga-001", "ga-passport-datong", "rs-sscard-apply"]),
-    ("平城区", ["ga-idcard-reissue", "faq-ga-001", "ga-passport-datong", "rs-sscard-apply"]),  # county → its city
-    ("太原市", ["ga-idcard-reissue", "faq-ga-001", "rs-sscard-apply"]),
-    ("小店区", ["ga-idcard-reissue", "faq-ga-001", "rs-sscard-apply"]),
-])
+@pytest.mark.parametrize(
+    "region, expected",
+    [
+        ("大同市", ["ga-idcard-reissue", "faq-ga-001", "ga-passport-datong", "rs-sscard-apply"]),
+        ("平城区", ["ga-idcard-reissue", "faq-ga-001", "ga-passport-datong", "rs-sscard-apply"]),  # county → its city
+        ("太原市", ["ga-idcard-reissue", "faq-ga-001", "rs-sscard-apply"]),
+        ("小店区", ["ga-idcard-reissue", "faq-ga-001", "rs-sscard-apply"]),
+    ],
+)
 def test_region_filter_includes_the_whole_province_entries(searcher, region, expected):
     assert [h.id for h in searcher.search("身份证", region=region)] == expected
 
@@ -86,15 +100,18 @@ def test_snippet_window_moves_to_the_matches():
     assert "<em>社保卡</em>" in marked
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("社保", ["社保查询"]),
-    ("社会保障", ["社会保障卡申领"]),
-    ("jumin", ["居民身份证补领"]),          # pinyin of the title
-    ("shbzk", ["社会保障卡申领"]),          # initials
-    ("补办身份", ["补办身份证要多少钱", "居民身份证补领"]),  # a FAQ question, an alias
-    ("办社保", ["社会保障卡申领"]),          # an alias leads to its title
-    ("护照", []),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("社保", ["社保查询"]),
+        ("社会保障", ["社会保障卡申领"]),
+        ("jumin", ["居民身份证补领"]),  # pinyin of the title
+        ("shbzk", ["社会保障卡申领"]),  # initials
+        ("补办身份", ["补办身份证要多少钱", "居民身份证补领"]),  # a FAQ question, an alias
+        ("办社保", ["社会保障卡申领"]),  # an alias leads to its title
+        ("护照", []),
+    ],
+)
 def test_autocomplete(searcher, typed, expected):
     assert searcher.suggest(typed) == expected
 

@@ -1,9 +1,9 @@
 import os
 
+import pytest
+
 from search.index import build_index, current_generation
 from search.searcher import IndexMissing, KnowledgeSearcher
-
-import pytest
 
 
 def test_colloquial_question_finds_the_item_first(mini_index):
@@ -32,8 +32,9 @@ def test_rebuild_swaps_generation_and_open_searcher_follows(mini_store, mini_ind
     searcher = KnowledgeSearcher(mini_index)
     first = current_generation(mini_index)
     assert searcher.ping() == 5
-    mini_store.upsert("faq", {"id": "faq-new", "question": "居住证在哪里办", "answer": "到派出所办理。",
-                              "status": "published"})
+    mini_store.upsert(
+        "faq", {"id": "faq-new", "question": "居住证在哪里办", "answer": "到派出所办理。", "status": "published"}
+    )
     build_index(mini_store, mini_index)
     assert current_generation(mini_index) != first
     assert searcher.search("居住证")[0].id == "faq-new"
@@ -41,8 +42,7 @@ def test_rebuild_swaps_generation_and_open_searcher_follows(mini_store, mini_ind
 
 
 def test_drafts_are_not_indexed(mini_store, mini_index):
-    mini_store.upsert("faq", {"id": "faq-draft", "question": "草稿问题护照", "answer": "未发布",
-                              "status": "draft"})
+    mini_store.upsert("faq", {"id": "faq-draft", "question": "草稿问题护照", "answer": "未发布", "status": "draft"})
     build_index(mini_store, mini_index)
     assert all(h.id != "faq-draft" for h in KnowledgeSearcher(mini_index).search("护照"))
 

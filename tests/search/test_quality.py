@@ -1,6 +1,7 @@
 """Search quality on the citizen query set (tests/search/quality/queries.yml) over the shipped sample:
 ours must beat a plain BM25 baseline (rank-bm25 over jieba tokens, same documents) on NDCG@5, and stay
 above floors (the figures of benchmarks/README.md, less a margin)."""
+
 import pytest
 
 from search.evaluation import load_queries, ndcg, recall, reciprocal_rank

@@ -1,4 +1,5 @@
 """Ranking over the shipped sample knowledge base."""
+
 import pytest
 
 from search.searcher import KnowledgeSearcher
@@ -14,10 +15,13 @@ def test_the_limit_never_changes_the_order(sample_index, query):
         assert [h.id for h in searcher.search(query, limit=limit)] == full[:limit]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("身份证丢了怎么补办", "ga-idcard-reissue"),
-    ("补办身份证要多少钱", "faq-ga-002"),
-    ("身份证过期了", "ga-idcard-renew"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("身份证丢了怎么补办", "ga-idcard-reissue"),
+        ("补办身份证要多少钱", "faq-ga-002"),
+        ("身份证过期了", "ga-idcard-renew"),
+    ],
+)
 def test_colloquial_questions_find_the_right_entry_first(sample_index, query, expected):
     assert KnowledgeSearcher(sample_index).search(query, limit=5)[0].id == expected

@@ -1,5 +1,6 @@
 """Incremental index updates from the knowledge store's change log (in one process; see
 test_sync_processes.py for several)."""
+
 import json
 
 import sqlalchemy as sa
@@ -11,8 +12,13 @@ from search.layout import current_generation
 from search.searcher import KnowledgeSearcher
 from search.sync import IndexSync, read_state
 
-NEW_FAQ = {"id": "faq-new-permit", "question": "居住证签注在哪里办", "answer": "到社区警务室办理居住证签注。",
-           "department": "ga", "status": "published"}
+NEW_FAQ = {
+    "id": "faq-new-permit",
+    "question": "居住证签注在哪里办",
+    "answer": "到社区警务室办理居住证签注。",
+    "department": "ga",
+    "status": "published",
+}
 
 
 def state(index_dir):
@@ -26,7 +32,9 @@ def indexed_keys(index_dir):
 
 
 def published_keys(store):
-    return sorted(f"{e['kind']}:{e['id']}" for e in store.iter_entries() if e["kind"] in ("item", "faq", "package", "app"))
+    return sorted(
+        f"{e['kind']}:{e['id']}" for e in store.iter_entries() if e["kind"] in ("item", "faq", "package", "app")
+    )
 
 
 def test_build_records_the_sequence_it_started_from(mini_store, mini_index):
@@ -128,7 +136,10 @@ def test_out_of_order_sequence_numbers_are_not_lost(mini_store, mini_index):
     """PostgreSQL hands out sequence numbers at insert: a later number may commit first."""
     sync = IndexSync(mini_store, mini_index)
     base = mini_store.latest_change()
-    mini_store.upsert("faq", {**NEW_FAQ, "id": "faq-late", "question": "迟到的护照问题"}, )
+    mini_store.upsert(
+        "faq",
+        {**NEW_FAQ, "id": "faq-late", "question": "迟到的护照问题"},
+    )
     with mini_store.engine.begin() as conn:  # renumber: the late one takes base+2, leaving base+1 open
         conn.execute(sa.update(changes).where(changes.c.seq == base + 1).values(seq=base + 2))
     assert sync.apply_pending() == 1
@@ -166,8 +177,15 @@ def test_threads_share_one_searcher_while_commits_land(mini_store, mini_index):
         thread.start()
     sync = IndexSync(mini_store, mini_index)
     for number in range(15):
-        mini_store.upsert("faq", {"id": f"faq-thread-{number}", "question": f"第{number}个港澳签注问题",
-                                  "answer": "到出入境窗口办理。", "status": "published"})
+        mini_store.upsert(
+            "faq",
+            {
+                "id": f"faq-thread-{number}",
+                "question": f"第{number}个港澳签注问题",
+                "answer": "到出入境窗口办理。",
+                "status": "published",
+            },
+        )
         sync.apply_pending()
     stop.set()
     for thread in threads:

@@ -1,6 +1,7 @@
 """The index across real processes: one writer at a time, readers in other processes following its
 commits, and a writer killed with SIGKILL half-way leaving an index the next run brings in line with the
 database."""
+
 import os
 import random
 import signal
@@ -16,6 +17,7 @@ from search.layout import current_generation
 from search.sync import IndexSync, read_state
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+pytestmark = pytest.mark.processes
 
 READER = textwrap.dedent("""
     import sys, time
@@ -62,13 +64,24 @@ SLOW_WRITER = textwrap.dedent("""
 
 def python(script, *args):
     env = {**os.environ, "PYTHONPATH": ROOT}
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def faq(number, status="published"):
-    return {"id": f"faq-bulk-{number:04d}", "question": f"批量问题第{number}号怎么办理", "answer": "按指南办理。",
-            "department": "ga", "status": status}
+    return {
+        "id": f"faq-bulk-{number:04d}",
+        "question": f"批量问题第{number}号怎么办理",
+        "answer": "按指南办理。",
+        "department": "ga",
+        "status": status,
+    }
 
 
 def indexed_keys(index_dir):
@@ -78,16 +91,19 @@ def indexed_keys(index_dir):
 
 
 def published_keys(store):
-    return sorted(f"{e['kind']}:{e['id']}" for e in store.iter_entries()
-                  if e["kind"] in ("item", "faq", "package", "app"))
+    return sorted(
+        f"{e['kind']}:{e['id']}" for e in store.iter_entries() if e["kind"] in ("item", "faq", "package", "app")
+    )
 
 
 def test_a_reader_process_sees_a_change_applied_by_another_process(mini_store, mini_index):
     reader = python(READER, mini_index)
     try:
         assert reader.stdout.readline().strip() == "READY"
-        mini_store.upsert("faq", {"id": "faq-permit", "question": "居住证签注在哪里办", "answer": "到社区办理。",
-                                  "status": "published"})
+        mini_store.upsert(
+            "faq",
+            {"id": "faq-permit", "question": "居住证签注在哪里办", "answer": "到社区办理。", "status": "published"},
+        )
         published = time.time()
         writer = python(WRITER, mini_store.url, mini_index)
         assert writer.communicate(timeout=60)[0].strip() == "APPLIED 1"

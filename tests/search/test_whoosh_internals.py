@@ -1,6 +1,7 @@
 """search/postings.py decodes Whoosh's W3 posting blocks through private matcher methods (docs/patches.md).
 If an upgrade of whoosh-reloaded changes them, the fast path must still give exactly what the public,
 one-posting-at-a-time path gives — or this fails."""
+
 import numpy as np
 from whoosh import fields, index
 

@@ -2,21 +2,19 @@
 separate processes on free ports, with its own knowledge database and index, loaded by the real CLIs.
 The session-wide `stack` and `redis_stack` fixtures built from it are in tests/conftest.py, so that every
 test package shares one of each."""
+
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+from devtools.support.ports import free_port
+from devtools.support.processes import ROOT, launch, python_module, run_module, stop, wait_ready
+
 MODEL = ROOT / "var" / "models" / "bot.tar.gz"
-from tests.conftest import free_port  # noqa: F401 (re-exported for other test packages)
 
 
 class Stack:
@@ -42,31 +40,18 @@ class Stack:
         self.proc = None
 
     def cli(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", *args], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+        return run_module(*args, env=self.env)
 
     def start(self, timeout: float = 300) -> "Stack":
         assert MODEL.exists(), "run `make train` first (make test does)"
         self.cli("knowledge", "load")
         self.cli("search", "build")
-        self.proc = subprocess.Popen([sys.executable, "-m", "launcher"], env=self.env, cwd=ROOT,
-                                     stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "launcher exited:\n" + self.log.read_text()[-4000:]
-            try:
-                if httpx.get(self.gateway + "/healthz", timeout=3).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(1)
-        raise AssertionError("stack not healthy in time:\n" + self.log.read_text()[-4000:])
+        self.proc = launch(python_module("launcher"), self.log, env=self.env)
+        wait_ready(self.proc, self.gateway + "/healthz", timeout, self.log, "the stack (launcher)", interval=0.5)
+        return self
 
     def chat(self, sender: str, text: str, **extra) -> httpx.Response:
-        return httpx.post(self.gateway + "/api/chat", json={"sender_id": sender, "text": text, **extra},
-                          timeout=60)
+        return httpx.post(self.gateway + "/api/chat", json={"sender_id": sender, "text": text, **extra}, timeout=60)
 
     def conversation(self, prefix: str):
         """say(text, **extra) in one new conversation: asserts 200 and returns the contract reply."""
@@ -80,11 +65,5 @@ class Stack:
         return say
 
     def stop(self) -> int:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                return self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                return self.proc.wait()
-        return self.proc.returncode if self.proc else 0
+        """SIGTERM to the launcher (it stops its services, as on Ctrl-C); its exit code."""
+        return stop(self.proc, 60)

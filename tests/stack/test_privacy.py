@@ -1,5 +1,6 @@
 """ID numbers and phones a citizen types are found neither in the stored conversations (Redis tracker
 store, Rasa's tracker API) nor in any process's log."""
+
 import uuid
 
 import httpx
@@ -22,8 +23,9 @@ def test_personal_numbers_are_masked_in_redis_tracker_api_and_logs(redis_stack, 
     rasa_url = redis_stack.env["RASA_URL"]
     tracker = httpx.get(f"{rasa_url}/conversations/{user}/tracker", timeout=10).text
     assert ID_NUMBER not in tracker and PHONE not in tracker
-    logs = "".join(p.read_text(encoding="utf-8", errors="replace")
-                   for p in (redis_stack.workdir / "logs").glob("*.log"))
+    logs = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in (redis_stack.workdir / "logs").glob("*.log")
+    )
     logs += redis_stack.log.read_text(encoding="utf-8", errors="replace")
     assert logs, "the processes should have written logs"
     assert ID_NUMBER not in logs and PHONE not in logs

@@ -1,4 +1,5 @@
 """The vertical slice through real processes: gateway → Rasa (jieba) → action server → Whoosh index."""
+
 import time
 import uuid
 
@@ -15,8 +16,12 @@ def sender() -> str:
 def test_health_names_every_part(stack):
     response = httpx.get(stack.gateway + "/healthz", timeout=10)
     assert response.status_code == 200
-    assert response.json()["parts"] == {"rasa": "ok", "action_server": "ok", "knowledge_store": "ok",
-                                        "search_index": "ok"}
+    assert response.json()["parts"] == {
+        "rasa": "ok",
+        "action_server": "ok",
+        "knowledge_store": "ok",
+        "search_index": "ok",
+    }
 
 
 def test_lost_id_card_gets_the_reissue_guide_with_its_source(stack):

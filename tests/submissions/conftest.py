@@ -1,19 +1,17 @@
 """The reference application API as a real process (it stands in for the platform, which is outside the
 product), with helpers to stop, restart, slow down and break it."""
+
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.stack.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from devtools.support.ports import free_port
+from devtools.support.processes import launch, python_module, stop, wait_ready
+from tests.conftest import needs
 
 
 class ReferenceServer:
@@ -22,25 +20,19 @@ class ReferenceServer:
         self.host = host
         self.port = free_port()
         self.url = f"http://{host}:{self.port}"
+        self.log = db.with_suffix(".log")
         self.proc = None
 
     def start(self) -> "ReferenceServer":
-        self.proc = subprocess.Popen([sys.executable, "-m", "devtools.reference_platform", "--host", self.host,
-                                      "--port", str(self.port), "--db", str(self.db)], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError("reference API did not start")
+        self.proc = launch(
+            python_module("devtools.reference_platform", "--host", self.host, "--port", self.port, "--db", self.db),
+            self.log,
+        )
+        wait_ready(self.proc, self.url + "/healthz", 30, self.log, "the reference API")
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
+        stop(self.proc, 10)
 
     def control(self, **settings) -> None:
         httpx.post(self.url + "/_control", json=settings, timeout=5).raise_for_status()
@@ -63,6 +55,7 @@ class ReferenceServer:
 
 
 @pytest.fixture
+@needs("processes")
 def reference_server(tmp_path):
     server = ReferenceServer(tmp_path / "reference.sqlite3").start()
     yield server
@@ -77,5 +70,12 @@ def next_weekday(days_ahead: int = 2) -> str:
 
 
 def appointment_body(slot: str = "10:00-11:00", **extra) -> dict:
-    return {"item_id": "ga-idcard-reissue", "item_name": "居民身份证补领", "place": "太原市政务服务中心",
-            "date": next_weekday(), "slot": slot, "phone": "13812345678", **extra}
+    return {
+        "item_id": "ga-idcard-reissue",
+        "item_name": "居民身份证补领",
+        "place": "太原市政务服务中心",
+        "date": next_weekday(),
+        "slot": slot,
+        "phone": "13812345678",
+        **extra,
+    }

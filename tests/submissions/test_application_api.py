@@ -1,10 +1,11 @@
 """The platform client and outbox against the reference server process: stopped, slow, failing,
 booked out, and double sends — nothing lost, nothing doubled."""
+
 import asyncio
 
 import pytest
 
-from actions.platform.application_api import ApplicationApiClient, SubmissionRejected, PlatformUnavailable
+from actions.platform.application_api import ApplicationApiClient, PlatformUnavailable, SubmissionRejected
 from actions.platform.circuit_breaker import CircuitBreaker
 from actions.platform.outbox import DELIVERED, PENDING, REJECTED, Outbox, deliver_due, submit
 from tests.submissions.conftest import appointment_body
@@ -44,8 +45,9 @@ async def test_double_send_with_the_same_key_makes_one_appointment(reference_ser
 async def test_server_down_queues_then_delivers_after_restart(reference_server, outbox):
     token = reference_server.token("u-down")
     reference_server.stop()
-    outcome = await submit(outbox, client_for(reference_server, timeout=1), "appointment", "u-down", token,
-                           appointment_body())
+    outcome = await submit(
+        outbox, client_for(reference_server, timeout=1), "appointment", "u-down", token, appointment_body()
+    )
     assert outcome.status == "queued" and "无法连接" in outcome.reason
     assert outbox.get(outcome.key).status == PENDING
     reference_server.start()
@@ -59,8 +61,9 @@ async def test_server_down_queues_then_delivers_after_restart(reference_server, 
 async def test_a_passing_5xx_is_retried_with_the_same_key(reference_server, outbox):
     token = reference_server.token("u-5xx")
     reference_server.control(fail_status=503, fail_times=2)
-    outcome = await submit(outbox, client_for(reference_server, retries=2), "appointment", "u-5xx", token,
-                           appointment_body())
+    outcome = await submit(
+        outbox, client_for(reference_server, retries=2), "appointment", "u-5xx", token, appointment_body()
+    )
     assert outcome.status == "delivered"
     keys = {r["idempotency_key"] for r in reference_server.received() if r["path"] == "/appointments"}
     assert keys == {outcome.key}
@@ -70,8 +73,9 @@ async def test_a_passing_5xx_is_retried_with_the_same_key(reference_server, outb
 async def test_slow_platform_times_out_and_the_retry_does_not_double(reference_server, outbox):
     token = reference_server.token("u-slow")
     reference_server.control(delay_seconds=2.0)
-    outcome = await submit(outbox, client_for(reference_server, timeout=0.5, retries=0), "appointment", "u-slow",
-                           token, appointment_body())
+    outcome = await submit(
+        outbox, client_for(reference_server, timeout=0.5, retries=0), "appointment", "u-slow", token, appointment_body()
+    )
     assert outcome.status == "queued"
     await asyncio.sleep(2.5)  # the slow request may still have been carried out by the platform
     reference_server.reset()
@@ -83,7 +87,9 @@ async def test_booked_out_slot_is_refused_with_the_platform_reason_and_not_retri
     client = client_for(reference_server)
     for user in ("u-a", "u-b"):  # capacity 2 per slot
         token = reference_server.token(user)
-        assert (await submit(outbox, client, "appointment", user, token, appointment_body("11:00-12:00"))).status == "delivered"
+        assert (
+            await submit(outbox, client, "appointment", user, token, appointment_body("11:00-12:00"))
+        ).status == "delivered"
     token = reference_server.token("u-c")
     outcome = await submit(outbox, client, "appointment", "u-c", token, appointment_body("11:00-12:00"))
     assert outcome.status == "rejected" and outcome.reason == "该时段已约满，请选择其他时段"
@@ -101,7 +107,9 @@ async def test_validation_error_is_rejected_not_queued(reference_server):
 async def test_circuit_opens_after_failures_and_stops_calling(reference_server):
     token = reference_server.token("u-cb")
     reference_server.control(fail_status=500)
-    client = client_for(reference_server, retries=0, breaker=CircuitBreaker(failure_threshold=3, reset_after_seconds=60))
+    client = client_for(
+        reference_server, retries=0, breaker=CircuitBreaker(failure_threshold=3, reset_after_seconds=60)
+    )
     for _ in range(3):
         with pytest.raises(PlatformUnavailable):
             await client.slots("ga-idcard-reissue", "太原市政务服务中心", appointment_body()["date"])

@@ -3,22 +3,23 @@ server → outbox → platform), and the test reads what the platform — the re
 separate process outside the stack, as a real platform would be — received. Then the platform is broken
 (5xx, slow, stopped, a slot booked out under the citizen's feet, a double send) and nothing may be lost
 or done twice: queued requests are delivered by the outbox worker once the platform is back."""
+
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.submissions.conftest import ReferenceServer
+from devtools.support.waiting import wait_until
 from tests.stack.conftest import Stack
-from tests.waiting import wait_until
+from tests.submissions.conftest import ReferenceServer
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.processes]
 
 PHONE = "13812345678"
 ADMIN_TOKEN = "e2e-admin-" + uuid.uuid4().hex
@@ -35,13 +36,16 @@ def platform(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, platform):
-    stack = Stack(tmp_path_factory.mktemp("handoff-stack"), {
-        "APPLICATION_API_URL": platform.url,
-        "APPLICATION_API_TIMEOUT_SECONDS": "1.5",
-        "APPLICATION_API_BREAKER_RESET_SECONDS": "2",
-        "OUTBOX_POLL_SECONDS": "1",
-        "STAFF_ADMIN_TOKEN": ADMIN_TOKEN,
-    }).start()
+    stack = Stack(
+        tmp_path_factory.mktemp("handoff-stack"),
+        {
+            "APPLICATION_API_URL": platform.url,
+            "APPLICATION_API_TIMEOUT_SECONDS": "1.5",
+            "APPLICATION_API_BREAKER_RESET_SECONDS": "2",
+            "OUTBOX_POLL_SECONDS": "1",
+            "STAFF_ADMIN_TOKEN": ADMIN_TOKEN,
+        },
+    ).start()
     assert "reference-api" not in (stack.workdir / "launcher.log").read_text()
     yield stack
     assert stack.stop() == 0, stack.log.read_text()[-4000:]
@@ -56,8 +60,12 @@ class Citizen:
         self.token = platform.token(user)
 
     def say(self, text: str) -> dict:
-        response = httpx.post(self.bot.gateway + "/api/chat", json={"sender_id": self.sender, "text": text},
-                              headers={"Authorization": f"Bearer {self.token}"}, timeout=60)
+        response = httpx.post(
+            self.bot.gateway + "/api/chat",
+            json={"sender_id": self.sender, "text": text},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=60,
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -85,14 +93,27 @@ def complain(citizen: Citizen, content: str) -> dict:
     return citizen.say("确认")
 
 
+def outbox_settled_since(bot: Stack, since: dt.datetime) -> bool:
+    """Every request the outbox took in since `since` is delivered or rejected: nothing is left for the
+    worker to send again (a second delivery could only come from a pending entry)."""
+    with sqlite3.connect(bot.workdir / "outbox.sqlite3") as db:
+        statuses = [
+            status
+            for (status,) in db.execute(
+                "SELECT status FROM handoff_outbox WHERE created_at >= ?", (since.isoformat(" "),)
+            )
+        ]
+    return bool(statuses) and "pending" not in statuses
+
+
 def stats(bot: Stack) -> dict:
-    response = httpx.get(bot.gateway + "/admin/stats", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
-                         timeout=10)
+    response = httpx.get(bot.gateway + "/admin/stats", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()
 
 
 # -- what the platform receives when it works ---------------------------------------------------------
+
 
 def test_appointment_reaches_the_platform_once_with_the_raw_phone(bot, platform):
     citizen = Citizen(bot, platform, "e2e-appointment")
@@ -139,12 +160,18 @@ def test_online_application_is_prefilled_from_the_identity_profile(bot, platform
 
 
 def test_handoffs_are_counted_in_the_staff_stats(bot, platform):
-    by_target = wait_until(lambda: (lambda t: t if {"appointment", "workorder", "application"} <= set(t) else None)(
-        stats(bot)["handoffs"]["by_target"]), 10, "hand-offs in the stats")
+    by_target = wait_until(
+        lambda: (lambda t: t if {"appointment", "workorder", "application"} <= set(t) else None)(
+            stats(bot)["handoffs"]["by_target"]
+        ),
+        10,
+        "hand-offs in the stats",
+    )
     assert by_target["appointment"] >= 1 and by_target["workorder"] >= 1 and by_target["application"] >= 1
 
 
 # -- when the platform fails ------------------------------------------------------------------------
+
 
 def test_slot_booked_out_meanwhile_is_explained_and_another_slot_is_booked(bot, platform):
     first = platform.appointments("e2e-appointment")[0]  # same day and place as the citizen will pick
@@ -153,8 +180,11 @@ def test_slot_booked_out_meanwhile_is_explained_and_another_slot_is_booked(bot, 
     picked = re.search(r"\n2\. (\d\d:\d\d-\d\d:\d\d)", text_of(slots)).group(1)
     assert picked == first["slot"]  # the slot the first citizen took: one place left
     other = platform.token("e2e-other")
-    taken = httpx.post(platform.url + "/appointments", headers={"Authorization": f"Bearer {other}"},
-                       json={k: first[k] for k in ("item_id", "item_name", "place", "date", "slot", "phone")})
+    taken = httpx.post(
+        platform.url + "/appointments",
+        headers={"Authorization": f"Bearer {other}"},
+        json={k: first[k] for k in ("item_id", "item_name", "place", "date", "slot", "phone")},
+    )
     assert taken.status_code == 201, taken.text
     refused = citizen.say("确认")
     assert "该时段已约满" in text_of(refused) and "还可以约这些时段" in text_of(refused)
@@ -176,6 +206,7 @@ def test_double_send_of_the_confirmation_books_once(bot, platform):
 
 
 def test_platform_5xx_queues_the_request_and_the_worker_delivers_it_once(bot, platform):
+    since = dt.datetime.utcnow()  # the outbox's clock (UTC)
     citizen = Citizen(bot, platform, "e2e-5xx")
     platform.control(fail_status=503, fail_times=1000)
     try:
@@ -185,14 +216,17 @@ def test_platform_5xx_queues_the_request_and_the_worker_delivers_it_once(bot, pl
     assert "已经记下" in text_of(reply) and "12345" in text_of(reply), text_of(reply)
     (order,) = wait_until(lambda: platform.listing("workorders", "e2e-5xx"), 30, "the queued work order")
     assert order["content"] == "社区服务中心周末不开门"
-    tries = [r for r in platform.received() if r["path"] == "/workorders" and r["body"].get("content") == order["content"]]
+    tries = [
+        r for r in platform.received() if r["path"] == "/workorders" and r["body"].get("content") == order["content"]
+    ]
     assert len({r["idempotency_key"] for r in tries}) == 1 and len(tries) >= 2
     assert [r["status"] for r in tries].count(201) == 1
-    time.sleep(2)  # a second delivery would show up by now
+    wait_until(lambda: outbox_settled_since(bot, since), 30, "the outbox entry marked delivered")
     assert len(platform.listing("workorders", "e2e-5xx")) == 1
 
 
 def test_slow_platform_times_out_and_the_late_creation_is_not_doubled(bot, platform):
+    since = dt.datetime.utcnow()
     citizen = Citizen(bot, platform, "e2e-slow")
     book_until_confirmation(citizen, slot_choice="4")
     platform.control(delay_seconds=3.0)  # above the bot's 1.5 s timeout: every call times out
@@ -202,7 +236,9 @@ def test_slow_platform_times_out_and_the_late_creation_is_not_doubled(bot, platf
         platform.control(delay_seconds=0, fail_status=None)
     assert "已经记下" in text_of(reply), text_of(reply)
     wait_until(lambda: platform.appointments("e2e-slow"), 30, "the appointment")
-    time.sleep(3)  # the outbox worker's resend (same key) must replay, not book again
+    # The outbox worker's resend (same key) must replay, not book again: once the entry is delivered, the
+    # resend has happened and nothing more will be sent.
+    wait_until(lambda: outbox_settled_since(bot, since), 30, "the outbox entry marked delivered")
     assert len(platform.appointments("e2e-slow")) == 1
 
 

@@ -2,35 +2,23 @@
 welcome's buttons, a typed question answered with a guide card and its source, 长辈模式 (large text, line
 spacing ≥ 1.3, high contrast, one step at a time, sent to the bot), history kept across a reload.
 Screenshots are saved under the test's tmp dir."""
-import tempfile
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
+
+from devtools.support.browser import chromium_page
+from tests.conftest import needs
 
 pytestmark = pytest.mark.stack
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package (.ci/run installs it); never a downloaded browser
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
+@needs("browser")
 def browser_page(tmp_path):
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `apt-get install -y chromium` (.ci/run does it)"
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)  # a new, empty --user-data-dir
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS, viewport=PHONE, locale="zh-CN",
-            device_scale_factor=1, has_touch=True)
-        try:
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            context.close()
+    with chromium_page(tmp_path, viewport=PHONE, locale="zh-CN", device_scale_factor=1, has_touch=True) as page:
+        yield page
 
 
 def bot_rows(page) -> int:
@@ -38,8 +26,9 @@ def bot_rows(page) -> int:
 
 
 def wait_for_answer(page, rows_before: int) -> None:
-    page.wait_for_function("n => document.querySelectorAll('.row.bot').length > n && !document.querySelector('.typing')",
-                           arg=rows_before)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.row.bot').length > n && !document.querySelector('.typing')", arg=rows_before
+    )
 
 
 def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
@@ -51,8 +40,9 @@ def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
     assert page.title() == "三晋通智能客服" and page.inner_text("#title") == "三晋通智能客服"
     first = page.locator(".row.bot .choice").first
     question = first.inner_text()
-    expected = httpx.post(live.gateway + "/api/chat", json={"sender_id": "browser-ref", "text": question},
-                          timeout=60).json()
+    expected = httpx.post(
+        live.gateway + "/api/chat", json={"sender_id": "browser-ref", "text": question}, timeout=60
+    ).json()
     rows = bot_rows(page)
     first.click()
     wait_for_answer(page, rows)

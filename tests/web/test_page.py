@@ -1,13 +1,15 @@
 """The H5 page and its welcome, served by the gateway (in process)."""
+
 import httpx
 import pytest
 
-from tests.channels.conftest import channel_index, channel_settings  # noqa: F401  (fixture)
+from tests.channels.conftest import channel_index, channel_settings, channel_template  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
 async def client(tmp_path, channel_index):  # noqa: F811
     from gateway.app import create_app
+
     app = create_app(channel_settings(tmp_path, channel_index))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client:
         yield client
@@ -41,6 +43,8 @@ async def test_welcome_comes_from_the_knowledge_base(client):
     greeting, hot = body["messages"]
     assert greeting["type"] == "text" and greeting["text"].startswith("您好！我是三晋通政务服务智能客服")
     assert hot["type"] == "buttons"
-    assert hot["buttons"] == [{"title": "补办身份证", "payload": "补办身份证"},
-                              {"title": "办社保卡", "payload": "办社保卡"}]
+    assert hot["buttons"] == [
+        {"title": "补办身份证", "payload": "补办身份证"},
+        {"title": "办社保卡", "payload": "办社保卡"},
+    ]
     assert hot["text"] == "大家都在问：\n1. 补办身份证\n2. 办社保卡"

@@ -3,6 +3,7 @@
 The app runs on a temporary SQLite file with a controllable clock fixed at Monday
 2026-11-23 10:30 China Standard Time, so dates, times and business numbers are exact.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,5 @@
 """Application drafts (申办 with 表单预填) and their progress (办件进度)."""
+
 from __future__ import annotations
 
 PENDING_PROGRESS = [
@@ -86,7 +87,10 @@ def test_list_by_user(client, login, ref):
 
 def test_form_validation_is_chinese(client, auth, ref):
     cases = [
-        (ref.application(form={"地址": {"省": "山西"}}), "请求参数有误：form 字段 地址 的值只能是字符串、数字、布尔或 null"),
+        (
+            ref.application(form={"地址": {"省": "山西"}}),
+            "请求参数有误：form 字段 地址 的值只能是字符串、数字、布尔或 null",
+        ),
         (ref.application(form=["a"]), "请求参数有误：form 应为 JSON 对象"),
         (ref.application(form={f"f{i}": i for i in range(101)}), "请求参数有误：form 字段数不能超过 100 个"),
         (ref.application(form={"备注": "字" * 2001}), "请求参数有误：form 字段 备注 的值不能超过 2000 个字符"),

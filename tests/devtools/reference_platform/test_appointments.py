@@ -1,4 +1,5 @@
 """Appointments (预约): slots, booking, capacity, date rules, listing, cancelling."""
+
 from __future__ import annotations
 
 SLOTS = ["09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00"]
@@ -69,8 +70,13 @@ def test_slot_at_capacity_is_409(client, login, ref):
     slot = slots_of(client, ref, ref.TOMORROW).json()["slots"][0]
     assert slot == {"slot": "09:00-10:00", "capacity": 2, "remaining": 0, "available": False}
     # Other slots, places and items keep their own capacity.
-    assert client.post("/appointments", json=ref.appointment(slot="10:00-11:00"), headers=login("u3")).status_code == 201
-    assert client.post("/appointments", json=ref.appointment(place="小店区政务服务中心"), headers=login("u3")).status_code == 201
+    assert (
+        client.post("/appointments", json=ref.appointment(slot="10:00-11:00"), headers=login("u3")).status_code == 201
+    )
+    assert (
+        client.post("/appointments", json=ref.appointment(place="小店区政务服务中心"), headers=login("u3")).status_code
+        == 201
+    )
 
 
 def test_same_user_cannot_book_the_same_slot_twice(client, auth, ref):
@@ -138,9 +144,9 @@ def test_list_by_user_in_creation_order(client, login, ref):
         ("YY2026112300001", "14:00-15:00"),
         ("YY2026112300003", "11:00-12:00"),
     ]
-    assert [i["appointment_id"] for i in client.get("/appointments", params={"user_id": "other-user"}).json()["items"]] == [
-        "YY2026112300002"
-    ]
+    assert [
+        i["appointment_id"] for i in client.get("/appointments", params={"user_id": "other-user"}).json()["items"]
+    ] == ["YY2026112300002"]
 
 
 def test_cancel_frees_the_slot(client, login, ref, clock):

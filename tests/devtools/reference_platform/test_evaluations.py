@@ -1,4 +1,5 @@
 """Good/bad service evaluations (好差评)."""
+
 from __future__ import annotations
 
 
@@ -79,4 +80,7 @@ def test_rating_validation_is_chinese(client, auth):
         assert response.status_code == 422, rating
         assert response.json()["detail"] == detail
     bad_type = client.post("/evaluations", json={"target_type": "service", "target_id": "c", "rating": 5}, headers=auth)
-    assert bad_type.json()["detail"] == "请求参数有误：target_type 取值不正确，可选值：conversation、application、appointment"
+    assert (
+        bad_type.json()["detail"]
+        == "请求参数有误：target_type 取值不正确，可选值：conversation、application、appointment"
+    )

@@ -1,4 +1,5 @@
 """Fault modes (/_control), the received-request log and /healthz."""
+
 from __future__ import annotations
 
 import time
@@ -33,7 +34,11 @@ def test_fail_status_answers_every_non_control_request(client, auth, ref):
 
 
 def test_other_fail_statuses_have_chinese_details(client):
-    for status, detail in ((500, "服务内部错误，请稍后再试"), (504, "服务响应超时，请稍后再试"), (429, "请求过于频繁，请稍后再试")):
+    for status, detail in (
+        (500, "服务内部错误，请稍后再试"),
+        (504, "服务响应超时，请稍后再试"),
+        (429, "请求过于频繁，请稍后再试"),
+    ):
         client.post("/_control", json={"fail_status": status})
         response = client.get("/appointments", params={"user_id": "u"})
         assert response.status_code == status
@@ -82,9 +87,7 @@ def test_received_lists_every_create_request(client, auth, ref):
     client.post("/appointments", content=b"{oops", headers={**auth, "Content-Type": "application/json"})
     client.get("/workorders", params={"user_id": "test-user"})  # reads are not recorded
     received = client.get("/_control/received").json()["items"]
-    assert [
-        (r["seq"], r["method"], r["path"], r["idempotency_key"], r["body"], r["status"]) for r in received
-    ] == [
+    assert [(r["seq"], r["method"], r["path"], r["idempotency_key"], r["body"], r["status"]) for r in received] == [
         (1, "POST", "/workorders", "w-1", ref.workorder(), 201),
         (2, "POST", "/applications", None, ref.application(), 503),
         (3, "POST", "/evaluations", None, {"target_type": "conversation", "target_id": "c"}, 422),

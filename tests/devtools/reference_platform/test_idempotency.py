@@ -1,4 +1,5 @@
 """Idempotency-Key on every create (and on cancelling an appointment)."""
+
 from __future__ import annotations
 
 MISMATCH = "幂等键已用于其他请求"

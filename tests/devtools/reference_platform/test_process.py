@@ -1,53 +1,36 @@
 """The real process: `python -m devtools.reference_platform` served by uvicorn, driven over HTTP."""
+
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
+import pytest
 
 from devtools.reference_platform.__main__ import DEFAULT_DB, parse_args
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from devtools.support.ports import free_port
+from devtools.support.processes import launch, python_module, stop, wait_ready
 
 
-def _wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early with {process.returncode}: {process.stdout.read()}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).json() == {"status": "ok"}:
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError("server did not become healthy in time")
-
-
+@pytest.mark.processes
 def test_real_process_serves_creates_over_http(tmp_path):
-    port = _free_port()
+    port = free_port()
     db = tmp_path / "nested" / "folder" / "api.sqlite3"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.reference_platform", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
-        cwd=str(REPO_ROOT),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    log = tmp_path / "reference-api.log"
+    process = launch(
+        python_module("devtools.reference_platform", "--host", "127.0.0.1", "--port", port, "--db", db), log
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base_url, process)
+        wait_ready(
+            process,
+            f"{base_url}/healthz",
+            30,
+            log,
+            "the reference API",
+            interval=0.1,
+            ready=lambda response: response.json() == {"status": "ok"},
+        )
         assert db.exists()
         with httpx.Client(base_url=base_url, timeout=10.0) as http:
             token = http.post("/auth/token", json={"user_id": "test-user"}).json()["access_token"]
@@ -72,14 +55,7 @@ def test_real_process_serves_creates_over_http(tmp_path):
             assert unauthorized.status_code == 401
             assert unauthorized.json() == {"detail": "身份令牌无效或已过期，请重新登录"}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
+        stop(process, 10)
     assert process.returncode is not None
 
 

@@ -1,4 +1,5 @@
 """Bad input never yields a 500: Chinese 422s, 413 for big bodies, Chinese 404/405, OpenAPI docs."""
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,21 @@ def test_unknown_route_and_method_are_chinese(client):
 
 
 NASTY_VALUES = [
-    None, True, 0, -1, 10**30, 1.5, float("1e308"), "", " ", "\x00", "字" * 5000, [], {}, [None], {"a": {"b": []}},
+    None,
+    True,
+    0,
+    -1,
+    10**30,
+    1.5,
+    float("1e308"),
+    "",
+    " ",
+    "\x00",
+    "字" * 5000,
+    [],
+    {},
+    [None],
+    {"a": {"b": []}},
 ]
 
 
@@ -100,7 +115,7 @@ def _random_json(rng: random.Random, depth: int = 0):
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "int":
-        return rng.choice([0, 1, 5, -1, 2**63, rng.randint(-10**12, 10**12)])
+        return rng.choice([0, 1, 5, -1, 2**63, rng.randint(-(10**12), 10**12)])
     if kind == "float":
         return rng.choice([0.5, -3.25, 1e300, rng.uniform(-1e6, 1e6)])
     if kind == "str":
@@ -112,8 +127,25 @@ def _random_json(rng: random.Random, depth: int = 0):
 
 
 def _random_json_key(rng: random.Random) -> str:
-    fields = ["item_id", "item_name", "place", "date", "slot", "phone", "form", "kind", "content",
-              "location", "contact_phone", "target_type", "target_id", "rating", "comment", "x", ""]
+    fields = [
+        "item_id",
+        "item_name",
+        "place",
+        "date",
+        "slot",
+        "phone",
+        "form",
+        "kind",
+        "content",
+        "location",
+        "contact_phone",
+        "target_type",
+        "target_id",
+        "rating",
+        "comment",
+        "x",
+        "",
+    ]
     return rng.choice(fields)
 
 
@@ -125,9 +157,11 @@ def test_random_json_bodies_never_give_a_500(app):
         statuses = set()
         for _ in range(300):
             path = rng.choice(CREATE_PATHS)
-            body = _random_json(rng) if rng.random() < 0.2 else {
-                _random_json_key(rng): _random_json(rng, depth=2) for _ in range(rng.randint(1, 8))
-            }
+            body = (
+                _random_json(rng)
+                if rng.random() < 0.2
+                else {_random_json_key(rng): _random_json(rng, depth=2) for _ in range(rng.randint(1, 8))}
+            )
             response = client.post(path, json=body, headers=headers)
             assert response.status_code in (201, 404, 409, 422), (path, body, response.text)
             if response.status_code != 201:
@@ -138,18 +172,28 @@ def test_random_json_bodies_never_give_a_500(app):
 
 def test_openapi_documents_every_endpoint_with_chinese_summaries(client):
     spec = client.get("/openapi.json").json()
-    operations = {
-        (method.upper(), path): op for path, item in spec["paths"].items() for method, op in item.items()
-    }
+    operations = {(method.upper(), path): op for path, item in spec["paths"].items() for method, op in item.items()}
     expected = {
-        ("POST", "/auth/token"), ("GET", "/auth/me"),
-        ("GET", "/appointments/slots"), ("POST", "/appointments"), ("GET", "/appointments"),
-        ("GET", "/appointments/{appointment_id}"), ("DELETE", "/appointments/{appointment_id}"),
-        ("POST", "/applications"), ("GET", "/applications"), ("GET", "/applications/{application_no}"),
-        ("POST", "/workorders"), ("GET", "/workorders"), ("GET", "/workorders/{workorder_no}"),
-        ("POST", "/evaluations"), ("GET", "/evaluations"),
-        ("GET", "/_control"), ("POST", "/_control"), ("POST", "/_control/reset"),
-        ("GET", "/_control/received"), ("DELETE", "/_control/received"),
+        ("POST", "/auth/token"),
+        ("GET", "/auth/me"),
+        ("GET", "/appointments/slots"),
+        ("POST", "/appointments"),
+        ("GET", "/appointments"),
+        ("GET", "/appointments/{appointment_id}"),
+        ("DELETE", "/appointments/{appointment_id}"),
+        ("POST", "/applications"),
+        ("GET", "/applications"),
+        ("GET", "/applications/{application_no}"),
+        ("POST", "/workorders"),
+        ("GET", "/workorders"),
+        ("GET", "/workorders/{workorder_no}"),
+        ("POST", "/evaluations"),
+        ("GET", "/evaluations"),
+        ("GET", "/_control"),
+        ("POST", "/_control"),
+        ("POST", "/_control/reset"),
+        ("GET", "/_control/received"),
+        ("DELETE", "/_control/received"),
         ("POST", "/_control/applications/{application_no}/advance"),
         ("POST", "/_control/workorders/{workorder_no}/advance"),
         ("GET", "/healthz"),

@@ -1,4 +1,5 @@
 """12345 work orders (投诉建议)."""
+
 from __future__ import annotations
 
 
@@ -26,7 +27,9 @@ def test_create_complaint_returns_201(client, auth, ref):
 
 
 def test_suggestion_without_optional_fields(client, auth):
-    response = client.post("/workorders", json={"kind": "suggestion", "content": "建议延长政务大厅周末开放时间"}, headers=auth)
+    response = client.post(
+        "/workorders", json={"kind": "suggestion", "content": "建议延长政务大厅周末开放时间"}, headers=auth
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["workorder_no"], body["kind_label"], body["location"], body["contact_phone"]) == (

@@ -5,6 +5,7 @@ colloquial and misspelt forms (咋整, sfz, 社保咔, 户口薄, 繁体) that c
 
 Hand-off intents (appointments, complaints, applications) are left out: they open forms that need an
 identity token, which a load test of the question-answering path does not carry."""
+
 from __future__ import annotations
 
 import random
@@ -18,8 +19,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "bot" / "tests" / "nlu_heldout.yml"
 ANNOTATION = re.compile(r"\[([^\]]+)\]\((\w+)\)")
-QUESTION_INTENTS = ("ask_question", "ask_guide", "ask_materials", "ask_fee", "ask_time", "ask_location",
-                    "ask_online", "ask_conditions")
+QUESTION_INTENTS = (
+    "ask_question",
+    "ask_guide",
+    "ask_materials",
+    "ask_fee",
+    "ask_time",
+    "ask_location",
+    "ask_online",
+    "ask_conditions",
+)
 FOLLOW_UP_INTENTS = ("ask_materials", "ask_fee", "ask_time", "ask_location", "ask_online", "ask_conditions")
 ITEM_ENTITIES = {"item", "document"}
 
@@ -58,7 +67,7 @@ def conversation(rng: random.Random) -> List[str]:
     if rng.random() < 0.3:
         turns.append(rng.choice(pools["greet"]))
     turns.append(first)
-    turns.extend(follow_ups[:rng.randint(1, 2)])
+    turns.extend(follow_ups[: rng.randint(1, 2)])
     turns.append(second)
     if rng.random() < 0.5:
         turns.append(follow_ups[2])

@@ -5,26 +5,25 @@
 no Redis, on the embedded in-memory stores. Own knowledge database and index in `workdir`, free ports.
 
 Used by tests/scale/test_multi_worker.py and benchmarks/load_chat.py."""
+
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import httpx
+from devtools.support.ports import free_port
+from devtools.support.processes import ROOT, launch, log_tail, python_module, run_module, stop, wait_ready
 
-from launcher.supervisor import stop_process_groups
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "var" / "models" / "bot.tar.gz"
 # launcher/endpoints.py puts the tracker store in the REDIS_URL database N and the lock store in N+1, so
 # tests/scale and benchmarks/load_chat.py use databases 8 and 9 (a default Redis has 0–15; 10–14 belong to
-# other test suites).
-SCALE_REDIS_URL = "redis://127.0.0.1:6379/8"
+# other test suites). The tests use them on the tests' own Redis; the benchmark's `--redis` defaults to
+# the machine's Redis (SCALE_REDIS_URL).
+SCALE_REDIS_DB = 8
+SCALE_REDIS_URL = f"redis://127.0.0.1:6379/{SCALE_REDIS_DB}"
 
 
 def flush_redis(url: str) -> None:
@@ -37,8 +36,9 @@ def flush_redis(url: str) -> None:
 
 
 class Cluster:
-    def __init__(self, workdir: Path, workers: int = 1, redis_url: Optional[str] = None,
-                 extra_env: Optional[dict] = None) -> None:
+    def __init__(
+        self, workdir: Path, workers: int = 1, redis_url: Optional[str] = None, extra_env: Optional[dict] = None
+    ) -> None:
         if workers > 1 and not redis_url:
             raise ValueError("several Rasa servers share conversations only through Redis (REDIS_URL)")
         self.workdir = Path(workdir)
@@ -50,17 +50,19 @@ class Cluster:
         self.gateway_ports = [free_port() for _ in range(workers)]
         self.gateways = [f"http://127.0.0.1:{port}" for port in self.gateway_ports]
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-        env.update({
-            "DATA_DIR": str(self.workdir),
-            "DATABASE_URL": f"sqlite:///{self.workdir / 'kb.sqlite3'}",
-            "SEARCH_INDEX_DIR": str(self.workdir / "index"),
-            "RASA_MODEL": str(MODEL),
-            "RASA_URL": self.rasa[0],
-            "ACTION_SERVER_URL": self.action_server,
-            "APPLICATION_API_URL": self.application_api,
-            "RASA_TELEMETRY_ENABLED": "false",
-            **(extra_env or {}),
-        })
+        env.update(
+            {
+                "DATA_DIR": str(self.workdir),
+                "DATABASE_URL": f"sqlite:///{self.workdir / 'kb.sqlite3'}",
+                "SEARCH_INDEX_DIR": str(self.workdir / "index"),
+                "RASA_MODEL": str(MODEL),
+                "RASA_URL": self.rasa[0],
+                "ACTION_SERVER_URL": self.action_server,
+                "APPLICATION_API_URL": self.application_api,
+                "RASA_TELEMETRY_ENABLED": "false",
+                **(extra_env or {}),
+            }
+        )
         if redis_url:
             env["REDIS_URL"] = redis_url
         self.env = env
@@ -68,36 +70,25 @@ class Cluster:
 
     # -- start / stop -------------------------------------------------------------------------------------
     def cli(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", *args], env=self.env, cwd=ROOT, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+        return run_module(*args, env=self.env)
 
     def _spawn(self, name: str, service: str, **env: str) -> None:
-        log = open(self.workdir / f"{name}.log", "w")
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "launcher", service],
-                                            env={**self.env, **env}, cwd=ROOT, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+        self.procs[name] = launch(
+            python_module("launcher", service), self.workdir / f"{name}.log", env={**self.env, **env}
+        )
 
     def _wait(self, ready: Dict[str, str], timeout: float) -> None:
+        """Every process in `ready` answers 200 on its URL (they start meanwhile: one deadline for all)."""
         deadline = time.monotonic() + timeout
-        pending = dict(ready)
-        while pending:
-            for name, url in list(pending.items()):
-                proc = self.procs[name]
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited ({proc.returncode}):\n{self.log_tail(name)}")
-                try:
-                    if httpx.get(url, timeout=2).status_code == 200:
-                        del pending[name]
-                except httpx.HTTPError:
-                    pass
-            if pending and time.monotonic() > deadline:
-                raise RuntimeError(f"not ready in {timeout:.0f} s: {sorted(pending)}\n"
-                                   + "\n".join(self.log_tail(n) for n in pending))
-            if pending:
-                time.sleep(0.5)
+        for name, url in ready.items():
+            wait_ready(
+                self.procs[name],
+                url,
+                max(0.0, deadline - time.monotonic()),
+                self.workdir / f"{name}.log",
+                name,
+                interval=0.5,
+            )
 
     def start(self, timeout: float = 300) -> "Cluster":
         """Loads the knowledge base and builds the index (as the action server's container does), then
@@ -109,16 +100,22 @@ class Cluster:
         try:
             self._spawn("reference-api", "reference-api")
             self._spawn("action-server", "action-server")
-            self._wait({"reference-api": self.application_api + "/healthz",
-                        "action-server": self.action_server + "/health"}, timeout)
+            self._wait(
+                {"reference-api": self.application_api + "/healthz", "action-server": self.action_server + "/health"},
+                timeout,
+            )
             for i, url in enumerate(self.rasa):
                 self._spawn(f"rasa-{i}", "rasa", RASA_URL=url)
-            self._wait({f"rasa-{i}": url + "/webhooks/gateway/" for i, url in enumerate(self.rasa)},
-                       max(30.0, timeout - (time.monotonic() - started)))
-            for i, (url, port) in enumerate(zip(self.rasa, self.gateway_ports)):
+            self._wait(
+                {f"rasa-{i}": url + "/webhooks/gateway/" for i, url in enumerate(self.rasa)},
+                max(30.0, timeout - (time.monotonic() - started)),
+            )
+            for i, (url, port) in enumerate(zip(self.rasa, self.gateway_ports, strict=True)):
                 self._spawn(f"gateway-{i}", "gateway", RASA_URL=url, GATEWAY_PORT=str(port))
-            self._wait({f"gateway-{i}": url + "/healthz" for i, url in enumerate(self.gateways)},
-                       max(30.0, timeout - (time.monotonic() - started)))
+            self._wait(
+                {f"gateway-{i}": url + "/healthz" for i, url in enumerate(self.gateways)},
+                max(30.0, timeout - (time.monotonic() - started)),
+            )
         except BaseException:
             self.stop()
             raise
@@ -126,7 +123,7 @@ class Cluster:
 
     def stop(self, timeout: float = 30.0) -> Dict[str, int]:
         """SIGTERM to every process group, then SIGKILL what is left; returns the exit codes."""
-        return stop_process_groups(self.procs, timeout)
+        return stop(self.procs, timeout)
 
     def __enter__(self) -> "Cluster":
         return self.start()
@@ -136,8 +133,7 @@ class Cluster:
 
     # -- inspection ---------------------------------------------------------------------------------------
     def log_tail(self, name: str, chars: int = 3000) -> str:
-        path = self.workdir / f"{name}.log"
-        return f"--- {name} ---\n" + (path.read_text(errors="replace")[-chars:] if path.exists() else "")
+        return f"--- {name} ---\n" + log_tail(self.workdir / f"{name}.log", chars)
 
     def pids(self) -> Dict[str, int]:
         return {name: proc.pid for name, proc in self.procs.items() if proc.poll() is None}
