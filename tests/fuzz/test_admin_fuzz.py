@@ -29,6 +29,8 @@ from tests.fuzz.strategies import (
 )
 
 FAQ_COLUMNS = ["id", "question", "similar_questions", "answer", "department", "keywords", "status"]
+# What an import file carries: the contract's columns and the optional linked items (a defect may sit there).
+IMPORT_COLUMNS = FAQ_COLUMNS + ["items"]
 
 
 def kb_state(gw) -> Tuple[int, int, int]:
@@ -159,7 +161,7 @@ def test_reads_answer_or_refuse_in_chinese(gw, route, data):
 # ---- imports ---------------------------------------------------------------------------------------------
 
 
-def to_csv(rows: List[Dict[str, str]], columns: List[str] = FAQ_COLUMNS) -> bytes:
+def to_csv(rows: List[Dict[str, str]], columns: List[str] = IMPORT_COLUMNS) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, escapechar="\\")
     writer.writerow(columns)
@@ -177,9 +179,9 @@ def to_xlsx(rows: List[Dict[str, str]]) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(FAQ_COLUMNS)
+    sheet.append(IMPORT_COLUMNS)
     for row in rows:
-        sheet.append([row.get(c, "") for c in FAQ_COLUMNS])
+        sheet.append([row.get(c, "") for c in IMPORT_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
