@@ -17,15 +17,14 @@ from pathlib import Path
 import pytest
 
 from devtools.support.services import stop_suite_servers, suite_postgres_url, suite_redis_url, suite_servers_started
+from launcher.services import child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 # Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(ROOT), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]]
-)
+os.environ["PYTHONPATH"] = child_environment(dict(os.environ))["PYTHONPATH"]
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 MINI_PROFILE = {
