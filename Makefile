@@ -63,6 +63,7 @@ kb: $(KB_STAMP)
 
 $(INDEX_STAMP): $(KB_STAMP) $(INDEX_SOURCES)
 	$(PY) -m search build
+	$(PY) -m search embed
 	@touch $@
 
 index: $(INDEX_STAMP)

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(10.0, description="发件箱重发间隔（秒，失败后按倍数退避）")
     staff_admin_token: Optional[str] = Field(None, description="启动时设置则为内置管理员的令牌")
     index_sync_interval_seconds: float = Field(1.0, description="网关增量同步搜索索引的间隔（秒）；0 为不同步")
+    semantic_search: bool = Field(
+        True, description="语义检索通道（multilingual-e5-small 句向量，与词面检索融合）；false 为只用词面"
+    )
+    semantic_vectors_path: Optional[Path] = Field(
+        None, description="句向量缓存（SQLite，按文本存，可多个索引共用）；默认 var/vectors.sqlite3"
+    )
+    semantic_threads: int = Field(1, description="每次算句向量用的线程数（2 核机器上 1 最快，见 benchmarks/README.md）")
     staff_import_max_mb: int = Field(20, description="工作人员一次导入文件的大小上限（MB）")
     chat_max_chars: int = Field(500, description="单条消息最大字数")
     rasa_timeout_seconds: float = Field(20.0, description="网关等待 Rasa 回复的超时")
@@ -77,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.search_index_dir or self.data_dir / "index"
+
+    @property
+    def vectors_path(self) -> Path:
+        return self.semantic_vectors_path or self.data_dir / "vectors.sqlite3"
 
     @property
     def model_path(self) -> Path:

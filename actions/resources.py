@@ -6,6 +6,7 @@ import functools
 
 from knowledge.store import KnowledgeStore
 from search.searcher import KnowledgeSearcher
+from search.semantic import open_channel
 from settings import get_settings
 
 
@@ -16,4 +17,6 @@ def knowledge_store() -> KnowledgeStore:
 
 @functools.lru_cache(maxsize=1)
 def searcher() -> KnowledgeSearcher:
-    return KnowledgeSearcher(get_settings().index_dir)
+    settings = get_settings()
+    channel = open_channel(settings.vectors_path, settings.semantic_search, settings.semantic_threads)
+    return KnowledgeSearcher(settings.index_dir, channel)

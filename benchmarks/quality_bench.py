@@ -64,6 +64,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ROOT / "benchmarks" / "quality"
 SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
+VECTORS = ROOT / "var" / "vectors.sqlite3"  # the product's vector cache (by text): a second run embeds nothing
 TPE_FAQS = ROOT.parent / "shared" / "data" / "tpe-faq" / "faqs.jsonl"
 PARTS = ("dev", "heldout")
 
@@ -225,24 +226,42 @@ def load_tpe(store) -> Dict:
     return {"questions": questions, "notes": notes}
 
 
-def run_base(base: str, workdir: Path, misses: bool) -> Dict:
+def run_base(base: str, workdir: Path, misses: bool, sweep: bool = False) -> Dict:
     from knowledge.store import KnowledgeStore
+    from search.embedder import Embedder
     from search.index import build_index
     from search.searcher import KnowledgeSearcher
+    from search.semantic import open_channel
 
     store = KnowledgeStore(f"sqlite:///{workdir / 'kb.sqlite3'}")
     loaded = load_sample(store) if base == "sample" else load_tpe(store)
     t0 = time.perf_counter()
     counts = build_index(store, workdir / "index")
     build_s = time.perf_counter() - t0
-    searcher = KnowledgeSearcher(workdir / "index")
+    channel = open_channel(VECTORS)
+    t0 = time.perf_counter()
+    embedded = Embedder(workdir / "index", channel.store, channel.encoder).run() if channel else 0
+    embed_s = time.perf_counter() - t0
+    searcher = KnowledgeSearcher(workdir / "index", channel)
+    lexical_only = KnowledgeSearcher(workdir / "index")
     searcher.search("预热")  # opens the index and loads its user words into jieba before the baselines tokenise
     ours = lambda text: [f"{h.type}:{h.id}" for h in searcher.search(text, limit=10)]  # noqa: E731
+    lexical = lambda text: [f"{h.type}:{h.id}" for h in lexical_only.search(text, limit=10)]  # noqa: E731
     q_bm25 = QuestionBm25(store)
-    systems = {"ours": ours, "bm25-q": q_bm25.rank, "bm25-all": full_bm25(store)}
+    systems = {"ours": ours, "ours-lexical": lexical, "bm25-q": q_bm25.rank, "bm25-all": full_bm25(store)}
     questions = loaded["questions"]
     answerable = [q for q in questions if q["expect"] is not None]
-    out: Dict = {"base": base, "notes": loaded["notes"], "index": counts, "build_s": build_s, "parts": {}}
+    out: Dict = {
+        "base": base,
+        "notes": loaded["notes"],
+        "index": counts,
+        "build_s": build_s,
+        "embedded": embedded,
+        "embed_s": embed_s,
+        "parts": {},
+    }
+    if sweep:
+        out["sweep"] = fusion_sweep(ours, [q for q in answerable if q["part"] == "dev"])
     for part in PARTS + ("all",):
         subset = [q for q in answerable if part == "all" or q["part"] == part]
         out["parts"][part] = {name: scores(rank, subset) for name, rank in systems.items()}
@@ -254,6 +273,22 @@ def run_base(base: str, workdir: Path, misses: bool) -> Dict:
             if q["part"] == "dev" and (ours(q["text"])[:1] or [""])[0] not in q["expect"]
         ]
     return out
+
+
+def fusion_sweep(ours: Callable[[str], List[str]], dev: Sequence[Dict]) -> List[Dict]:
+    """Dev-part scores over a grid of the fusion's parameters (search/fusion.py). Dev only, by construction."""
+    from search import fusion
+
+    saved = (fusion.LEXICAL_WEIGHT, fusion.SEMANTIC_MARGIN)
+    rows = []
+    try:
+        for weight in (0.0, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.5):
+            for margin in (0.03, 0.06, 0.1):
+                fusion.LEXICAL_WEIGHT, fusion.SEMANTIC_MARGIN = weight, margin
+                rows.append({"weight": weight, "margin": margin, **scores(ours, dev)})
+    finally:
+        fusion.LEXICAL_WEIGHT, fusion.SEMANTIC_MARGIN = saved
+    return rows
 
 
 def decisions(searcher, store, questions) -> Optional[Dict]:
@@ -306,11 +341,19 @@ def table(result: Dict) -> str:
     lines = [f"### {names[result['base']]}", ""]
     lines += [f"- {note}" for note in result["notes"]]
     lines.append(f"- 索引：{result['index']}，建索引 {result['build_s']:.1f} 秒")
+    lines.append(
+        f"- 句向量：新算 {result['embedded']} 条，{result['embed_s']:.1f} 秒（已有的从 var/vectors.sqlite3 读）"
+    )
     lines += ["", "| 部分 | 条数 | 系统 | top-1 | top-3 | MRR@10 |", "| --- | --- | --- | --- | --- | --- |"]
-    labels = {"ours": "本项目", "bm25-q": "BM25（问题+相似问法）", "bm25-all": "BM25（全文，evaluation.py）"}
+    labels = {
+        "ours": "本项目",
+        "ours-lexical": "本项目（只用词面）",
+        "bm25-q": "BM25（问题+相似问法）",
+        "bm25-all": "BM25（全文，evaluation.py）",
+    }
     for part in PARTS + ("all",):
         row = result["parts"][part]
-        for name in ("ours", "bm25-q", "bm25-all"):
+        for name in ("ours", "ours-lexical", "bm25-q", "bm25-all"):
             s = row[name]
             lines.append(
                 f"| {part} | {s['n']} | {labels[name]} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr10']:.3f} |"
@@ -333,6 +376,18 @@ def table(result: Dict) -> str:
                 f"答不了 {t['unanswerable']} 条 → 有检索结果 {t['un_any_hit']}、直接作答 {t['un_answered']}、"
                 f"给选项 {t['un_choose']}、兜底 {t['un_none']}"
             )
+    if result.get("sweep"):
+        lines += [
+            "",
+            "融合参数扫描（只在 dev 上）：",
+            "",
+            "| 词面权重 | 语义边距 | top-1 | top-3 | MRR@10 |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {r['weight']} | {r['margin']} | {r['top1']:.3f} | {r['top3']:.3f} | {r['mrr10']:.3f} |"
+            for r in result["sweep"]
+        ]
     if result.get("misses"):
         lines += ["", f"dev 部分首位不对（{len(result['misses'])} 条）："]
         lines += [f"- {text} → {got} 应为 {want}" for text, got, want in result["misses"]]
@@ -343,11 +398,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="外部质量评测集：本项目检索 vs BM25（dev 与留出分开）")
     parser.add_argument("--base", choices=("sample", "tpe"), help="只跑一个知识库")
     parser.add_argument("--misses", action="store_true", help="列出 dev 部分首位不对的问题（留出部分不列）")
+    parser.add_argument("--sweep", action="store_true", help="在 dev 上扫描融合参数（search/fusion.py）")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.base:
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_base(args.base, Path(tmp), args.misses)
+            result = run_base(args.base, Path(tmp), args.misses, args.sweep)
         print(json.dumps(result, ensure_ascii=False, default=str) if args.json else table(result))
         return
     sizes = check_sets()
@@ -368,7 +424,8 @@ def main() -> None:
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for base in ("sample", "tpe"):
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--base", base] + (["--misses"] if args.misses else [])
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--base", base]
+        cmd += (["--misses"] if args.misses else []) + (["--sweep"] if args.sweep else [])
         print(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
 
 

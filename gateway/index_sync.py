@@ -6,6 +6,10 @@ every `INDEX_SYNC_INTERVAL_SECONDS` the changes made since (staff edits, imports
 restart. The gateway is the node's one index writer; the action server only reads and picks up each
 commit by itself. `INDEX_SYNC_INTERVAL_SECONDS=0` turns the loop off (an operator then runs
 `python -m search sync` from elsewhere).
+
+Beside it, a thread computes the sentence vectors of what the index holds and the vector store lacks
+(search/embedder.py): newest first, so a published entry is found by meaning within seconds, and a bulk
+import's backlog is worked through while lexical search already finds its entries.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Optional
 
 from fastapi import FastAPI
 
+from search.embedder import Embedder, EmbeddingLoop
 from search.layout import WriterBusy
 from search.sync import IndexSync
 
@@ -79,9 +84,17 @@ def install(app: FastAPI) -> None:
         app.state.index_sync = loop
         if interval > 0:
             loop.start()
+        semantic = res.searcher.semantic
+        if interval > 0 and semantic is not None:
+            embedding = EmbeddingLoop(Embedder(res.settings.index_dir, semantic.store, semantic.encoder), interval)
+            app.state.embedding = embedding
+            embedding.start()
 
     @app.on_event("shutdown")
     async def _stop_index_sync() -> None:
         loop = getattr(app.state, "index_sync", None)
         if loop is not None:
             await loop.stop()
+        embedding = getattr(app.state, "embedding", None)
+        if embedding is not None:
+            await asyncio.to_thread(embedding.stop)

@@ -14,6 +14,7 @@ from gateway.middleware.rate_limit import RateLimiter
 from gateway.rasa_client import RasaClient
 from knowledge.store import KnowledgeStore
 from search.searcher import KnowledgeSearcher
+from search.semantic import open_channel
 from settings import Settings
 
 
@@ -35,7 +36,10 @@ def build_resources(settings: Settings) -> Resources:
         settings=settings,
         rasa=RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
         store=KnowledgeStore(settings.database),
-        searcher=KnowledgeSearcher(settings.index_dir),
+        searcher=KnowledgeSearcher(
+            settings.index_dir,
+            open_channel(settings.vectors_path, settings.semantic_search, settings.semantic_threads),
+        ),
         kv=kv,
         buttons=ButtonMemory(kv),
         rate_limiter=RateLimiter(kv, settings.rate_limit_messages, settings.rate_limit_window_seconds),

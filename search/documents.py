@@ -127,8 +127,24 @@ def to_document(entry: Dict, departments: Dict[str, str]) -> Dict:
             high_frequency,
             [len(title), len(_join(aliases)), len(_join(keywords)), len(body)],
         ),
+        "phrasings": encode_phrasings([title] + list(aliases)),
         "updated": str(entry.get("updated_at") or ""),
     }
+
+
+PHRASING_SEPARATOR = "\n"
+
+
+def encode_phrasings(texts: Iterable[str]) -> bytes:
+    """The document's own ways of asking (title, aliases or similar questions): what the semantic channel
+    embeds, one vector each (search/semantic.py)."""
+    return PHRASING_SEPARATOR.join(
+        dict.fromkeys(t.strip().replace("\n", " ") for t in texts if t and t.strip())
+    ).encode("utf-8")
+
+
+def decode_phrasings(raw: bytes) -> List[str]:
+    return [t for t in raw.decode("utf-8").split(PHRASING_SEPARATOR) if t] if raw else []
 
 
 def entry_words(entry: Dict) -> Iterator[str]:

@@ -66,6 +66,7 @@ def make_schema() -> Schema:
         high_frequency=BOOLEAN(stored=True),
         complete=KEYWORD(commas=True, lowercase=False),
         facets=COLUMN(),
+        phrasings=COLUMN(),
         updated=STORED,
         state=STORED,
     )

@@ -19,15 +19,18 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import jieba
+import numpy as np
 from whoosh import index as whoosh_index
 
 from search import ranking
 from search.analyzer import load_user_words, tokens
 from search.documents import COMPLETION_SEPARATOR, WHOLE_PROVINCE, decode_facets
+from search.fusion import fuse
 from search.highlight import snippet
 from search.layout import CONTEXT_FILE, SYNC_KEY, SYNONYMS_FILE, IndexMissing, current_generation, read_json, read_words
 from search.normalize import clean, fold, normalize_query
 from search.ranking import Columns, Filters, Term
+from search.semantic import SemanticChannel
 from search.spelling import Vocabulary, correct, weight_of
 
 __all__ = ["KnowledgeSearcher", "Hit", "SearchPage", "IndexMissing", "KINDS", "KIND_LABELS"]
@@ -47,6 +50,8 @@ class Hit:
     snippet: str
     score: float
     highlight: str = ""
+    cosine: float = 0.0  # best cosine of the semantic channel (0: no vector, or the channel is off)
+    lexical: float = 0.0  # lexical score relative to the best lexical score of the query
 
     def as_dict(self) -> Dict:
         return {
@@ -134,8 +139,9 @@ class Snapshot:
 
 
 class KnowledgeSearcher:
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, semantic: Optional[SemanticChannel] = None) -> None:
         self.index_dir = Path(index_dir)
+        self.semantic = semantic
         self._local = threading.local()
         self._snapshots: Dict[tuple, Snapshot] = {}
         self._lock = threading.Lock()
@@ -216,6 +222,11 @@ class KnowledgeSearcher:
     def search(self, text: str, kind: Optional[str] = None, limit: int = 10, **filters) -> List[Hit]:
         return self.search_page(text, kind=kind, limit=limit, **filters).hits
 
+    def search_lexical(self, text: str, kind: Optional[str] = None, limit: int = 10, **filters) -> List[Hit]:
+        """The lexical channel alone: scores on its own scale (BM25F), for callers whose thresholds and
+        ratios are calibrated on it (resolving a named item, a 一件事 by its name)."""
+        return self.search_page(text, kind=kind, limit=limit, semantic=False, **filters).hits
+
     def region_filter(self, region: Optional[str], snap: Optional[Snapshot] = None) -> Optional[frozenset]:
         if not region:
             return None
@@ -231,12 +242,13 @@ class KnowledgeSearcher:
         department: Optional[str] = None,
         online: Optional[bool] = None,
         limit: int = 10,
+        semantic: bool = True,
     ) -> SearchPage:
         # One query at a time per process: the work is CPU-bound Python, so threads could not run it in
         # parallel anyway (GIL), and interleaving them makes every query wait for all the others (at 8
         # concurrent threads, p95 73 ms interleaved vs. the figures in benchmarks/README.md serialised).
         with self._query_lock:
-            return self._search_page(text, kind, region, department, online, limit)
+            return self._search_page(text, kind, region, department, online, limit, semantic)
 
     def _search_page(
         self,
@@ -246,6 +258,7 @@ class KnowledgeSearcher:
         department: Optional[str],
         online: Optional[bool],
         limit: int,
+        use_semantic: bool = True,
     ) -> SearchPage:
         searcher, snap = self._handle()
         normalized = normalize_query(text)
@@ -253,10 +266,20 @@ class KnowledgeSearcher:
         suggestion = corrected if corrected and corrected != clean(text) else None
         terms = self._terms(normalized, corrected, snap)
         filters = Filters(kind=kind, regions=self.region_filter(region, snap), department=department, online=online)
-        if not terms:
+        semantic = self._semantic_scores(searcher, snap, corrected or normalized, filters) if use_semantic else None
+        if not terms and semantic is None:
             return SearchPage(text, 0, [], self._facets(snap, {}), suggestion)
         leaves = searcher.reader().leaf_readers()  # this thread's segment readers
-        docs, scores = ranking.score(searcher, snap.columns, leaves, terms, filters)
+        if terms:
+            docs, scores = ranking.score(searcher, snap.columns, leaves, terms, filters)
+        else:
+            docs, scores = np.zeros(0, dtype=np.int64), np.zeros(0)
+        cosines = lexical = {}
+        if semantic is not None:
+            fused = fuse(docs, scores, *semantic)
+            docs, scores = fused.docs, fused.scores
+            cosines = dict(zip(docs.tolist(), fused.cosines.tolist(), strict=True))
+            lexical = dict(zip(docs.tolist(), fused.lexical.tolist(), strict=True))
         counts = ranking.facets(snap.columns, docs, filters)
         allowed = snap.columns.allowed(filters, docs)
         docs, scores = docs[allowed], scores[allowed]
@@ -274,9 +297,23 @@ class KnowledgeSearcher:
                     snippet=plain,
                     score=score,
                     highlight=marked,
+                    cosine=cosines.get(docnum, 0.0),
+                    lexical=lexical.get(docnum, 1.0 if semantic is None else 0.0),
                 )
             )
         return SearchPage(text, len(docs), hits, self._facets(snap, counts), suggestion)
+
+    def _semantic_scores(self, searcher, snap: Snapshot, text: str, filters: Filters):
+        """(documents, cosines) the filters allow and the best cosine over all documents, or None when the
+        channel is off or has no vectors yet."""
+        if self.semantic is None or not text:
+            return None
+        matrix = self.semantic.matrix(snap, searcher.reader())
+        if not len(matrix.docs):
+            return None
+        docs, cosines = matrix.scores(self.semantic.query_vector(text))
+        allowed = snap.columns.allowed(filters, docs)
+        return docs[allowed], cosines[allowed], float(cosines.max())
 
     @staticmethod
     def _facets(snap: Snapshot, counts: Dict) -> Dict[str, List[Dict]]:

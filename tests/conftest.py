@@ -26,6 +26,9 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 # Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
 os.environ["PYTHONPATH"] = child_environment(dict(os.environ))["PYTHONPATH"]
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# Sentence vectors are kept by text, so every test's index (and every process it starts) shares the cache
+# that `make index` filled for the sample base: only a test's own new phrasings are embedded.
+os.environ.setdefault("SEMANTIC_VECTORS_PATH", str(ROOT / "var" / "vectors.sqlite3"))
 
 MINI_PROFILE = {
     "profile.yml": """

@@ -53,6 +53,8 @@ def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉"): a FAQ that retrieval
     answers with confidence is the answer; otherwise None (the bot asks which item)."""
     text = tracker.latest_message.get("text") or ""
+    if not confidence.names_something(searcher(), text):
+        return None  # "要带什么材料": which item's materials is the question, not any FAQ about materials
     hits, entries, judgement = retrieve(text)
     if judgement.level != confidence.ANSWER or hits[0].type != "faq":
         return None

@@ -14,6 +14,19 @@ Two measures of the top hit, chosen on the graded query set (rationale and figur
 Answer when coverage ≥ MIN_COVERAGE and gap < GAP_RATIO, or when the question is one of the entry's own
 phrasings; nothing when coverage < MIN_RELATED (the top hit shares at most a stray word with the question);
 offer the top three as choices in between.
+
+With the semantic channel (search/semantic.py) the hits carry the best cosine of their phrasings, which
+says far better than shared words whether the entry is about what was asked (figures:
+benchmarks/quality/README.md). Then: answer when the top cosine ≥ SURE_COSINE and no hit about another
+topic has a higher one, or when it is ≥ ANSWER_COSINE and ahead of the best hit about another topic by
+≥ COSINE_MARGIN; nothing when it is < NONE_COSINE; choices in
+between. Words still count: when none of the citizen's content words is in the top entry ("学位证丢了怎么补"
+→ 离婚证丢了怎么补？: same sentence, another thing), it is never answered — choices when the cosine is
+≥ SURE_COSINE, else nothing. Chosen on the dev parts of both external sets (sample base and Taipei
+FAQs), never on the held-out parts.
+
+Either way, choices are only offered when they are about different things: when every choice is about the
+top hit's item (the guide and its FAQs), the top hit is answered.
 """
 
 from __future__ import annotations
@@ -35,12 +48,21 @@ GAP_RATIO = 0.8
 MIN_COVERAGE = 0.6
 MIN_RELATED = 0.3  # below this coverage the hits only share a stray word with the question: nothing found
 CHOICES = 3
+SURE_COSINE = 0.95
+ANSWER_COSINE = 0.92
+COSINE_MARGIN = 0.005
+NONE_COSINE = 0.88
 SYNONYM_CACHE_SECONDS = 60.0
 # Question and filler words: they say how something is asked, not what.
 QUESTION_WORDS = frozenset(
     "怎么 怎么办 怎么样 怎样 如何 什么 为什么 哪里 哪儿 哪些 哪个 多少 多久 几天 能不能 可不可以 可以 是不是 要不要 "
     "需要 办理 一下 请问 我的 我们 你们 现在 还是 或者 这个 那个 的话 一个 有没有 没有 是否 能否 咨询 请教 问问 "
     "问下 想问 知道 谢谢".split()
+)
+# Words that name a part of a guide, not a thing: a question made only of these ("要带什么材料") names no item.
+ASPECT_WORDS = frozenset(
+    "材料 证件 手续 资料 费用 收费 多少钱 要钱 时间 时限 多长时间 几天 地点 地址 地方 在哪 在哪儿 窗口 网上 手机 "
+    "线上 条件 资格 流程 步骤 要求 带什么 准备".split()
 )
 _NOT_A_WORD = re.compile(r"[\d*\[\]]")  # numbers and masked numbers ([电话], 140***1234) say nothing asked
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
@@ -52,6 +74,7 @@ class Judgement:
     coverage: float = 0.0
     gap: float = 0.0
     exact: bool = False
+    cosine: float = 0.0
 
 
 def topics(kind: str, entry: Optional[Dict]) -> Set[str]:
@@ -120,6 +143,12 @@ def content_words(corrected_query: str) -> List[str]:
     return words
 
 
+def names_something(searcher, text: str) -> bool:
+    """Whether the question names a thing (an item, a document, a topic) beyond the part of a guide it asks."""
+    _, corrected = searcher.corrected(text)
+    return any(word not in ASPECT_WORDS for word in content_words(corrected or normalize_query(text)))
+
+
 def entry_text(kind: str, entry: Dict) -> str:
     document = to_document({**entry, "kind": kind}, {})
     return fold(" ".join(str(document.get(name, "")) for name in ("title", "aliases", "keywords", "body")))
@@ -173,20 +202,40 @@ def judge(
     asked = bare(text)
     if asked and any(asked == bare(p) for p in phrasings(top.type, top_entry) if p):
         return Judgement(ANSWER, 1.0, 0.0, exact=True)
+    about = topics(top.type, top_entry)
+    rival = next((hit for hit in hits[1:] if not (about & topics(hit.type, entry_of(hit)))), None)
     _, corrected = searcher.corrected(text)
-    share = coverage(
-        content_words(corrected or normalize_query(text)), entry_text(top.type, top_entry), synonyms.of(store)
-    )
+    words = content_words(corrected or normalize_query(text))
+    share = coverage(words, entry_text(top.type, top_entry), synonyms.of(store))
+    if top.cosine > 0:
+        return _by_cosine(top, rival, hits, entry_of, about, share if words else None)
     if share < min_related:
         return Judgement(NONE, share)
-    about = topics(top.type, top_entry)
-    gap = 0.0
-    for hit in hits[1:]:
-        if not (about & topics(hit.type, entry_of(hit))):
-            gap = hit.score / top.score if top.score else 1.0
-            break
+    gap = (rival.score / top.score if top.score else 1.0) if rival is not None else 0.0
     level = ANSWER if share >= min_coverage and gap < gap_ratio else CHOOSE
+    if level == CHOOSE and _one_topic(hits, entry_of, about):
+        level = ANSWER
     return Judgement(level, share, gap)
+
+
+def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Judgement:
+    """`share`: the coverage of the citizen's content words (None when the question has none)."""
+    margin = top.cosine - rival.cosine if rival is not None else 1.0
+    if share == 0.0:  # not one of the citizen's words is in the entry: the same sentence about another thing
+        level = CHOOSE if top.cosine >= SURE_COSINE else NONE
+    elif (top.cosine >= SURE_COSINE and margin >= 0) or (top.cosine >= ANSWER_COSINE and margin >= COSINE_MARGIN):
+        level = ANSWER
+    elif top.cosine < NONE_COSINE:
+        level = NONE
+    else:
+        level = ANSWER if _one_topic(hits, entry_of, about) else CHOOSE
+    return Judgement(level, share or 0.0, 1.0 - margin, cosine=top.cosine)
+
+
+def _one_topic(hits, entry_of, about) -> bool:
+    """Every choice that would be shown is about the top hit's item: a menu would offer one thing."""
+    choices = distinct_hits(hits)
+    return bool(about) and len(choices) > 1 and all(about & topics(h.type, entry_of(h)) for h in choices[1:])
 
 
 def distinct_hits(hits: Iterable, limit: int = CHOICES) -> List:
@@ -214,4 +263,5 @@ __all__ = [
     "topics",
     "phrasings",
     "distinct_hits",
+    "names_something",
 ]

@@ -53,7 +53,7 @@ def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id:
 
 
 def find_packages(text: str) -> List[str]:
-    hits = [h for h in searcher().search(text, kind="package", limit=4) if h.score >= MIN_SCORE]
+    hits = [h for h in searcher().search_lexical(text, kind="package", limit=4) if h.score >= MIN_SCORE]
     if not hits:
         return []
     if len(hits) == 1 or hits[0].score >= CLEAR_WINNER_RATIO * hits[1].score:

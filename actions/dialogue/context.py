@@ -299,7 +299,7 @@ def _from_search(searcher, catalog: ItemCatalog, query: str, rest: str) -> List[
     no evidence: every guide contains "材料"); one clear winner, or the close ones."""
     hits = [
         h
-        for h in searcher.search(query, kind="item", limit=MAX_CHOICES + 1)
+        for h in searcher.search_lexical(query, kind="item", limit=MAX_CHOICES + 1)
         if common_run(rest, catalog.forms_text(h.id)) >= 2
     ]
     if not hits:

@@ -79,7 +79,7 @@ def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bo
 
 
 def search_options(text: str) -> List[choices.Option]:
-    hits = [h for h in searcher().search(text, limit=SEARCH_CHOICES) if h.score >= MIN_SEARCH_SCORE]
+    hits = [h for h in searcher().search_lexical(text, limit=SEARCH_CHOICES) if h.score >= MIN_SEARCH_SCORE]
     return [choices.Option(f"{h.type}:{h.id}", h.title) for h in hits]
 
 

@@ -60,6 +60,8 @@ class Cluster:
                 "ACTION_SERVER_URL": self.action_server,
                 "APPLICATION_API_URL": self.application_api,
                 "RASA_TELEMETRY_ENABLED": "false",
+                # the sentence vectors `make index` computed (kept by text): a throwaway node embeds nothing anew
+                "SEMANTIC_VECTORS_PATH": os.environ.get("SEMANTIC_VECTORS_PATH", str(ROOT / "var" / "vectors.sqlite3")),
                 **(extra_env or {}),
             }
         )

@@ -108,6 +108,29 @@ def test_a_published_faq_is_searchable_on_the_running_gateway_within_5_seconds(g
     gateway.wait_until(lambda: gateway.search_ids("养犬登记证怎么办")[:1] == ["faq-dog-001"], timeout=5)
 
 
+@needs("processes")
+def test_a_published_faq_gets_its_sentence_vector_on_the_running_gateway_within_5_seconds(kb, db_url, tmp_path):
+    from search.embedding import embedding_text
+    from search.vectors import VectorStore, vector_key
+
+    vectors_path = tmp_path / "own-vectors.sqlite3"  # empty: what this gateway embeds is all there is
+    process = GatewayProcess(tmp_path, db_url, "gateway-admin-token")
+    process.env["SEMANTIC_VECTORS_PATH"] = str(vectors_path)
+    process.start()
+    try:
+        vectors = VectorStore(vectors_path)
+        key = vector_key(embedding_text(DOG_FAQ["question"]))
+        process.wait_until(lambda: vectors.count() > 0, timeout=30)  # the mini base embedded at start-up
+        assert key not in vectors.present([key])
+        assert process.post("/admin/faqs", json=DOG_FAQ).status_code == 201
+        assert process.post("/admin/faqs/faq-dog-001/publish").status_code == 200
+        waited = process.wait_until(lambda: key in vectors.present([key]), timeout=5)
+        assert waited < 5
+        assert process.search_ids("家里养了条小狗要去登记吗")[:1] == ["faq-dog-001"]
+    finally:
+        process.stop()
+
+
 def test_a_deleted_faq_leaves_the_running_gateways_search_within_5_seconds(gateway):
     assert gateway.search_ids("补办身份证要多少钱")[:1] == ["faq-ga-001"]
     assert gateway.delete("/admin/faqs/faq-ga-001").status_code == 200

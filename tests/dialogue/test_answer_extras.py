@@ -51,13 +51,13 @@ def related_buttons(reply):
 
 
 def test_unsure_retrieval_offers_three_choices_and_a_digit_picks_one(talk, stack):
-    offer = talk("社保卡怎么办理")
+    offer = talk("公积金怎么提取")
     assert offer["intent"]["name"] == "ask_question"
     assert offer["sources"] == []  # nothing answered yet
     (choices,) = offer["messages"]
     assert choices["type"] == "buttons" and choices["text"].startswith("您想问的是下面哪一个？")
     titles = [b["title"] for b in choices["buttons"]]
-    assert len(titles) == 3 and all("社" in t for t in titles)
+    assert len(titles) == 3 and all("公积金" in t for t in titles)
     picked = talk("2")
     assert picked["intent"]["name"] == "choose_option"
     assert picked["sources"][0]["title"] == titles[1]
@@ -75,7 +75,7 @@ def test_unsure_retrieval_offers_three_choices_and_a_digit_picks_one(talk, stack
 
     def queued():
         groups = admin(stack, "/admin/unanswered", limit=200)["items"]
-        return [g for g in groups if "社保卡怎么办理" in [g["text"]] + g["examples"]]
+        return [g for g in groups if "公积金怎么提取" in [g["text"]] + g["examples"]]
 
     assert wait(queued), admin(stack, "/admin/unanswered", limit=200)
     assert wait(lambda: feedback_counts(stack, entry_id)[1] == before[1] + 1), feedback_counts(stack, entry_id)
