@@ -19,6 +19,8 @@ from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
 from actions.resources import searcher
 
+FAQ_OVER_GUIDE_MARGIN = 0.03
+
 
 def asked_aspect(tracker: Tracker) -> str:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -38,6 +40,11 @@ class ActionAnswerAspect(Action):
     ) -> List[Dict[Text, Any]]:
         aspect = asked_aspect(tracker)
         resolution = resolve_items(tracker, catalog(), searcher())
+        named_now = resolution.source != "context"  # the item is named in this message, not carried over
+        if resolution.unique and named_now and aspect != GUIDE and tracker.get_slot(PENDING_SLOT) is None:
+            answered = answer_from_faq(dispatcher, tracker, item=resolution.unique)
+            if answered is not None:
+                return answered  # "低保一个月给多少钱": the FAQ that asks it, not the guide's 收费 section
         if resolution.unique:
             return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
         if resolution.ambiguous:
@@ -49,15 +56,23 @@ class ActionAnswerAspect(Action):
         return [SlotSet(PENDING_SLOT, aspect)]
 
 
-def answer_from_faq(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+def answer_from_faq(
+    dispatcher: CollectingDispatcher, tracker: Tracker, item: Optional[str] = None
+) -> Optional[List[Dict[Text, Any]]]:
     """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉"): a FAQ that retrieval
-    answers with confidence is the answer; otherwise None (the bot asks which item)."""
+    answers with confidence is the answer; otherwise None (the bot asks which item). With `item` known, only a
+    FAQ that asks this very question goes before that part of its guide: cosine ≥ SURE_COSINE and clearly
+    closer to the question than the item itself (FAQ_OVER_GUIDE_MARGIN)."""
     text = tracker.latest_message.get("text") or ""
     if not confidence.names_something(searcher(), text):
         return None  # "要带什么材料": which item's materials is the question, not any FAQ about materials
     hits, entries, judgement = retrieve(text)
     if judgement.level != confidence.ANSWER or hits[0].type != "faq":
         return None
+    if item is not None:
+        guide = next((h.cosine for h in hits if h.type == "item" and h.id == item), 0.0)
+        if hits[0].cosine < max(confidence.SURE_COSINE, guide + FAQ_OVER_GUIDE_MARGIN):
+            return None
     top = hits[0]
     record_question(text, latest_metadata(tracker), top.type, top.id)
     return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)

@@ -62,7 +62,7 @@ QUESTION_WORDS = frozenset(
 # Words that name a part of a guide, not a thing: a question made only of these ("要带什么材料") names no item.
 ASPECT_WORDS = frozenset(
     "材料 证件 手续 资料 费用 收费 多少钱 要钱 时间 时限 多长时间 几天 地点 地址 地方 在哪 在哪儿 窗口 网上 手机 "
-    "线上 条件 资格 流程 步骤 要求 带什么 准备".split()
+    "线上 条件 资格 流程 步骤 要求 带什么 准备 哪办 咋办 多久 多长".split()
 )
 _NOT_A_WORD = re.compile(r"[\d*\[\]]")  # numbers and masked numbers ([电话], 140***1234) say nothing asked
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)

@@ -109,3 +109,14 @@ async def test_elder_mode_guide_is_one_step_at_a_time(sample_kb, dispatcher):
     ]
     assert menu["text"].endswith("12345 热线，有人工帮您。")
     assert slot_events(events)["candidates"][0] == "aspect:materials"
+
+
+async def test_a_faq_asking_this_very_question_goes_before_the_guides_part(sample_kb, dispatcher):
+    # "给多少钱" reads as ask_fee, but the 低保 guide's 收费 section (the service is free) does not answer it
+    await run(dispatcher, "低保一个月给多少钱", "ask_fee", [{"entity": "item", "value": "mz-dibao"}])
+    answer = dispatcher.messages[0]["custom"]
+    assert answer["sources"][0] == {"type": "faq", "id": "faq-mz-014", "title": answer["sources"][0]["title"]}
+    # carried over from the conversation, the item's own guide answers the follow-up
+    followed = type(dispatcher)()
+    await run(followed, "要多少钱", "ask_fee", slots={"item": "mz-dibao"})
+    assert texts(followed)[0].startswith("【")
