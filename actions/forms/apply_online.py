@@ -4,7 +4,7 @@ Not online → say so and where to go; not logged in → the login link (never a
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -14,15 +14,16 @@ from actions.answers.aspects import aspect_message, catalog, offer_items
 from actions.dialogue import render
 from actions.dialogue.context import ITEM_SLOT, resolve_items, tracker_context
 from actions.dialogue.rating_offer import offer_message
+from actions.forms import login
 from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 
 APPLY = "apply"
 
 
-def login_message(ctx: submission.TrackerContext, reason: str = submission.LOGIN_MESSAGE) -> Dict:
-    url = submission.login_link(ctx)
-    return {"type": "link", "title": "登录三晋通", "url": url, "text": f"{reason}\n登录：{url}"}
+def login_message(ctx: submission.TrackerContext, flow: Optional[str] = None) -> Dict:
+    """The login link that says what it is for (actions/forms/login.py; kept here for older callers)."""
+    return login.login_message(ctx, flow)
 
 
 async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str) -> List[Dict]:
@@ -37,7 +38,7 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
         dispatcher.utter_message(json_message=aspect_message(item, "location", ctx.region, ctx.elder_mode))
         return events
     if not ctx.logged_in:
-        dispatcher.utter_message(json_message=login_message(ctx))
+        login.send_login(dispatcher, ctx, login.APPLY, subject=f"【{item['name']}】", entities={"item": item_id})
         return events
     result = await submission.start_application(ctx, item_id, item["name"])
     if result.ok:
@@ -50,13 +51,13 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
                 "sources": [render.source_of("item", item)],
                 "text": (
                     f"已为您创建【{item['name']}】的申办（编号 {result.reference}），姓名、电话已按实名信息预填。\n"
-                    f"请点击链接，在三晋通中补充材料并提交：{link}"
+                    f"请点击链接，在{submission.platform_name()}中补充材料并提交：{link}"
                 ),
             }
         )
         dispatcher.utter_message(json_message=offer_message())
-    elif result.status == submission.LOGIN_REQUIRED:
-        dispatcher.utter_message(json_message=login_message(ctx, result.message))
+    elif result.status == submission.LOGIN_REQUIRED:  # the login expired: the same button goes on after it
+        login.send_login(dispatcher, ctx, login.APPLY, subject=f"【{item['name']}】", entities={"item": item_id})
     else:
         dispatcher.utter_message(text=result.message)
     return events

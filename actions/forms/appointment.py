@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -18,8 +18,8 @@ from actions.answers.aspects import aspect_lines, catalog
 from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT, entity_values, resolve_items, tracker_context
 from actions.dialogue.rating_offer import offer_message
-from actions.forms.apply_online import login_message
-from actions.forms.common import requested, reset, today, yes_no
+from actions.forms import login
+from actions.forms.common import FormValidator, requested, reset, today
 from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 from privacy.masking import mask_phone
@@ -104,7 +104,9 @@ def _item(tracker: Tracker) -> Optional[Dict]:
     return knowledge_store().get("item", item_id) if item_id else None
 
 
-class ValidateAppointmentForm(FormValidationAction):
+class ValidateAppointmentForm(FormValidator):
+    FORM, CONFIRM = FORM, CONFIRM
+
     def name(self) -> Text:
         return "validate_appointment_form"
 
@@ -146,8 +148,8 @@ class ValidateAppointmentForm(FormValidationAction):
         if item is None:
             return {}
         places = places_of(item)
-        if len(places) == 1:
-            return {PLACE: places[0][0]}
+        if len(places) == 1:  # nothing to choose (returned once: a value only when it changes the slot)
+            return {} if tracker.get_slot(PLACE) == places[0][0] else {PLACE: places[0][0]}
         for region in entity_values(tracker, "region"):
             key = place_for_region(item, region)
             if key:
@@ -245,21 +247,21 @@ class ValidateAppointmentForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         for phone in entity_values(tracker, "phone"):
             if len(phone) == 11 and phone.startswith("1"):
-                submission.keep_private(tracker_context(tracker), PHONE, phone)
-                return {PHONE: mask_phone(phone)}
-            if requested(tracker) == PHONE:
-                dispatcher.utter_message(text="预约短信要发到手机上，请留一个手机号码。")
-                return {PHONE: None}
+                masked, ctx = mask_phone(phone), tracker_context(tracker)
+                if masked == tracker.get_slot(PHONE) and submission.recall_private(ctx, PHONE) == phone:
+                    return {}  # the same number again
+                submission.keep_private(ctx, PHONE, phone)
+                return {PHONE: masked}
+        if entity_values(tracker, "phone"):  # a landline, at whichever step: refused, and a mobile asked for
+            dispatcher.utter_message(text="预约短信要发到手机上，请留一个手机号码。")
+            return {PHONE: None}
         return {}
 
     # confirm --------------------------------------------------------------------------------------
     async def extract_appointment_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
     ) -> Dict[Text, Any]:
-        if requested(tracker) != CONFIRM:
-            return {}
-        answer = yes_no(tracker)
-        return {} if answer is None else {CONFIRM: answer}
+        return self.confirmation(tracker)
 
 
 class ActionAskAppointmentItem(Action):
@@ -393,9 +395,9 @@ class ActionSubmitAppointment(Action):
             dispatcher.utter_message(json_message={"type": "text", "text": text, "appointment_id": result.reference})
             dispatcher.utter_message(json_message=offer_message())
             return reset(FORM) + [SlotSet(ITEM_SLOT, item["id"])]
-        if result.status == submission.LOGIN_REQUIRED:
-            dispatcher.utter_message(json_message=login_message(ctx, result.message))
-            return reset(FORM)
+        if result.status == submission.LOGIN_REQUIRED:  # the login expired: keep the booking for after it
+            login.send_login(dispatcher, ctx, login.APPOINTMENT, kept=True)
+            return reset(FORM) + login.keep(tracker, FORM, login.filled_slots(tracker, FORM))
         if result.status == submission.REJECTED and result.http_status == 409:
             dispatcher.utter_message(text=result.message)
             return [SlotSet(SLOT, None), SlotSet(CONFIRM, None), FollowupAction(FORM)]

@@ -3,14 +3,14 @@ submission to the application API's evaluations."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue.context import entity_values, tracker_context
-from actions.forms.apply_online import login_message
-from actions.forms.common import STOP_INTENTS, intent_of, requested, reset, text_of
+from actions.forms.common import STOP_INTENTS, FormValidator, intent_of, requested, reset, text_of
 from actions.platform import submission
 
 FORM = "evaluation_form"
@@ -43,6 +43,10 @@ RATING_WORDS = [
     ("差", 1),
 ]
 NO_COMMENT_WORDS = ("没有", "没了", "不用", "不说", "算了", "无")
+MIN_COMMENT_CHARS = 4  # what is left of "非常满意，回答很及时" without the rating words is a comment
+NOT_COMMENT = re.compile(r"[1-5１-５一二三四五]\s*(?:分|星)|打|给|评价|评|分|星|我|吧|的|了|呀|啊|[\W_]")
+# At the comment step: "改成4分", "还是给3星吧" changes the rating instead of being the comment.
+RATING_CHANGE = re.compile(r"(?:改成|改为|换成|还是|改打|改给|重新打)\s*(?:给|打)?\s*(?P<value>[1-5])\s*(?:分|星)")
 
 
 def rating_in(text: str) -> Optional[int]:
@@ -52,12 +56,27 @@ def rating_in(text: str) -> Optional[int]:
     return None
 
 
-class ValidateEvaluationForm(FormValidationAction):
+def comment_beside_rating(text: str) -> str:
+    """The comment in a message that also gives the rating ("" when the message is only the rating)."""
+    if text.startswith("/"):  # a button's payload
+        return ""
+    rest = text
+    for word, _ in RATING_WORDS:
+        rest = rest.replace(word, "")
+    return text[:500] if len(NOT_COMMENT.sub("", rest)) >= MIN_COMMENT_CHARS else ""
+
+
+class ValidateEvaluationForm(FormValidator):
+    FORM = FORM
+
     def name(self) -> Text:
         return "validate_evaluation_form"
 
     async def extract_rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict[Text, Any]:
         if requested(tracker) not in (None, RATING):
+            changed = RATING_CHANGE.search(text_of(tracker))
+            if changed and int(changed.group("value")) != tracker.get_slot(RATING):
+                return {RATING: int(changed.group("value"))}
             return {}
         for value in entity_values(tracker, "number"):
             if value.isdigit() and 1 <= int(value) <= 5:
@@ -68,9 +87,15 @@ class ValidateEvaluationForm(FormValidationAction):
     async def extract_rating_comment(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
     ) -> Dict[Text, Any]:
+        text = text_of(tracker)
+        if requested(tracker) in (None, RATING) and not tracker.get_slot(COMMENT):
+            rated = tracker.get_slot(RATING) is not None  # extract_rating ran first, on the same message
+            comment = comment_beside_rating(text) if rated and intent_of(tracker) not in STOP_INTENTS else ""
+            return {COMMENT: comment} if comment else {}
         if requested(tracker) != COMMENT or intent_of(tracker) in STOP_INTENTS - {"deny"}:
             return {}
-        text = text_of(tracker)
+        if RATING_CHANGE.search(text):
+            return {}  # a new rating, not the comment: the comment is asked again
         if intent_of(tracker) == "deny" or text in NO_COMMENT_WORDS:
             return {COMMENT: NO_COMMENT}
         return {COMMENT: text[:500]}
@@ -93,10 +118,8 @@ class ActionSubmitEvaluation(Action):
             comment=None if comment == NO_COMMENT else comment,
         )
         result = await submission.submit_evaluation(ctx, request)
-        if result.ok:
+        if result.ok:  # an expired login is no obstacle: the rating then counts as an anonymous one
             dispatcher.utter_message(text=f"感谢您的评价（{LEVELS.get(rating, rating)}）！我们会继续改进服务。")
-        elif result.status == submission.LOGIN_REQUIRED:
-            dispatcher.utter_message(json_message=login_message(ctx, result.message))
         else:
             dispatcher.utter_message(text=result.message)
         return reset(FORM)

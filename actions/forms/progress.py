@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue import elder_mode
 from actions.dialogue.context import entity_values, tracker_context
-from actions.forms.common import requested, reset, text_of
+from actions.forms import login
+from actions.forms.common import FormValidator, requested, reset, text_of
 from actions.platform import submission
 
 FORM = "progress_form"
@@ -36,7 +37,9 @@ def progress_lines(number: str, data: Dict) -> List[str]:
     return lines
 
 
-class ValidateProgressForm(FormValidationAction):
+class ValidateProgressForm(FormValidator):
+    FORM = FORM
+
     def name(self) -> Text:
         return "validate_progress_form"
 
@@ -45,7 +48,7 @@ class ValidateProgressForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         numbers = entity_values(tracker, "application_no")
         if numbers:
-            return {NUMBER: numbers[0]}
+            return {} if tracker.get_slot(NUMBER) == numbers[0] else {NUMBER: numbers[0]}
         if requested(tracker) == NUMBER and LOOKS_LIKE_NUMBER.search(text_of(tracker)):
             dispatcher.utter_message(text="这个编号的格式不对。办件编号是两个字母加 13 位数字，例如 SX2026112300001。")
             return {NUMBER: None}
@@ -65,6 +68,13 @@ class ActionQueryProgress(Action):
             lines = progress_lines(result.reference, result.data)
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
             dispatcher.utter_message(text=text)
+        elif result.status == submission.LOGIN_REQUIRED:
+            # The platform shows a record only to its owner: log in, then the same number is looked up
+            # (the button carries it, so nothing has to be typed again).
+            number = result.reference or (tracker.get_slot(NUMBER) or "").strip().upper()
+            login.send_login(
+                dispatcher, ctx, login.PROGRESS, kept=True, subject=f"（{number}）", entities={NUMBER: number}
+            )
         else:
             dispatcher.utter_message(text=result.message)
         return reset(FORM)

@@ -14,7 +14,8 @@ Small on purpose — the dialogue only knows these functions and their dataclass
 
 Personal operations need the citizen's identity token (统一身份认证), which the gateway passes with every
 message as metadata `identity_token`; without it they return status LOGIN_REQUIRED and the dialogue sends
-`login_link` — the bot never asks for a password or a full ID number.
+`login_link` with what the login is for, keeping what was written (actions/forms/login.py, docs/forms.md) —
+the bot never asks for a password or a full ID number. An anonymous (or expired) 好差评 still counts.
 
 Creates (appointment, application, work order, evaluation) go through the durable outbox
 (actions/platform/outbox.py): stored before the first call, sent with an idempotency key, and — if the platform is
@@ -52,7 +53,13 @@ NOT_FOUND = "not_found"
 LOGIN_URL = "sanjintong://login?from=chatbot"
 HOTLINE = "12345"
 UNAVAILABLE_MESSAGE = f"办事系统暂时连不上，请稍后再试；急需办理可拨打 {HOTLINE} 政务服务便民热线。"
-LOGIN_MESSAGE = "这项业务需要先登录。请点击链接用三晋通账号登录（统一身份认证），登录后再跟我说一次即可。"
+# The reason a LOGIN_REQUIRED result carries. The dialogue never shows it alone: actions/forms/login.py
+# says which business needs the login, why, what was kept, and how to go on (the one place of that wording).
+LOGIN_MESSAGE = (
+    "这项业务要以您本人的身份办理，需要先登录（统一身份认证）。"
+    f"不方便登录的话，可以拨打 {HOTLINE} 政务服务便民热线办理。"
+)
+DEFAULT_PLATFORM = "政务服务平台"
 KIND_LABELS = {"appointment": "预约", "application": "申办", "workorder": "诉求", "evaluation": "评价"}
 PRIVATE_FILE = "private_session.sqlite3"
 # A request the platform refused may be sent again (after a new login, or when the refusal was passing):
@@ -60,11 +67,25 @@ PRIVATE_FILE = "private_session.sqlite3"
 MAX_RESENDS = 5
 
 
+def platform_name() -> str:
+    """The platform's name as citizens know it (the profile's `platform`, e.g. the province's app), so that no
+    province's name is written in the code; a generic name when the profile cannot be read."""
+    from actions.resources import knowledge_store
+
+    try:
+        raw = knowledge_store().get_meta("profile")
+        name = (json.loads(raw) if raw else {}).get("platform")
+    except Exception:  # no knowledge base yet, or an unreadable profile: the generic name will do
+        logger.warning("the profile's platform name could not be read", exc_info=True)
+        name = None
+    return name if isinstance(name, str) and name.strip() else DEFAULT_PLATFORM
+
+
 def queued_message(kind: str) -> str:
     label = KIND_LABELS[kind]
     return (
         f"办事系统暂时连不上，您的{label}已经记下，系统恢复后会自动提交，不用再发一次；"
-        f"结果可在三晋通“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。"
+        f"结果可在{platform_name()}“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。"
     )
 
 
@@ -261,7 +282,11 @@ async def submit_evaluation(ctx: TrackerContext, form: EvaluationRequest) -> Sub
     if not ctx.logged_in:
         record_stats(ctx, "evaluation", body)
         return SubmissionResult(True, DONE, data={"statistics_only": True})
-    return await _create(ctx, "evaluation", body, "evaluation_id")
+    result = await _create(ctx, "evaluation", body, "evaluation_id")
+    if result.status == LOGIN_REQUIRED:  # the login expired meanwhile: the rating is kept, as an anonymous one
+        record_stats(ctx, "evaluation", body)
+        return SubmissionResult(True, DONE, data={"statistics_only": True})
+    return result
 
 
 # Raw values (a phone number) that the stored conversation keeps only masked -------------------------
@@ -290,6 +315,7 @@ __all__ = [
     "WorkorderRequest",
     "EvaluationRequest",
     "login_link",
+    "platform_name",
     "available_slots",
     "book_appointment",
     "submit_workorder",

@@ -235,13 +235,18 @@ async def test_phone_is_kept_private_and_shown_masked(sample_kb, dispatcher, dom
     assert landline["appointment_phone"] is None and texts(dispatcher)[-1] == "预约短信要发到手机上，请留一个手机号码。"
 
 
+# The form showed the summary, then listened: the events before a reply to it.
+SUMMARY_SHOWN = [{"event": "action", "name": "appointment_form"}, {"event": "action", "name": "action_listen"}]
+
+
 async def test_confirm_only_at_the_confirm_step(sample_kb, dispatcher, domain):
-    assert await validate(
-        dispatcher, domain, "好的", intent="affirm", slots={**FILLED, "requested_slot": "appointment_confirm"}
-    ) == {"appointment_confirm": True}
-    assert await validate(
-        dispatcher, domain, "不约了", intent="deny", slots={**FILLED, "requested_slot": "appointment_confirm"}
-    ) == {"appointment_confirm": False}
+    at_summary = {**FILLED, "requested_slot": "appointment_confirm"}
+    assert await validate(dispatcher, domain, "好的", intent="affirm", slots=at_summary, before=SUMMARY_SHOWN) == {
+        "appointment_confirm": True
+    }
+    assert await validate(dispatcher, domain, "不约了", intent="deny", slots=at_summary, before=SUMMARY_SHOWN) == {
+        "appointment_confirm": False
+    }
     assert (
         await validate(
             dispatcher, domain, "好的", intent="affirm", slots={**FILLED, "requested_slot": "appointment_phone"}

@@ -1,24 +1,31 @@
 """Personal operations: the login check, 申办 with a prefilled form, and cancelling a form."""
 
+from actions.forms import login
 from actions.forms.apply_online import ActionApplyOnline
 from actions.forms.common import ActionCancelForm, ActionCheckLogin
 from actions.platform import submission
 from tests.actions.conftest import make_tracker, slot_events, texts
 
 
-async def test_login_check(dispatcher):
-    assert slot_events(
-        await ActionCheckLogin().run(dispatcher, make_tracker("我要预约", metadata={"identity_token": "t"}), {})
-    ) == {"logged_in": True}
+async def test_login_check(sample_kb, dispatcher, domain):
+    logged_in = make_tracker("我要预约", "make_appointment", metadata={"identity_token": "t"})
+    assert slot_events(await ActionCheckLogin().run(dispatcher, logged_in, domain)) == {"logged_in": True}
     assert dispatcher.messages == []
-    assert slot_events(await ActionCheckLogin().run(dispatcher, make_tracker("我要预约"), {})) == {"logged_in": False}
+    events = slot_events(await ActionCheckLogin().run(dispatcher, make_tracker("我要预约", "make_appointment"), domain))
+    assert events == {"logged_in": False, "login_pending": None}  # nothing said yet, so nothing kept
     link = dispatcher.messages[0]["custom"]
+    text = login.login_text(login.APPOINTMENT)
     assert link == {
         "type": "link",
         "title": "登录三晋通",
         "url": submission.LOGIN_URL,
-        "text": f"{submission.LOGIN_MESSAGE}\n登录：{submission.LOGIN_URL}",
+        "text": f"{text}\n登录：{submission.LOGIN_URL}",
     }
+    assert text.split("\n") == [
+        "预约办理需要先登录三晋通（统一身份认证），因为预约要用您的实名身份排号，预约结果也会记在您的名下。",
+        "请点击下面的链接登录，登录后点“我已登录，继续预约办理”，接着办，不用重新说一遍。",
+        "不方便登录的话，可以拨打 12345 政务服务便民热线，由话务员帮您办理。",
+    ]
 
 
 async def test_apply_online_creates_a_prefilled_draft(api, dispatcher):
@@ -54,10 +61,12 @@ async def test_apply_online_for_an_item_done_at_the_window(api, dispatcher):
 async def test_apply_online_without_login(api, dispatcher):
     tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}])
     await ActionApplyOnline().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["custom"]["url"] == submission.LOGIN_URL
+    link = dispatcher.messages[0]["custom"]
+    assert link["url"] == submission.LOGIN_URL and link["text"].startswith("网上申办【社会保障卡申领】需要先登录")
+    assert api.listing("applications", "u-test") == []
 
 
-async def test_cancel_forgets_the_form(dispatcher):
+async def test_cancel_forgets_the_form(sample_kb, dispatcher):
     tracker = make_tracker("算了", "deny", slots={"application_no": "SX1"}, active_loop="progress_form")
     events = await ActionCancelForm().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_form_cancelled"
