@@ -58,6 +58,10 @@ class KbTerms:
     terms: List[Term] = field(default_factory=list)
     words: List[str] = field(default_factory=list)
     item_names: Dict[str, str] = field(default_factory=dict)  # item id -> official name
+    # Evidence the ranker (nlu/evidence.py) uses besides the gazetteer: app id -> its name and aliases;
+    # (certificate's official name, action of the item's name, item id) for items named "<certificate><action>".
+    apps: Dict[str, List[str]] = field(default_factory=dict)
+    compounds: List[Tuple[str, str, str]] = field(default_factory=list)
 
     def by_text(self) -> Dict[str, Tuple[str, List[str]]]:
         """surface form -> (label, sorted values), one label per form by PRIORITY.
@@ -82,7 +86,10 @@ class KbTerms:
 
     def fingerprint(self) -> str:
         payload = json.dumps(
-            [[t.text, t.label, t.value] for t in sorted(self.terms, key=_term_key)] + sorted(self.words),
+            [[t.text, t.label, t.value] for t in sorted(self.terms, key=_term_key)]
+            + sorted(self.words)
+            + sorted([app, sorted(forms)] for app, forms in self.apps.items())
+            + sorted(list(c) for c in self.compounds),
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
@@ -194,6 +201,16 @@ def compound_forms(name: str, documents: Dict[str, List[str]]) -> List[str]:
     return []
 
 
+def compound_action(name: str, documents: Dict[str, List[str]]) -> Optional[Tuple[str, str]]:
+    """(certificate's official name, action) of an item named "<certificate><action>", else None."""
+    for official, forms in sorted(documents.items(), key=lambda kv: -len(kv[0])):
+        for prefix in sorted([official] + forms, key=len, reverse=True):
+            action = name[len(prefix) :] if name.startswith(prefix) else ""
+            if action in ACTION_WORDS:
+                return official, action
+    return None
+
+
 def stem_forms(name: str, package_names: List[str], item_names: List[str]) -> List[str]:
     for suffix in NAME_SUFFIXES:
         stem = name[: -len(suffix)] if name.endswith(suffix) else ""
@@ -248,7 +265,19 @@ def terms_from_bundle(bundle) -> KbTerms:
     for synonym in bundle.synonyms:
         words += [synonym.official] + list(synonym.colloquial)
     terms = [t for t in terms if len(t.text) >= 2]
-    return KbTerms(terms=terms, words=words, item_names={i.id: i.name for i in bundle.items})
+    apps = {a.id: [a.name] + list(a.aliases) for a in bundle.apps if getattr(a, "status", "published") == "published"}
+    compounds = []
+    for item in items:
+        found = compound_action(_BRACKETS.sub("", item.name), documents)
+        if found:
+            compounds.append((found[0], found[1], item.id))
+    return KbTerms(
+        terms=terms,
+        words=words,
+        item_names={i.id: i.name for i in bundle.items},
+        apps=apps,
+        compounds=sorted(compounds),
+    )
 
 
 def load_terms(profile_dir: Optional[Path] = None) -> KbTerms:

@@ -38,3 +38,18 @@ def test_no_held_out_utterance_is_in_the_training_data():
     training = {key(t) for path in (ROOT / "bot" / "data" / "nlu").glob("*.yml") for _, t in examples(path)}
     leaked = [t for _, t in examples(HELDOUT) if key(t) in training]
     assert leaked == []
+
+
+BLIND = ROOT / "bot" / "tests" / "nlu_blind.yml"
+
+
+def test_the_blind_set_covers_every_intent_and_is_neither_training_nor_held_out_data():
+    blind = list(examples(BLIND))
+    domain_intents = set()
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        domain_intents |= set(yaml.safe_load(path.read_text(encoding="utf-8")).get("intents", []))
+    assert {intent for intent, _ in blind} == domain_intents
+    assert len({key(t) for _, t in blind}) == len(blind) >= 80
+    training = {key(t) for path in (ROOT / "bot" / "data" / "nlu").glob("*.yml") for _, t in examples(path)}
+    held = {key(t) for _, t in examples(HELDOUT)}
+    assert [t for _, t in blind if key(t) in training or key(t) in held] == []
