@@ -70,6 +70,33 @@ def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, question: 
     return choices.offer(dispatcher, prompt, options, {aspects.PENDING_SLOT: None, ASKED_SLOT: question[:200]})
 
 
+# Entities that name an entry outright (the gazetteer, nlu/evidence.py): entity → kind of entry.
+NAMING_ENTITIES = {"item": "item", "app": "app", "life_event": "package"}
+
+
+def named_entry(tracker: Tracker) -> Optional[tuple]:
+    """(kind, entry) of the first published entry the message names, or None."""
+    store = knowledge_store()
+    for entity in tracker.latest_message.get("entities") or []:
+        kind = NAMING_ENTITIES.get(entity.get("entity"))
+        if kind and isinstance(entity.get("value"), str):
+            entry = store.get(kind, entity["value"])
+            if _published(entry):
+                return kind, entry
+    return None
+
+
+def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[List[Dict]]:
+    """Retrieval is not sure, but the message names an item, app or 一件事: that entry is the answer (a
+    question that names what it is about never gets 没太明白 or a menu of other things)."""
+    named = named_entry(tracker)
+    if named is None:
+        return None
+    kind, entry = named
+    record_question(text, latest_metadata(tracker), kind, entry["id"])
+    return answer_entry(dispatcher, tracker, kind, entry, text, hits)
+
+
 def retrieve(text: str):
     """(published hits, their entries, the judgement) for a question."""
     store = knowledge_store()
@@ -89,6 +116,10 @@ class ActionAnswerQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         metadata = latest_metadata(tracker)
         hits, entries, judgement = retrieve(text)
+        if judgement.level != confidence.ANSWER:
+            answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
+            if answered is not None:
+                return answered
         if judgement.level == confidence.NONE:
             record_question(text, metadata)
             return fallback.climb(dispatcher, tracker)
@@ -113,7 +144,8 @@ class ActionAnswerOrFallback(Action):
         text = tracker.latest_message.get("text") or ""
         hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
         if judgement is None or judgement.level != confidence.ANSWER:
-            return fallback.climb(dispatcher, tracker)
+            answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
+            return answered if answered is not None else fallback.climb(dispatcher, tracker)
         top = hits[0]
         record_question(text, latest_metadata(tracker), top.type, top.id)
         return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)

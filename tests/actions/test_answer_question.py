@@ -23,3 +23,20 @@ async def test_elder_mode_shows_the_guide_one_step_at_a_time(sample_kb, dispatch
     assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "ga-idcard-reissue"
     assert len(dispatcher.messages[1]["buttons"]) == 6
     assert slot_events(events)["item"] == "ga-idcard-reissue"
+
+
+async def test_an_unsure_question_that_names_an_entry_answers_that_entry(sample_kb, dispatcher):
+    # retrieval alone is unsure of this one (it would climb the fallback ladder or offer choices) …
+    from actions.answers.question import retrieve
+
+    text = "老家那边的户口本上的事想弄到太原来"
+    assert retrieve(text)[2].level != "answer"
+    # … but the NLU found the item it names (nlu/evidence.py): the guide is the answer, never 没太明白
+    tracker = make_tracker(text, entities=[{"entity": "item", "value": "ga-hukou-move-in"}])
+    await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "ga-hukou-move-in"
+
+
+async def test_an_unsure_question_naming_nothing_still_climbs_the_ladder(sample_kb, dispatcher):
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("那个事儿咋整"), {})
+    assert dispatcher.messages[0]["text"].startswith("抱歉，我没太明白。")
