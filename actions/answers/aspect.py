@@ -48,6 +48,10 @@ class ActionAnswerAspect(Action):
         if resolution.unique:
             return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
         if resolution.ambiguous:
+            if resolution.source == "search":  # items only guessed from the words: a sure FAQ goes first
+                answered = answer_from_faq(dispatcher, tracker)
+                if answered is not None:
+                    return answered
             return offer_items(dispatcher, resolution.items, aspect)
         answered = answer_from_faq(dispatcher, tracker)
         if answered is not None:

@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers.question import answer_if_sure
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import entity_values
 from actions.resources import knowledge_store, searcher
@@ -77,6 +78,11 @@ class ActionLifeEvent(Action):
         found: Optional[List[str]] = named or (find_packages(text) if len(GENERIC.sub("", text)) >= 2 else None)
         if found and len(found) == 1:
             return show_package(dispatcher, tracker, found[0])
+        if not named and len(GENERIC.sub("", text)) >= 2:
+            # no 一件事 is clearly meant ("开理发店需要啥手续"): a sure answer from the knowledge base first
+            answered = answer_if_sure(dispatcher, tracker, text)
+            if answered is not None:
+                return answered
         if found:
             return package_choices(dispatcher, found, "您说的是下面哪一件事？请回复序号：")
         return package_choices(

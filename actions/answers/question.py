@@ -23,7 +23,15 @@ ASKED_SLOT = "asked_question"  # the question behind the choices offered, record
 CHOICE_PROMPT = "您想问的是下面哪一个？请回复序号，或点选："
 ELDER_CHOICE_PROMPT = ["您问的是哪一个？", "回复数字就行。"]
 
-__all__ = ["ActionAnswerQuestion", "ActionAnswerOrFallback", "answer_entry", "record_question", "ASKED_SLOT"]
+__all__ = [
+    "ActionAnswerQuestion",
+    "ActionAnswerOrFallback",
+    "ActionAnswerOrReply",
+    "answer_if_sure",
+    "answer_entry",
+    "record_question",
+    "ASKED_SLOT",
+]
 
 
 def _published(entry: Optional[Dict]) -> bool:
@@ -97,6 +105,21 @@ def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[L
     return answer_entry(dispatcher, tracker, kind, entry, text, hits)
 
 
+def answer_if_sure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, min_cosine: float = 0.0
+) -> Optional[List[Dict]]:
+    """Answers `text` when retrieval is sure of one entry (judged ANSWER, the top cosine ≥ `min_cosine`) and
+    the question names something; otherwise None and nothing is said."""
+    if not text.strip() or not confidence.names_something(searcher(), text):
+        return None
+    hits, entries, judgement = retrieve(text)
+    if judgement.level != confidence.ANSWER or (min_cosine and hits[0].cosine < min_cosine):
+        return None
+    top = hits[0]
+    record_question(text, latest_metadata(tracker), top.type, top.id)
+    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+
+
 def retrieve(text: str):
     """(published hits, their entries, the judgement) for a question."""
     store = knowledge_store()
@@ -128,6 +151,28 @@ class ActionAnswerQuestion(Action):
         top = hits[0]
         record_question(text, metadata, top.type, top.id)
         return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+
+
+class ActionAnswerOrReply(Action):
+    """A message the NLU reads as out of scope or as asking whether this is a robot, that is in fact a
+    question the knowledge base answers with certainty (top cosine ≥ SURE_COSINE: "都市更新有哪几种方式" with a
+    city's FAQs imported), is answered; anything else gets the intent's own reply."""
+
+    REPLIES = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_bot_challenge"}
+
+    def name(self) -> Text:
+        return "action_answer_or_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        answered = answer_if_sure(dispatcher, tracker, text, min_cosine=confidence.SURE_COSINE)
+        if answered is not None:
+            return answered
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response=self.REPLIES.get(intent, "utter_out_of_scope"))
+        return []
 
 
 class ActionAnswerOrFallback(Action):

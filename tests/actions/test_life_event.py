@@ -30,3 +30,9 @@ async def test_unclear_lists_every_life_event(sample_kb, dispatcher):
     events = await ActionLifeEvent().run(dispatcher, make_tracker("一件事", "life_event"), {})
     assert dispatcher.messages[0]["text"].startswith("“一件事一次办”可以一次办好这些事")
     assert len(slot_events(events)["candidates"]) == 10
+
+
+async def test_no_life_event_meant_but_a_sure_answer_is_given(sample_kb, dispatcher):
+    # read as life_event ("开…店需要啥手续"), but no 一件事 is about a barber's shop: the FAQ that is
+    await ActionLifeEvent().run(dispatcher, make_tracker("开理发店需要啥手续", "life_event"), {})
+    assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "faq-sc-029"
