@@ -26,7 +26,7 @@ NLU_HELDOUT := bot/tests/nlu_heldout.yml
 KB_SOURCES  := $(shell find $(KB_DIR) knowledge -name '*.py' -o -name '*.yml' 2>/dev/null)
 INDEX_SOURCES := $(shell find search -name '*.py' 2>/dev/null)
 
-.PHONY: help run test unit setup deps kb index train validate pytest story-test kb-validate kb-import bench lint clean
+.PHONY: help run test unit setup deps kb index train validate pytest story-test kb-validate kb-import bench bench-quality lint clean
 .PHONY: kb-export bench-kb nlu-eval crossval nlu-data
 .PHONY: bench-search audit
 
@@ -41,6 +41,7 @@ help:
 	@echo "make kb-import FILE=faqs.csv  批量导入问答（CSV UTF-8、XLSX 或 JSONL；有错则整个文件都不导入）"
 	@echo "make kb-export    导出问答（FORMAT=csv|xlsx|jsonl）"
 	@echo "make index        从知识库全量重建搜索索引"
+	@echo "make bench-quality 外部质量：示例库与台北 FAQ 上检索对比 BM25、/api/chat 对话结果、12345 分流（约 5 分钟）"
 	@echo "make bench-load   对话负载：网关与原生 Rasa 对比（10/50/100 并发，用本机 Redis 第 8/9 库；WORKERS=2 为双进程）"
 	@echo "make audit        依赖安全审计：pip-audit 检查 requirements.lock 中的已知漏洞（允许清单见 scripts/pip-audit-ignore.txt）"
 	@echo "make lint         代码检查：ruff check 与 ruff format --check（版本固定）"
@@ -111,6 +112,13 @@ bench-search: deps
 .PHONY: bench-load
 bench-load: train
 	$(PY) benchmarks/load_chat.py --redis --workers $(or $(WORKERS),1)
+
+# External quality (issue #14), one run: search top-1/top-3/MRR of the product and of plain BM25 on the sample base
+# and the Taipei FAQs (dev and held-out), chat-level outcomes over /api/chat on a real deployment, 12345 routing.
+bench-quality: setup
+	$(PY) benchmarks/quality_bench.py
+	$(PY) benchmarks/quality_chat.py
+	$(PY) benchmarks/intake_bench.py --heldout
 
 bench: bench-search
 

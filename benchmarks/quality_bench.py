@@ -251,7 +251,14 @@ def run_base(base: str, workdir: Path, misses: bool, sweep: bool = False) -> Dic
     systems = {"ours": ours, "ours-lexical": lexical, "bm25-q": q_bm25.rank, "bm25-all": full_bm25(store)}
     questions = loaded["questions"]
     answerable = [q for q in questions if q["expect"] is not None]
+    timings = []
+    for q in questions:
+        t0 = time.perf_counter()
+        searcher.search(q["text"], limit=10)
+        timings.append(1000 * (time.perf_counter() - t0))
+    timings.sort()
     out: Dict = {
+        "latency_ms": (timings[len(timings) // 2], timings[int(0.95 * (len(timings) - 1))]),
         "base": base,
         "notes": loaded["notes"],
         "index": counts,

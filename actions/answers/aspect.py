@@ -5,7 +5,7 @@ items → numbered choices; none → a FAQ when retrieval is sure of one (the to
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import confidence
 from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
-from actions.answers.question import answer_entry, record_question, retrieve
+from actions.answers.question import answer_entry, offer_choices, record_question, retrieve
 from actions.dialogue.context import ASPECT_OF_INTENT, latest_metadata, resolve_items
 from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
@@ -48,12 +48,12 @@ class ActionAnswerAspect(Action):
         if resolution.unique:
             return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
         if resolution.ambiguous:
-            if resolution.source == "search":  # items only guessed from the words: a sure FAQ goes first
-                answered = answer_from_faq(dispatcher, tracker)
+            if resolution.source == "search":  # items only guessed from the words: retrieval goes first
+                answered = answer_from_faq(dispatcher, tracker, offer_unless=set(resolution.items))
                 if answered is not None:
                     return answered
             return offer_items(dispatcher, resolution.items, aspect)
-        answered = answer_from_faq(dispatcher, tracker)
+        answered = answer_from_faq(dispatcher, tracker, offer_unless=set())
         if answered is not None:
             return answered
         dispatcher.utter_message(response="utter_ask_which_item")
@@ -61,16 +61,24 @@ class ActionAnswerAspect(Action):
 
 
 def answer_from_faq(
-    dispatcher: CollectingDispatcher, tracker: Tracker, item: Optional[str] = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    item: Optional[str] = None,
+    offer_unless: Optional[Set[str]] = None,
 ) -> Optional[List[Dict[Text, Any]]]:
     """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉"): a FAQ that retrieval
     answers with confidence is the answer; otherwise None (the bot asks which item). With `item` known, only a
     FAQ that asks this very question goes before that part of its guide: cosine ≥ SURE_COSINE and clearly
-    closer to the question than the item itself (FAQ_OVER_GUIDE_MARGIN)."""
+    closer to the question than the item itself (FAQ_OVER_GUIDE_MARGIN). With `offer_unless` (the items
+    guessed so far, maybe none), retrieval's choices are offered when it is unsure and its top hit is about
+    none of those items ("世大运一共比几天": choices among the FAQs, never "哪个事项？")."""
     text = tracker.latest_message.get("text") or ""
     if not confidence.names_something(searcher(), text):
         return None  # "要带什么材料": which item's materials is the question, not any FAQ about materials
     hits, entries, judgement = retrieve(text)
+    if judgement.level == confidence.CHOOSE and offer_unless is not None:
+        if not (confidence.topics(hits[0].type, entries.get((hits[0].type, hits[0].id))) & offer_unless):
+            return offer_choices(dispatcher, tracker, text, hits)
     if judgement.level != confidence.ANSWER or hits[0].type != "faq":
         return None
     if item is not None:

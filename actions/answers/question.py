@@ -94,6 +94,10 @@ def named_entry(tracker: Tracker) -> Optional[tuple]:
     return None
 
 
+def store_get(hit) -> Optional[Dict]:
+    return knowledge_store().get(hit.type, hit.id)
+
+
 def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[List[Dict]]:
     """Retrieval is not sure, but the message names an item, app or 一件事: that entry is the answer (a
     question that names what it is about never gets 没太明白 or a menu of other things)."""
@@ -101,6 +105,10 @@ def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[L
     if named is None:
         return None
     kind, entry = named
+    about = {entry["id"]} if kind == "item" else set(entry.get("items") or [])
+    top = hits[0] if hits else None
+    if top is not None and top.type == "faq" and about & set(confidence.topics("faq", store_get(top))):
+        kind, entry = "faq", store_get(top)  # the named item's own FAQ that retrieval put first
     record_question(text, latest_metadata(tracker), kind, entry["id"])
     return answer_entry(dispatcher, tracker, kind, entry, text, hits)
 
@@ -190,7 +198,11 @@ class ActionAnswerOrFallback(Action):
         hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
         if judgement is None or judgement.level != confidence.ANSWER:
             answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
-            return answered if answered is not None else fallback.climb(dispatcher, tracker)
+            if answered is not None:
+                return answered
+            if judgement is not None and judgement.level == confidence.CHOOSE:
+                return offer_choices(dispatcher, tracker, text, hits)  # candidates say more than 没太明白
+            return fallback.climb(dispatcher, tracker)
         top = hits[0]
         record_question(text, latest_metadata(tracker), top.type, top.id)
         return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)

@@ -40,3 +40,18 @@ async def test_an_unsure_question_that_names_an_entry_answers_that_entry(sample_
 async def test_an_unsure_question_naming_nothing_still_climbs_the_ladder(sample_kb, dispatcher):
     await ActionAnswerQuestion().run(dispatcher, make_tracker("那个事儿咋整"), {})
     assert dispatcher.messages[0]["text"].startswith("抱歉，我没太明白。")
+
+
+async def test_the_named_items_own_faq_that_retrieval_put_first_is_the_answer(sample_kb, dispatcher):
+    text = "退休工资每年都要刷脸认证吗"
+    tracker = make_tracker(text, entities=[{"entity": "item", "value": "rs-pension-claim"}])
+    await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "faq-rs-023"
+
+
+async def test_not_understood_but_with_candidates_offers_them_instead_of_sorry(sample_kb, dispatcher):
+    from actions.answers.question import CHOICE_PROMPT, ActionAnswerOrFallback
+
+    await ActionAnswerOrFallback().run(dispatcher, make_tracker("公积金怎么提取", "nlu_fallback"), {})
+    (offer,) = dispatcher.messages
+    assert offer["text"] == CHOICE_PROMPT and all("公积金" in b["title"] for b in offer["buttons"])
