@@ -41,6 +41,10 @@ COMPLAINT, SUGGESTION, HELP_REQUEST = "complaint", "suggestion", "help_request"
 TRANSACTIONAL = ("check_progress", "make_appointment", "apply_online", COMPLAINT, SUGGESTION, HELP_REQUEST, "evaluate")
 # Intents a message that names an item, document, app or package is not (it is a question about that thing).
 NOT_WITH_EVIDENCE = ("out_of_scope", "chitchat", "goodbye", "nlu_fallback")
+# Small-talk intents a message in question form is not: "长照2.0为什么只在万华区先试" is no goodbye.
+NOT_AS_QUESTION = ("chitchat", "goodbye")
+QUESTION_FORM = re.compile(r"吗|么|为什么|怎么|咋|哪|几|多少|什么|会不会|能不能|可不可以|是不是|有没有|要不要|[?？]")
+MIN_QUESTION_CHARS = 8  # "你叫什么名字" stays small talk
 # Intents about the conversation itself, which no evidence about a service overrides.
 CONTROL = ("human_handoff", "elder_mode", "choose_option", "answer_feedback", "deny", "affirm", "thank")
 
@@ -348,6 +352,12 @@ def rerank(
             informational = ASK_QUESTION
         if informational != top or scores[informational] / total < DECIDED_CONFIDENCE:
             return _decide(scores, informational, "evidence: " + found)
+    # a question the classifier could not place, or took for small talk: a question for the knowledge base
+    unsure = scores[top] / total < DECIDED_CONFIDENCE / 2
+    if (top in NOT_AS_QUESTION or unsure) and top not in TRANSACTIONAL and top not in CONTROL:
+        if len(text.strip()) >= MIN_QUESTION_CHARS and QUESTION_FORM.search(text) and top != "out_of_scope":
+            informational = max(INFORMATIONAL, key=lambda k: scores[k])
+            return _decide(scores, informational if scores[informational] > 0 else ASK_QUESTION, "question form")
     normalised = _normalised(scores)
     return Ranking(normalised[0][0], normalised[0][1], normalised, "; ".join(reasons) or "classifier")
 

@@ -152,3 +152,16 @@ def test_a_long_message_follows_the_intake_label():
 def test_tables_survive_the_model_storage(tables):
     again = EvidenceTables.from_json(tables.to_json())
     assert again.app_patterns() == tables.app_patterns() and again.compounds == tables.compounds
+
+
+def test_a_question_taken_for_small_talk_is_a_question():
+    from nlu.evidence import rerank
+
+    ranking = [("goodbye", 0.55), ("ask_question", 0.2), ("thank", 0.25)]
+    decided = rerank(ranking, "长照2.0为什么只在万华区先试", [])
+    assert decided.intent == "ask_question" and decided.reason == "question form"
+    # short small talk, and what is not in question form, stay as they are
+    assert rerank([("chitchat", 0.7), ("ask_question", 0.3)], "你叫什么名字", []).intent == "chitchat"
+    assert rerank([("goodbye", 0.8), ("ask_question", 0.2)], "好的今天就到这里再见了", []).intent == "goodbye"
+    # out of scope is left to action_answer_or_reply (answers only what the knowledge base is sure of)
+    assert rerank([("out_of_scope", 0.7), ("ask_question", 0.3)], "明天太原会不会下雨呢", []).intent == "out_of_scope"
