@@ -8,8 +8,8 @@ nobody here tuned on, over the sample base and over a real FAQ base nobody here 
 Sets (benchmarks/quality/, each with its own header): `sample_colloquial.yml` (colloquial questions about the
 sample base knowledge/sample/shanxi, some it cannot answer), `external_tpe.yml` (citizens' questions about the
 Taipei City FAQ open data, ../shared/data/tpe-faq/faqs.jsonl), `intake_12345.yml` (12345 messages labelled
-complaint / help_request / suggestion / question; no classifier exists yet, so this script only checks the set and
-counts it). Every set has a dev part and a held-out part (fixed by a hash of the text, rule in each header, checked
+complaint / help_request / suggestion / question; scored by benchmarks/intake_bench.py, this script only checks the set and
+counts it here). Every set has a dev part and a held-out part (fixed by a hash of the text, rule in each header, checked
 here); the figures are printed for both parts separately. THE HELD-OUT PART MUST NEVER BE USED FOR TUNING:
 `--misses` therefore lists dev misses only.
 
@@ -32,7 +32,9 @@ and says so in its output:
 Each base runs in its own subprocess (jieba's dictionary is process-global and the index adds its user words to it).
 
 Systems, in the same run on the same store:
-  - ours: `KnowledgeSearcher.search(q, limit=10)`;
+  - ours: `KnowledgeSearcher.search(q, limit=10)` with the semantic channel (vectors from var/vectors.sqlite3,
+    computed here for what is missing);
+  - ours-lexical: the same searcher without the semantic channel;
   - bm25-q: rank-bm25 BM25Okapi over jieba search-mode tokens of the entry's question (title) + similar questions
     (aliases) only, no normalisation / synonyms / priors (the issue's baseline);
   - bm25-all: `search.evaluation.Bm25Baseline` (title, aliases, keywords and body joined), for reference.
@@ -40,10 +42,8 @@ A question counts as answered at rank r when the r-th result is one of its expec
 over the answerable questions; the ratio is ours ÷ bm25-q. For the sample set's `none` questions: how often ours
 returns any result, and the product's answer decision (`actions.answers.confidence.judge`: answer / choose / none).
 
-TODO(chat-level, needs the running stack — `make run`): send every question of both sets to `/api/chat` and score
-the reply (right answer / choice list holding it / fallback / wrong answer), and for the tpe base import it through
-`POST /admin/faqs/import` once the product accepts it; route intake_12345 messages through the chat and score the
-intent or ticket type it opens against the label.
+Chat-level outcomes (answered right / offered / wrong / nothing over /api/chat on a real deployment) are
+benchmarks/quality_chat.py; 12345 routing is benchmarks/intake_bench.py; `make bench-quality` runs all three.
 """
 
 from __future__ import annotations
@@ -348,6 +348,8 @@ def table(result: Dict) -> str:
     lines = [f"### {names[result['base']]}", ""]
     lines += [f"- {note}" for note in result["notes"]]
     lines.append(f"- 索引：{result['index']}，建索引 {result['build_s']:.1f} 秒")
+    low, high = result["latency_ms"]
+    lines.append(f"- 本项目检索每问（首次问，查询向量未缓存；单线程）p50 {low:.1f} ms，p95 {high:.1f} ms")
     lines.append(
         f"- 句向量：新算 {result['embedded']} 条，{result['embed_s']:.1f} 秒（已有的从 var/vectors.sqlite3 读）"
     )
@@ -427,7 +429,7 @@ def main() -> None:
     )
     print(
         f"intake_12345 各类（dev/留出）：{dict(Counter((r['label'], r['part']) for r in intake))}"
-        "（尚无分类器，TODO：接入后在此评测）\n"
+        "（分流的评测：benchmarks/intake_bench.py）\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for base in ("sample", "tpe"):
