@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -75,28 +76,43 @@ class Matrix:
         return self.docs, np.maximum.reduceat(self.vectors @ query, self.starts)
 
 
-class SemanticChannel:
-    def __init__(self, store: VectorStore, encoder: Encoder) -> None:
+class VectorMemory:
+    """The vectors of one vector store that this process has read, following new rows at most every
+    REFRESH_SECONDS. One per store path and process, shared by every channel on it."""
+
+    def __init__(self, store: VectorStore) -> None:
         self.store = store
-        self.encoder = encoder
-        self._vectors: Dict[str, np.ndarray] = {}
-        self._row = 0
+        self.vectors: Dict[str, np.ndarray] = {}
+        self.row = 0
         self._checked = 0.0
         self._lock = threading.Lock()
 
-    def _refresh(self, force: bool = False) -> int:
-        now = time.monotonic()
-        if force or now - self._checked >= REFRESH_SECONDS:
-            self._checked = now
-            rows, self._row = self.store.since(self._row)
-            for key, vector in rows:
-                self._vectors[key] = vector
-        return self._row
+    def refresh(self) -> int:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= REFRESH_SECONDS:
+                self._checked = now
+                rows, self.row = self.store.since(self.row)
+                for key, vector in rows:
+                    self.vectors[key] = vector
+            return self.row
+
+
+class SemanticChannel:
+    def __init__(self, store: VectorStore, encoder: Encoder, memory: Optional[VectorMemory] = None) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.memory = memory or VectorMemory(store)
+        self._lock = threading.Lock()
+
+    @property
+    def _vectors(self) -> Dict[str, np.ndarray]:
+        return self.memory.vectors
 
     def matrix(self, snap, reader) -> Matrix:
         """The snapshot's matrix, rebuilt when vectors it lacked may have arrived."""
         with self._lock:
-            row = self._refresh()
+            row = self.memory.refresh()
             current: Optional[Matrix] = getattr(snap, "semantic_matrix", None)
             if current is not None and (current.missing == 0 or current.row == row):
                 return current
@@ -124,12 +140,23 @@ class SemanticChannel:
         return self.encoder.query(text)
 
 
+_memories: Dict[str, VectorMemory] = {}
+_memories_lock = threading.Lock()
+
+
 def open_channel(vectors_path, enabled: bool = True, threads: int = 1) -> Optional[SemanticChannel]:
-    """The process's semantic channel, or None (off, or the engine cannot load here: lexical only)."""
+    """A semantic channel on the vector store at `vectors_path` (its connection and the vectors read from it
+    shared by every channel of this process on that path), or None (off, or the engine cannot load here:
+    lexical only)."""
     encoder = get_encoder(enabled, threads)
     if encoder is None:
         return None
-    return SemanticChannel(VectorStore(vectors_path), encoder)
+    key = str(Path(vectors_path).resolve())
+    with _memories_lock:
+        memory = _memories.get(key)
+        if memory is None:
+            memory = _memories[key] = VectorMemory(VectorStore(Path(vectors_path)))
+    return SemanticChannel(memory.store, encoder, memory)
 
 
 __all__ = ["SemanticChannel", "open_channel", "Matrix", "live_phrasings", "segment_phrasings", "REFRESH_SECONDS"]
