@@ -113,7 +113,8 @@ def read_csv(content: bytes) -> Tuple[List[str], Rows]:
         raise FileProblem(f"CSV 格式有误（第 {reader.line_num} 行附近）：{reason}") from None
     if not records:
         raise FileProblem("文件是空的")
-    return _table(records[0], ((number, values) for number, values in enumerate(records[1:], start=2)))
+    rows = ((number, [from_csv_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2))
+    return _table(records[0], rows)
 
 
 def read_xlsx(content: bytes) -> Tuple[List[str], Rows]:
@@ -159,23 +160,47 @@ def read_jsonl(content: bytes) -> Rows:
     return out
 
 
+# A spreadsheet takes a cell starting with one of these as a formula ("=HYPERLINK(…)", "+1-2", "@SUM"):
+# exported text is never a formula. CSV: a leading apostrophe (what spreadsheets themselves write), removed
+# again on import; XLSX: the cell is typed as a string.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def from_csv_cell(text: str) -> str:
+    """Undoes `csv_cell`: "'=1+1" → "=1+1"; any other text unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
 def write_csv(columns: Sequence[str], records: Iterable[Dict[str, str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([record.get(column, "") for column in columns])
+        writer.writerow([csv_cell(record.get(column, "")) for column in columns])
     return buffer.getvalue().encode("utf-8")
 
 
 def write_xlsx(columns: Sequence[str], records: Iterable[Dict[str, str]], title: str) -> bytes:
     from openpyxl import Workbook
 
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.append(list(columns))
+
+    def text_cell(value):
+        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
+
     for record in records:
-        sheet.append([record.get(column, "") for column in columns])
+        sheet.append([text_cell(record.get(column, "")) for column in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
