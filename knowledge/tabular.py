@@ -187,7 +187,6 @@ def write_csv(columns: Sequence[str], records: Iterable[Dict[str, str]]) -> byte
 
 def write_xlsx(columns: Sequence[str], records: Iterable[Dict[str, str]], title: str) -> bytes:
     from openpyxl import Workbook
-
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
