@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -26,9 +28,22 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 # Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
 os.environ["PYTHONPATH"] = child_environment(dict(os.environ))["PYTHONPATH"]
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-# Sentence vectors are kept by text, so every test's index (and every process it starts) shares the cache
-# that `make index` filled for the sample base: only a test's own new phrasings are embedded.
-os.environ.setdefault("SEMANTIC_VECTORS_PATH", str(ROOT / "var" / "vectors.sqlite3"))
+
+
+def _session_vectors() -> str:
+    """A copy, for this test session, of the sentence vectors `make index` computed for the sample base (kept
+    by text): every test's index and every process it starts share it, so only a test's own new phrasings
+    are embedded, and what the tests embed (thousands of generated FAQs) never lands in var/."""
+    target = Path(tempfile.mkdtemp(prefix="zhengwu-test-vectors-")) / "vectors.sqlite3"
+    source = ROOT / "var" / "vectors.sqlite3"
+    if source.exists():
+        with sqlite3.connect(str(source)) as src, sqlite3.connect(str(target)) as dst:
+            src.backup(dst)  # consistent even if the WAL holds rows not yet checkpointed
+    return str(target)
+
+
+if "SEMANTIC_VECTORS_PATH" not in os.environ:
+    os.environ["SEMANTIC_VECTORS_PATH"] = _session_vectors()
 
 MINI_PROFILE = {
     "profile.yml": """
