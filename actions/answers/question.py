@@ -200,7 +200,8 @@ class ActionAnswerOrFallback(Action):
             answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
             if answered is not None:
                 return answered
-            if judgement is not None and judgement.level == confidence.CHOOSE:
+            first_miss = fallback.step_of_this_turn(tracker) == fallback.CLARIFY
+            if judgement is not None and judgement.level == confidence.CHOOSE and first_miss:
                 return offer_choices(dispatcher, tracker, text, hits)  # candidates say more than 没太明白
             return fallback.climb(dispatcher, tracker)
         top = hits[0]

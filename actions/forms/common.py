@@ -192,7 +192,8 @@ class ActionCheckLogin(Action):
         form = login.FLOWS[flow].form if flow else None
         if ctx.logged_in:
             events = login.restore(tracker, form) if form else []
-            if any(e["name"] != login.PENDING_SLOT for e in events):
+            # something was kept for this form (restored now, or still in its slots: a 12345 message's content)
+            if form and login.pending_of(tracker, form):
                 dispatcher.utter_message(text=f"您已登录，接着刚才的{login.FLOWS[flow].what}往下办，您说过的都还在。")
             return events + [SlotSet(LOGGED_IN_SLOT, True)]
         if not form:
