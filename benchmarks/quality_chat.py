@@ -75,15 +75,16 @@ def ask(client: httpx.Client, gateway: str, text: str) -> tuple:
 def wait_for_import(cluster: Cluster, store, timeout: float = 900.0) -> float:
     """Until the gateway's index has applied every change and every phrasing has its vector."""
     from search.embedder import Embedder
-    from search.semantic import open_channel
     from search.sync import IndexSync
+    from search.vectors import VectorStore
 
     started = time.monotonic()
     sync = IndexSync(store, cluster.workdir / "index")
-    channel = open_channel(Path(cluster.env["SEMANTIC_VECTORS_PATH"]))
-    embedder = Embedder(cluster.workdir / "index", channel.store, channel.encoder) if channel else None
+    # what is still pending needs the vector store only, not the model
+    semantic = cluster.env.get("SEMANTIC_SEARCH", "true").lower() not in ("false", "0", "no")
+    embedder = Embedder(cluster.workdir / "index", VectorStore(Path(cluster.env["SEMANTIC_VECTORS_PATH"])), None)
     while time.monotonic() - started < timeout:
-        if sync.applied_seq() >= store.latest_change() and (embedder is None or not embedder.pending()):
+        if sync.applied_seq() >= store.latest_change() and not (semantic and embedder.pending()):
             return time.monotonic() - started
         time.sleep(1.0)
     raise SystemExit("the import was not indexed and embedded in time")

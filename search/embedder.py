@@ -35,7 +35,6 @@ class Embedder:
         self.store = store
         self.encoder = encoder
         self._done: Set[tuple] = set()  # (generation, segment id) fully embedded
-        self.embedded = 0
 
     def pending(self) -> List[str]:
         """Texts of the live index without a vector, newest segment first."""
@@ -75,7 +74,6 @@ class Embedder:
             vectors = self.encoder.embed(batch)
             self.store.put({vector_key(t): v for t, v in zip(batch, vectors, strict=True)})
             count += len(batch)
-        self.embedded += count
         return count
 
 

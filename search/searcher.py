@@ -274,7 +274,9 @@ class KnowledgeSearcher:
             docs, scores = ranking.score(searcher, snap.columns, leaves, terms, filters)
         else:
             docs, scores = np.zeros(0, dtype=np.int64), np.zeros(0)
-        cosines = lexical = {}
+        best_lexical = float(scores.max()) if len(scores) else 1.0
+        cosines: Dict[int, float] = {}
+        lexical: Dict[int, float] = {}
         if semantic is not None:
             fused = fuse(docs, scores, *semantic)
             docs, scores = fused.docs, fused.scores
@@ -298,7 +300,7 @@ class KnowledgeSearcher:
                     score=score,
                     highlight=marked,
                     cosine=cosines.get(docnum, 0.0),
-                    lexical=lexical.get(docnum, 1.0 if semantic is None else 0.0),
+                    lexical=lexical.get(docnum, 0.0) if semantic is not None else score / best_lexical,
                 )
             )
         return SearchPage(text, len(docs), hits, self._facets(snap, counts), suggestion)

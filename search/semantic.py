@@ -29,7 +29,7 @@ _segment_keys_lock = threading.Lock()
 
 def segment_phrasings(generation: str, segreader) -> List[List[str]]:
     """Per document number of one segment: its phrasings (texts to embed). Read once per process."""
-    key = (generation, segreader.segment().segment_id(), "texts")
+    key = (generation, segreader.segment().segment_id())
     with _segment_keys_lock:
         cached = _segment_keys.get(key)
     if cached is not None:

@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import confidence
 from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
-from actions.answers.question import answer_entry, offer_choices, record_question, retrieve
-from actions.dialogue.context import ASPECT_OF_INTENT, latest_metadata, resolve_items
+from actions.answers.question import answer_top, offer_choices, retrieve
+from actions.dialogue.context import ASPECT_OF_INTENT, resolve_items
 from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
 from actions.resources import searcher
@@ -103,6 +103,4 @@ def answer_from_faq(
         guide = next((h.cosine for h in hits if h.type == "item" and h.id == item), 0.0)
         if hits[0].cosine < max(confidence.SURE_COSINE, guide + FAQ_OVER_GUIDE_MARGIN):
             return None
-    top = hits[0]
-    record_question(text, latest_metadata(tracker), top.type, top.id)
-    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+    return answer_top(dispatcher, tracker, text, hits, entries)

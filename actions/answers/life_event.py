@@ -75,10 +75,11 @@ class ActionLifeEvent(Action):
     ) -> List[Dict[Text, Any]]:
         named: List[str] = [p for p in entity_values(tracker, "life_event") if knowledge_store().get("package", p)]
         text = tracker.latest_message.get("text") or ""
-        found: Optional[List[str]] = named or (find_packages(text) if len(GENERIC.sub("", text)) >= 2 else None)
+        specific = len(GENERIC.sub("", text)) >= 2  # says more than "一件事" / "要办哪些手续"
+        found: Optional[List[str]] = named or (find_packages(text) if specific else None)
         if found and len(found) == 1:
             return show_package(dispatcher, tracker, found[0])
-        if not named and len(GENERIC.sub("", text)) >= 2:
+        if not named and specific:
             # no 一件事 is clearly meant ("开理发店需要啥手续"): a sure answer from the knowledge base first
             answered = answer_if_sure(dispatcher, tracker, text)
             if answered is not None:

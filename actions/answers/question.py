@@ -94,11 +94,14 @@ def named_entry(tracker: Tracker) -> Optional[tuple]:
     return None
 
 
-def store_get(hit) -> Optional[Dict]:
-    return knowledge_store().get(hit.type, hit.id)
+def answer_top(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, hits, entries) -> List[Dict]:
+    """Answers from retrieval's first hit (published, in `entries`) and records the question as answered by it."""
+    top = hits[0]
+    record_question(text, latest_metadata(tracker), top.type, top.id)
+    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
 
 
-def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[List[Dict]]:
+def answer_unsure(dispatcher, tracker, text: str, hits, entries) -> Optional[List[Dict]]:
     """Retrieval is not sure, but the message names an item, app or 一件事: that entry is the answer (a
     question that names what it is about never gets 没太明白 or a menu of other things)."""
     named = named_entry(tracker)
@@ -107,8 +110,8 @@ def answer_unsure(dispatcher, tracker, text: str, hits, judgement) -> Optional[L
     kind, entry = named
     about = {entry["id"]} if kind == "item" else set(entry.get("items") or [])
     top = hits[0] if hits else None
-    if top is not None and top.type == "faq" and about & set(confidence.topics("faq", store_get(top))):
-        kind, entry = "faq", store_get(top)  # the named item's own FAQ that retrieval put first
+    if top is not None and top.type == "faq" and about & confidence.topics("faq", entries.get(("faq", top.id))):
+        return answer_top(dispatcher, tracker, text, hits, entries)  # the named item's own FAQ, put first
     record_question(text, latest_metadata(tracker), kind, entry["id"])
     return answer_entry(dispatcher, tracker, kind, entry, text, hits)
 
@@ -123,9 +126,7 @@ def answer_if_sure(
     hits, entries, judgement = retrieve(text)
     if judgement.level != confidence.ANSWER or (min_cosine and hits[0].cosine < min_cosine):
         return None
-    top = hits[0]
-    record_question(text, latest_metadata(tracker), top.type, top.id)
-    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+    return answer_top(dispatcher, tracker, text, hits, entries)
 
 
 def retrieve(text: str):
@@ -148,7 +149,7 @@ class ActionAnswerQuestion(Action):
         metadata = latest_metadata(tracker)
         hits, entries, judgement = retrieve(text)
         if judgement.level != confidence.ANSWER:
-            answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
+            answered = answer_unsure(dispatcher, tracker, text, hits, entries)
             if answered is not None:
                 return answered
         if judgement.level == confidence.NONE:
@@ -156,9 +157,7 @@ class ActionAnswerQuestion(Action):
             return fallback.climb(dispatcher, tracker)
         if judgement.level == confidence.CHOOSE:
             return offer_choices(dispatcher, tracker, text, hits)
-        top = hits[0]
-        record_question(text, metadata, top.type, top.id)
-        return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+        return answer_top(dispatcher, tracker, text, hits, entries)
 
 
 class ActionAnswerOrReply(Action):
@@ -197,13 +196,11 @@ class ActionAnswerOrFallback(Action):
         text = tracker.latest_message.get("text") or ""
         hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
         if judgement is None or judgement.level != confidence.ANSWER:
-            answered = answer_unsure(dispatcher, tracker, text, hits, judgement)
+            answered = answer_unsure(dispatcher, tracker, text, hits, entries)
             if answered is not None:
                 return answered
             first_miss = fallback.step_of_this_turn(tracker) == fallback.CLARIFY
             if judgement is not None and judgement.level == confidence.CHOOSE and first_miss:
                 return offer_choices(dispatcher, tracker, text, hits)  # candidates say more than 没太明白
             return fallback.climb(dispatcher, tracker)
-        top = hits[0]
-        record_question(text, latest_metadata(tracker), top.type, top.id)
-        return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+        return answer_top(dispatcher, tracker, text, hits, entries)
