@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlparse
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, validator
 
 ROOT = Path(__file__).resolve().parent
 
@@ -67,11 +67,40 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="允许跨域调用的来源，逗号分隔；空则不允许跨域")
     rate_limit_messages: int = Field(20, description="每位用户每个时间窗内最多的消息数；0 为不限")
     rate_limit_window_seconds: int = Field(60, description="限流时间窗（秒）")
+    rate_limit_address_messages: int = Field(
+        300, description="同一客户端地址每个时间窗内最多的对话消息数（/api/chat，防轮换 sender_id）；0 为不限"
+    )
+    rate_limit_search_requests: int = Field(
+        300, description="同一客户端地址每个时间窗内最多的搜索请求数（/api/search 与联想）；0 为不限"
+    )
+    trusted_proxies: str = Field(
+        "", description="可信反向代理的地址或网段，逗号分隔；只有来自它们的 X-Forwarded-For 才被采信"
+    )
+    gateway_mode: str = Field(
+        "development", description="development 或 production；production 下 /metrics 须令牌、不提供 /openapi.json"
+    )
+    metrics_token: Optional[str] = Field(None, description="设置后 /metrics 须带 Authorization: Bearer <令牌>")
+    rasa_api_token: Optional[str] = Field(
+        None, description="设置后 Rasa 的 HTTP 接口以此令牌开启（--enable-api --auth-token）；不设则关闭"
+    )
+    wechat_allow_plain: bool = Field(
+        False, description="已配置 EncodingAESKey 时是否仍接受明文消息（默认拒绝，仅在迁移期临时打开）"
+    )
     log_level: str = Field("INFO", description="日志级别")
 
     class Config:
         env_file = None
         case_sensitive = False
+
+    @validator("gateway_mode")
+    def _known_mode(cls, v: str) -> str:
+        if v.strip().lower() not in ("development", "production"):
+            raise ValueError("GATEWAY_MODE 只能是 development 或 production")
+        return v.strip().lower()
+
+    @property
+    def production(self) -> bool:
+        return self.gateway_mode.strip().lower() == "production"
 
     @property
     def database(self) -> str:

@@ -26,7 +26,16 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
     install_logging(settings.log_level)  # JSON lines, request ids, ID numbers and phones masked
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per health probe is noise
-    app = FastAPI(title="政务服务智能客服网关", version="0.1.0", description="对话、搜索与健康检查接口。")
+    app = FastAPI(
+        title="政务服务智能客服网关",
+        version="0.1.0",
+        description="对话、搜索与健康检查接口。",
+        # Swagger UI and ReDoc load their scripts from a CDN: not served. The machine-readable description is,
+        # except in production mode (docs/security.md).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None if settings.production else "/openapi.json",
+    )
     app.state.resources = res = build_resources(settings)
     app.state.wechat = WeChatChannels(res)
     errors.install(app)

@@ -4,10 +4,12 @@ through `request.app.state.resources`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Dict, Tuple
 
 from fastapi import Request
 
 from gateway.channels.button_memory import ButtonMemory
+from gateway.client_address import Network, parse_networks
 from gateway.kv import KeyValueStore, open_store
 from gateway.middleware.metrics import GatewayMetrics
 from gateway.middleware.rate_limit import RateLimiter
@@ -26,7 +28,9 @@ class Resources:
     searcher: KnowledgeSearcher
     kv: KeyValueStore  # shared state of the channels: WeChat dedupe, tokens, rate limits, button payloads
     buttons: ButtonMemory  # button payloads last sent per sender, in `kv`
-    rate_limiter: RateLimiter
+    rate_limiter: RateLimiter  # per sender
+    address_limiters: Dict[str, RateLimiter]  # per client address: "chat", "search"
+    trusted_proxies: Tuple[Network, ...]  # whose X-Forwarded-For is believed
     metrics: GatewayMetrics
 
 
@@ -43,6 +47,11 @@ def build_resources(settings: Settings) -> Resources:
         kv=kv,
         buttons=ButtonMemory(kv),
         rate_limiter=RateLimiter(kv, settings.rate_limit_messages, settings.rate_limit_window_seconds),
+        address_limiters={
+            "chat": RateLimiter(kv, settings.rate_limit_address_messages, settings.rate_limit_window_seconds),
+            "search": RateLimiter(kv, settings.rate_limit_search_requests, settings.rate_limit_window_seconds),
+        },
+        trusted_proxies=tuple(parse_networks(settings.trusted_proxies)),
         metrics=GatewayMetrics(),
     )
 

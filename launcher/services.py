@@ -83,7 +83,7 @@ def build_services(settings) -> Dict[str, Service]:
             "-m",
             "rasa_server",
             "run",
-            "--enable-api",
+            *rasa_api_arguments(settings),
             "--interface",
             host,
             "--port",
@@ -121,6 +121,14 @@ def build_services(settings) -> Dict[str, Service]:
         needs=["rasa"] + (["reference-api"] if "reference-api" in services else []),
     )
     return services
+
+
+def rasa_api_arguments(settings) -> List[str]:
+    """Rasa's own HTTP API (trackers, model, events) only with a token: anyone who reaches the port could
+    otherwise read and rewrite every conversation. The gateway needs only the input channel."""
+    if not settings.rasa_api_token:
+        return []
+    return ["--enable-api", "--auth-token", settings.rasa_api_token]
 
 
 def child_environment(base: Dict[str, str]) -> Dict[str, str]:

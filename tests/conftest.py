@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import sqlite3
 import tempfile
 import textwrap
@@ -18,13 +19,23 @@ from pathlib import Path
 
 import pytest
 
-from devtools.support.services import stop_suite_servers, suite_postgres_url, suite_redis_url, suite_servers_started
+from devtools.support.services import (
+    ONE_ADDRESS_ENV,
+    stop_suite_servers,
+    suite_postgres_url,
+    suite_redis_url,
+    suite_servers_started,
+)
 from launcher.services import child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Rasa's HTTP API is on only with a token; the tests read trackers through it (devtools.support.services.rasa_api_params)
+os.environ.setdefault("RASA_API_TOKEN", secrets.token_hex(16))
+for _name, _value in ONE_ADDRESS_ENV.items():
+    os.environ.setdefault(_name, _value)
 # Child processes (`python -m launcher`, …) find our packages from the project root, as under make.
 os.environ["PYTHONPATH"] = child_environment(dict(os.environ))["PYTHONPATH"]
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

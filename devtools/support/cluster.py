@@ -16,6 +16,7 @@ from typing import Dict, List, Optional
 
 from devtools.support.ports import free_port
 from devtools.support.processes import ROOT, launch, log_tail, python_module, run_module, stop, wait_ready
+from devtools.support.services import ONE_ADDRESS_ENV
 
 MODEL = ROOT / "var" / "models" / "bot.tar.gz"
 # launcher/endpoints.py puts the tracker store in the REDIS_URL database N and the lock store in N+1, so
@@ -60,6 +61,7 @@ class Cluster:
                 "ACTION_SERVER_URL": self.action_server,
                 "APPLICATION_API_URL": self.application_api,
                 "RASA_TELEMETRY_ENABLED": "false",
+                **{name: os.environ.get(name, value) for name, value in ONE_ADDRESS_ENV.items()},
                 # the sentence vectors `make index` computed (kept by text): a throwaway node embeds nothing anew
                 "SEMANTIC_VECTORS_PATH": os.environ.get("SEMANTIC_VECTORS_PATH", str(ROOT / "var" / "vectors.sqlite3")),
                 **(extra_env or {}),

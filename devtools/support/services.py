@@ -397,3 +397,15 @@ def stop_suite_servers() -> None:
         workdir = _servers.pop("workdir", None)
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)  # type: ignore[arg-type]
+
+
+# Every client of a test or benchmark deployment is 127.0.0.1: one address. Its per-address limits
+# (RATE_LIMIT_ADDRESS_MESSAGES, RATE_LIMIT_SEARCH_REQUESTS) are off there unless a test sets them;
+# tests/channels/test_address_limits.py tests them with low values.
+ONE_ADDRESS_ENV = {"RATE_LIMIT_ADDRESS_MESSAGES": "0", "RATE_LIMIT_SEARCH_REQUESTS": "0"}
+
+
+def rasa_api_params(**extra: str) -> Dict[str, str]:
+    """Query parameters for Rasa's HTTP API in a test deployment: its token (RASA_API_TOKEN, which
+    tests/conftest.py sets for the session) and any others."""
+    return {"token": os.environ["RASA_API_TOKEN"], **extra}

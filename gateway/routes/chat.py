@@ -6,14 +6,21 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Header, HTTPException
 
+from gateway.address_limits import limit_by_address
 from gateway.channels.chat_service import ChatUnavailable, RateLimited, handle_turn
+from gateway.channels.sender_ids import reserved_prefix
 from gateway.resources import Resources, resources
 from gateway.schemas import ChatRequest, ChatResponse
 
 router = APIRouter()
 
 
-@router.post("/api/chat", response_model=ChatResponse, summary="对话：发送一句话，返回机器人的回复与出处")
+@router.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    summary="对话：发送一句话，返回机器人的回复与出处",
+    dependencies=[Depends(limit_by_address("chat"))],
+)
 async def chat(
     body: ChatRequest,
     res: Resources = Depends(resources),
@@ -22,6 +29,9 @@ async def chat(
     limit = res.settings.chat_max_chars
     if len(body.text) > limit:
         raise HTTPException(422, f"消息过长，最多 {limit} 个字，请分几次发送")
+    channel = reserved_prefix(body.sender_id)
+    if channel:
+        raise HTTPException(422, f"请求参数有误：sender_id 不能以“{channel}:”开头，该前缀属于服务端渠道")
     identity_token = bearer_token(authorization)
     try:
         return await handle_turn(

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from gateway.address_limits import limit_by_address
 from gateway.resources import Resources, resources
 from search.searcher import KINDS, IndexMissing
 
@@ -82,7 +83,12 @@ def _facet_key(value) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-@router.get("/api/search", response_model=SearchResponse, summary="搜索事项、常见问题、一件事与便民应用")
+@router.get(
+    "/api/search",
+    response_model=SearchResponse,
+    summary="搜索事项、常见问题、一件事与便民应用",
+    dependencies=[Depends(limit_by_address("search"))],
+)
 async def search(
     q: str = Query(..., min_length=1, max_length=100, description="搜索词（可输入拼音、简拼、繁体）"),
     type: Optional[str] = Query(None, description="item | faq | package | app"),
@@ -125,7 +131,12 @@ async def search(
     }
 
 
-@router.get("/api/search/suggest", response_model=SuggestResponse, summary="搜索框输入提示（前缀补全）")
+@router.get(
+    "/api/search/suggest",
+    response_model=SuggestResponse,
+    summary="搜索框输入提示（前缀补全）",
+    dependencies=[Depends(limit_by_address("search"))],
+)
 async def suggest(
     q: str = Query(..., min_length=1, max_length=50, description="已输入的文字（汉字、拼音或简拼）"),
     limit: int = Query(8, ge=1, le=20),

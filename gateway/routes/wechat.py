@@ -46,6 +46,8 @@ def _check(token: str, request: Request, *extra: str, param: str = "signature") 
         raise HTTPException(403, "签名校验失败：timestamp 已过期或不在允许的时间范围内")
 
 
+# With an EncodingAESKey configured the account is in safe mode: a plain message is somebody else's.
+PLAIN_REFUSED = "已配置 EncodingAESKey，只接受安全模式（加密）消息；迁移期需临时接受明文时设置 WECHAT_ALLOW_PLAIN=true"
 NONCE_KEY = "wechat:nonce:{channel}:{timestamp}:{nonce}"
 
 
@@ -103,6 +105,8 @@ async def _receive(request: Request, channel: str) -> Response:
                 raise HTTPException(403, f"解密失败：{exc}") from None
             msg = Inbound.from_fields(parse_any(plain))
         else:
+            if endpoint.cipher is not None and not request.app.state.resources.settings.wechat_allow_plain:
+                raise HTTPException(403, PLAIN_REFUSED)
             msg = Inbound.from_fields(parse_any(body))
     except MalformedMessage as exc:
         raise HTTPException(400, f"无法读取微信消息：{exc}") from None

@@ -86,6 +86,9 @@ def channel_settings(tmp_path, index, **overrides) -> Settings:
         miniprogram_token=MINI_TOKEN,
         miniprogram_appid=MINI_APPID,
         miniprogram_aes_key=MINI_AES_KEY,
+        # The protocol tests send plain and safe-mode messages to the same accounts; the refusal of plain
+        # messages beside an AES key is tested with this off (tests/channels/test_wechat_plain_mode.py).
+        wechat_allow_plain=True,
     )
     values.update(overrides)
     return Settings(**values)

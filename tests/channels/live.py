@@ -24,7 +24,7 @@ import redis
 
 from devtools.support.ports import free_port
 from devtools.support.processes import launch, python_module, stop, wait_ready
-from devtools.support.services import suite_redis_url
+from devtools.support.services import rasa_api_params, suite_redis_url
 from devtools.support.waiting import wait_until
 from tests.channels.wechat_client import (
     AES_KEY,
@@ -105,11 +105,11 @@ class Live:
 
     def user_texts(self, sender: str) -> List[str]:
         """What Rasa received from this sender, from its tracker (the real conversation store)."""
-        tracker = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", timeout=10).json()
+        tracker = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", params=rasa_api_params(), timeout=10).json()
         return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
     def user_events(self, sender: str) -> List[Dict]:
-        tracker = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", timeout=10).json()
+        tracker = httpx.get(f"{self.rasa}/conversations/{sender}/tracker", params=rasa_api_params(), timeout=10).json()
         return [e for e in tracker.get("events", []) if e.get("event") == "user"]
 
     def gateway_log_events(self, event: str) -> List[Dict]:
@@ -149,6 +149,7 @@ def start_live(workdir: Path) -> Live:
         "MINIPROGRAM_TOKEN": MINI_TOKEN,
         "MINIPROGRAM_APPID": MINI_APPID,
         "MINIPROGRAM_AES_KEY": MINI_AES_KEY,
+        "WECHAT_ALLOW_PLAIN": "true",  # the live tests send plain and safe-mode messages
         "MINIPROGRAM_APP_SECRET": MINI_SECRET,
         "WECHAT_API_BASE": fake_url,
         "RATE_LIMIT_MESSAGES": "30",

@@ -32,6 +32,7 @@ class FuzzGateway(GatewayProcess):
                 "MINIPROGRAM_TOKEN": MINI_TOKEN,
                 "MINIPROGRAM_APPID": MINI_APPID,
                 "MINIPROGRAM_AES_KEY": MINI_AES_KEY,
+                "WECHAT_ALLOW_PLAIN": "true",  # the fuzz families send plain and safe-mode messages
                 "RASA_TIMEOUT_SECONDS": "2",
                 "CORS_ORIGINS": ALLOWED_ORIGIN,
                 "STAFF_IMPORT_MAX_MB": "1",

@@ -50,3 +50,14 @@ def test_rasa_runs_with_the_project_fixes_and_the_action_server_keeps_connection
     services = build_services(Settings(data_dir=tmp_path))
     assert services["rasa"].argv[1:4] == ["-m", "rasa_server", "run"]  # rasa_server/: compiled reply check
     assert services["action-server"].env["SANIC_KEEP_ALIVE_TIMEOUT"] == "75"  # longer than Rasa's 15 s
+
+
+def test_rasa_s_http_api_is_off_without_a_token(tmp_path):
+    """Issue #17: Rasa ran with --enable-api and no token — anyone reaching its port read every conversation."""
+    argv = build_services(Settings(data_dir=tmp_path, rasa_api_token=None)).get("rasa").argv
+    assert "--enable-api" not in argv and "--auth-token" not in argv
+
+
+def test_rasa_s_http_api_needs_the_configured_token(tmp_path):
+    argv = build_services(Settings(data_dir=tmp_path, rasa_api_token="t0ken")).get("rasa").argv
+    assert "--enable-api" in argv and argv[argv.index("--auth-token") + 1] == "t0ken"

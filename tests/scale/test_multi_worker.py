@@ -16,7 +16,7 @@ import pytest
 
 from devtools.support.cluster import SCALE_REDIS_DB, Cluster, flush_redis
 from devtools.support.conversations import conversation
-from devtools.support.services import suite_redis_url
+from devtools.support.services import rasa_api_params, suite_redis_url
 from tests.conftest import needs
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis, pytest.mark.processes]
@@ -69,7 +69,9 @@ async def drive_all(cluster: Cluster, plans: List[Plan]) -> None:
 
 
 def tracker_events(rasa_url: str, sender: str) -> List[dict]:
-    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    response = httpx.get(
+        f"{rasa_url}/conversations/{sender}/tracker", params=rasa_api_params(include_events="ALL"), timeout=30
+    )
     assert response.status_code == 200, response.text
     return response.json()["events"]
 

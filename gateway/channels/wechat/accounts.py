@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from gateway.channels.sender_ids import MINI_PROGRAM, WECHAT
 from gateway.channels.wechat.crypto import MessageCipher
 from settings import Settings
 
@@ -29,7 +30,7 @@ def official_account(settings: Settings) -> Optional[Account]:
     if not settings.wechat_token:
         return None
     return Account(
-        "wechat",
+        WECHAT,
         "公众号",
         settings.wechat_token,
         settings.wechat_appid or "",
@@ -43,7 +44,7 @@ def mini_program(settings: Settings) -> Optional[Account]:
     if not settings.miniprogram_token:
         return None
     return Account(
-        "miniprogram",
+        MINI_PROGRAM,
         "小程序",
         settings.miniprogram_token,
         settings.miniprogram_appid or "",

@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Set
 
 from gateway.channels.chat_service import UNAVAILABLE, ChatUnavailable, RateLimited, handle_turn
 from gateway.channels.messages import plain_text
+from gateway.channels.sender_ids import server_sender
 from gateway.channels.wechat import menu
 from gateway.channels.wechat.accounts import Account
 from gateway.channels.wechat.api import WeChatApi, WeChatApiError
@@ -147,7 +148,7 @@ class WeChatHandler:
     # ---- understanding ----------------------------------------------------------------------------
 
     def sender_id(self, openid: str) -> str:
-        return f"{self.account.channel}:{openid}"
+        return server_sender(self.account.channel, openid)
 
     async def answer(self, msg: Inbound) -> List[str]:
         """The answer's text parts, each within the passive-reply limit; [] when nothing is to be said."""
