@@ -26,6 +26,7 @@ LOAD_LABELS = {
     "department": "部门",
     "synonym": "同义词",
     "kept": "保留工作人员修改",
+    "removed": "删除已不在目录中的条目",
 }
 
 

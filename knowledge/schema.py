@@ -116,6 +116,7 @@ class Item(_Editable):
     hotline: str
     online: Online
     cross_province: bool = False  # 跨省通办
+    cross_region: List[str] = []  # regional 通办 labels from the profile's cross_region_labels, e.g. 西南区域通办
     legal_basis: List[str] = []
     updated_at: dt.date
 
@@ -144,6 +145,7 @@ class Package(_Editable):
     online: Online
     places: List[Place] = []
     time_limit: str = ""
+    cross_region: List[str] = []  # as Item.cross_region
     updated_at: dt.date
 
 

@@ -2,7 +2,9 @@
 
 Entries that staff have changed since (through the admin API, an import or a rollback) are kept: the
 profile's files seed the knowledge base, they do not overwrite the staff's work. Such entries are counted
-under "kept".
+under "kept". Entries the files loaded earlier but no longer have (a profile switched to another province, an
+entry removed from the files) are deleted unless staff have changed them since; they are counted under
+"removed".
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def sync_profile(directory: Path, store: KnowledgeStore, force: bool = False) ->
         for s in bundle.synonyms
     ]
     counts = {}
-    kept = 0
+    kept = removed = 0
     with store.transaction() as conn:
         for kind, batch in by_kind.items():
             sources = store.latest_sources(kind, conn)
@@ -39,7 +41,10 @@ def sync_profile(directory: Path, store: KnowledgeStore, force: bool = False) ->
             kept += len(batch) - len(fresh)
             store.bulk_upsert(kind, fresh, conn, actor="示例知识库", source=SOURCE)
             counts[kind] = len(batch)
+            loaded = {entry["id"] for entry in batch}
+            for entry_id in sorted(i for i, source in sources.items() if source == SOURCE and i not in loaded):
+                removed += store.delete(kind, entry_id, conn, actor="示例知识库", source=SOURCE)
         store.set_meta("profile", bundle.profile.json(), conn)
         store.refresh_synonym_list(conn)
         store.set_meta(HASH_KEY, fingerprint, conn)
-    return {"changed": True, **counts, "kept": kept}
+    return {"changed": True, **counts, "kept": kept, "removed": removed}

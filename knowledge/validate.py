@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from typing import List
+from typing import Iterable, List
 
 from knowledge.loader import KnowledgeBundle
 
 
 def _duplicates(values) -> List[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+LINK = re.compile(r"\b([a-z][a-z0-9+.\-]*)://")
+
+
+def _link_problems(bundle: KnowledgeBundle) -> Iterable[str]:
+    """Links must be https or one of the schemes profile.yml allows (link_schemes)."""
+    fields = bundle.profile_fields
+    if "link_schemes" not in fields:
+        return
+    allowed = set(fields.get("link_schemes") or []) | {"https"}
+    for name in ("login_link", "item_link", "app_link", "package_link"):
+        value = str(fields.get(name) or "")
+        if value and LINK.match(value) is None:
+            yield f"profile.yml：{name} 不是链接：{value}"
+        elif value and LINK.match(value).group(1) not in allowed:
+            yield f"profile.yml：{name} 的协议不在 link_schemes 中：{value}"
+    for kind, models in bundle.entries().items():
+        for model in models:
+            for scheme in sorted(set(LINK.findall(model.json())) - allowed):
+                yield f"{kind} {model.id}：链接协议 {scheme}:// 不在 profile.yml 的 link_schemes 中"
+
+
+def _cross_region_problems(bundle: KnowledgeBundle) -> Iterable[str]:
+    labels = set(bundle.profile_fields.get("cross_region_labels") or [])
+    for entry in list(bundle.items) + list(bundle.packages):
+        for label in entry.cross_region:
+            if label not in labels:
+                yield f"{entry.id}：通办标签“{label}”不在 profile.yml 的 cross_region_labels 中"
+            if label == "跨省通办":
+                yield f"{entry.id}：跨省通办用 cross_province: true 表示，cross_region 只写区域通办标签"
 
 
 def find_problems(bundle: KnowledgeBundle) -> List[str]:
@@ -52,4 +84,10 @@ def find_problems(bundle: KnowledgeBundle) -> List[str]:
     for app in bundle.apps:
         if app.department and app.department not in department_ids:
             problems.append(f"应用 {app.id}：部门 {app.department} 不存在")
+    for package in bundle.packages:
+        for place in package.places:
+            if place.region != "*" and place.region not in city_names:
+                problems.append(f"一件事 {package.id}：办理地点的地区 {place.region} 不在 profile.yml 中")
+    problems += _link_problems(bundle)
+    problems += _cross_region_problems(bundle)
     return list(dict.fromkeys(problems))
