@@ -255,7 +255,8 @@ async def query_progress(ctx: TrackerContext, number: str) -> SubmissionResult:
     if result.ok:
         result.reference = number
     elif result.status == NOT_FOUND:
-        result.message = f"没有查到编号为 {number} 的办件，请核对编号。"
+        # The platform answers a number of someone else's record as if it did not exist: so do we.
+        result.message = f"没有查到您名下编号为 {number} 的办件，请核对编号。"
     return result
 
 

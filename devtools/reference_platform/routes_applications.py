@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Tuple
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from .context import AppContext, current_user, get_ctx, idempotency_key, run_idempotent
 from .errors import MSG_UNAUTHORIZED, ApiError
@@ -84,11 +84,11 @@ def create_application(
 @router.get(
     "",
     response_model=ApplicationList,
-    summary="按用户查询申办记录（测试/开发用）",
-    description="列出某用户的全部申办，按创建顺序排列。无需令牌。",
+    summary="查询本人的申办记录",
+    description="列出令牌本人的全部申办，按创建顺序排列。须令牌。",
 )
 def list_applications(
-    user_id: str = Query(..., min_length=1, max_length=64, description="用户标识"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> ApplicationList:
     return ApplicationList(items=[application_view(r) for r in ctx.store.list_applications(user_id)])
@@ -99,13 +99,17 @@ def list_applications(
     response_model=Application,
     responses={404: {"model": ErrorResponse, "description": MSG_NOT_FOUND}},
     summary="查询办件进度",
-    description="按申办编号查询状态与办件进度（已受理 / 审核中 / 已办结及各环节时间）。无需令牌。",
+    description=(
+        "按申办编号查询状态与办件进度（已受理 / 审核中 / 已办结及各环节时间）。"
+        "须令牌；他人的编号与不存在的一样返回 404。"
+    ),
 )
 def get_application(
     application_no: str = Path(..., max_length=64, description="申办编号"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> Application:
     record = ctx.store.get_application(application_no)
-    if record is None:
+    if record is None or record["user_id"] != user_id:  # someone else's record: as if it did not exist
         raise ApiError(404, MSG_NOT_FOUND)
     return Application(**application_view(record))

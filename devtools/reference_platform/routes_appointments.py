@@ -139,11 +139,11 @@ def create_appointment(
 @router.get(
     "",
     response_model=AppointmentList,
-    summary="按用户查询预约记录（测试/开发用）",
-    description="列出某用户的全部预约（含已取消），按创建顺序排列。无需令牌。",
+    summary="查询本人的预约记录",
+    description="列出令牌本人的全部预约（含已取消），按创建顺序排列。须令牌。",
 )
 def list_appointments(
-    user_id: str = Query(..., min_length=1, max_length=64, description="用户标识"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> AppointmentList:
     return AppointmentList(items=ctx.store.list_appointments(user_id))
@@ -154,14 +154,15 @@ def list_appointments(
     response_model=Appointment,
     responses={404: {"model": ErrorResponse, "description": MSG_NOT_FOUND}},
     summary="查询预约详情",
-    description="按预约编号查询。无需令牌。",
+    description="按预约编号查询。须令牌；他人的编号与不存在的一样返回 404。",
 )
 def get_appointment(
     appointment_id: str = Path(..., max_length=64, description="预约编号"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> Appointment:
     record = ctx.store.get_appointment(appointment_id)
-    if record is None:
+    if record is None or record["user_id"] != user_id:  # someone else's record: as if it did not exist
         raise ApiError(404, MSG_NOT_FOUND)
     return Appointment(**record)
 

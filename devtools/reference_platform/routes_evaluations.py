@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Tuple
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from .context import AppContext, current_user, get_ctx, idempotency_key, run_idempotent
 from .errors import MSG_UNAUTHORIZED, ApiError
@@ -70,11 +70,11 @@ def create_evaluation(
 @router.get(
     "",
     response_model=EvaluationList,
-    summary="按用户查询评价（测试/开发用）",
-    description="列出某用户的全部评价，按创建顺序排列。无需令牌。",
+    summary="查询本人的评价",
+    description="列出令牌本人的全部评价，按创建顺序排列。须令牌。",
 )
 def list_evaluations(
-    user_id: str = Query(..., min_length=1, max_length=64, description="用户标识"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> EvaluationList:
     return EvaluationList(items=[evaluation_view(r) for r in ctx.store.list_evaluations(user_id)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Tuple
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from .context import AppContext, current_user, get_ctx, idempotency_key, run_idempotent
 from .errors import MSG_UNAUTHORIZED, ApiError
@@ -85,11 +85,11 @@ def create_workorder(
 @router.get(
     "",
     response_model=WorkorderList,
-    summary="按用户查询工单（测试/开发用）",
-    description="列出某用户的全部工单，按创建顺序排列。无需令牌。",
+    summary="查询本人的工单",
+    description="列出令牌本人的全部工单，按创建顺序排列。须令牌。",
 )
 def list_workorders(
-    user_id: str = Query(..., min_length=1, max_length=64, description="用户标识"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> WorkorderList:
     return WorkorderList(items=[workorder_view(r) for r in ctx.store.list_workorders(user_id)])
@@ -100,13 +100,14 @@ def list_workorders(
     response_model=Workorder,
     responses={404: {"model": ErrorResponse, "description": MSG_NOT_FOUND}},
     summary="查询工单办理情况",
-    description="按工单编号查询状态、进度与办结答复。无需令牌。",
+    description="按工单编号查询状态、进度与办结答复。须令牌；他人的编号与不存在的一样返回 404。",
 )
 def get_workorder(
     workorder_no: str = Path(..., max_length=64, description="工单编号"),
+    user_id: str = Depends(current_user),
     ctx: AppContext = Depends(get_ctx),
 ) -> Workorder:
     record = ctx.store.get_workorder(workorder_no)
-    if record is None:
+    if record is None or record["user_id"] != user_id:  # someone else's record: as if it did not exist
         raise ApiError(404, MSG_NOT_FOUND)
     return Workorder(**workorder_view(record))

@@ -105,8 +105,11 @@ async def test_progress_number_format_is_checked_before_calling(api):
 
 @pytest.mark.parametrize("number", ["SX2026010100001", "GD2026010100001", "YY2026010100001"])
 async def test_unknown_numbers_of_each_kind(api, number):
-    result = await submission.query_progress(submission.TrackerContext("s"), number.lower())
-    assert (result.status, result.message) == (submission.NOT_FOUND, f"没有查到编号为 {number} 的办件，请核对编号。")
+    result = await submission.query_progress(submission.TrackerContext("s", api.token("s")), number.lower())
+    assert (result.status, result.message) == (
+        submission.NOT_FOUND,
+        f"没有查到您名下编号为 {number} 的办件，请核对编号。",
+    )
 
 
 async def test_unreachable_platform_gives_the_hotline(monkeypatch, sample_kb):

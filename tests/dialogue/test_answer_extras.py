@@ -162,5 +162,7 @@ def test_a_logged_in_citizens_rating_reaches_the_application_api(stack):
     assert [b["title"] for b in offer["buttons"]] == ["好评", "中评", "差评"]
     say(offer["buttons"][1]["payload"])  # 中评
     assert texts(say("回答很清楚就是字有点多"))[0].startswith("感谢您的评价（基本满意）")
-    listed = httpx.get(stack.application_api + "/evaluations", params={"user_id": user_id}, timeout=5).json()
+    token = httpx.post(stack.application_api + "/auth/token", json={"user_id": user_id}, timeout=5).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    listed = httpx.get(stack.application_api + "/evaluations", headers=headers, timeout=5).json()
     assert [(e["rating"], e["comment"]) for e in listed["items"]] == [(3, "回答很清楚就是字有点多")]

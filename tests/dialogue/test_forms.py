@@ -34,15 +34,16 @@ def test_progress_query_with_the_number_in_the_message(talk, stack):
         json={"item_id": "ga-residence-permit", "item_name": "居住证", "form": {"姓名": "李四"}},
     ).json()
     number = created["application_no"]
-    reply = talk(f"帮我查一下{number}办到哪了")
+    reply = talk(f"帮我查一下{number}办到哪了", token=token)
     assert reply["intent"]["name"] == "check_progress"
     lines = texts(reply)[0].split("\n")
     assert lines[0] == f"{number}【居住证】当前状态：待补充"
     assert lines[1:4] == ["○ 已受理", "○ 审核中", "○ 已办结"] and "李四" not in texts(reply)[0]
 
 
-def test_progress_query_asks_for_the_number_first(talk):
-    asked = talk("查一下我的办件进度")
+def test_progress_query_asks_for_the_number_first(talk, stack):
+    token = httpx.post(stack.application_api + "/auth/token", json={"user_id": "dlg-user"}, timeout=5).json()
+    asked = talk("查一下我的办件进度", token=token["access_token"])
     assert texts(asked) == ["请提供办件编号（申办编号 SX…、工单编号 GD… 或预约编号 YY…），例如 SX2026112300001。"]
-    unknown = talk("SX2026010100099")
-    assert texts(unknown) == ["没有查到编号为 SX2026010100099 的办件，请核对编号。"]
+    unknown = talk("SX2026010100099", token=token["access_token"])
+    assert texts(unknown) == ["没有查到您名下编号为 SX2026010100099 的办件，请核对编号。"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Optional
 
 import httpx
 
@@ -50,8 +51,11 @@ class Stack:
         wait_ready(self.proc, self.gateway + "/healthz", timeout, self.log, "the stack (launcher)", interval=0.5)
         return self
 
-    def chat(self, sender: str, text: str, **extra) -> httpx.Response:
-        return httpx.post(self.gateway + "/api/chat", json={"sender_id": sender, "text": text, **extra}, timeout=60)
+    def chat(self, sender: str, text: str, token: Optional[str] = None, **extra) -> httpx.Response:
+        """`token`: the citizen's identity token (sent as the Authorization header), for personal records."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = {"sender_id": sender, "text": text, **extra}
+        return httpx.post(self.gateway + "/api/chat", json=body, headers=headers, timeout=60)
 
     def conversation(self, prefix: str):
         """say(text, **extra) in one new conversation: asserts 200 and returns the contract reply."""

@@ -47,7 +47,8 @@ class ReferenceServer:
         return self.listing("appointments", user_id)
 
     def listing(self, kind: str, user_id: str) -> list:
-        return httpx.get(f"{self.url}/{kind}", params={"user_id": user_id}, timeout=5).json()["items"]
+        headers = {"Authorization": f"Bearer {self.token(user_id)}"}  # the server lists the token's own records
+        return httpx.get(f"{self.url}/{kind}", headers=headers, timeout=5).json()["items"]
 
     def received(self) -> list:
         body = httpx.get(self.url + "/_control/received", timeout=5).json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.devtools.reference_platform.users import as_user
+
 PENDING_PROGRESS = [
     {"step": "已受理", "done": False, "time": None},
     {"step": "审核中", "done": False, "time": None},
@@ -40,7 +42,7 @@ def test_numbers_follow_creation_order_per_day(client, login, ref, clock):
 
 def test_get_returns_status_and_progress(client, auth, ref):
     created = client.post("/applications", json=ref.application(), headers=auth).json()
-    response = client.get("/applications/SX2026112300001")
+    response = client.get("/applications/SX2026112300001", headers=as_user(client))
     assert response.status_code == 200
     assert response.json() == created
 
@@ -54,7 +56,7 @@ def test_status_advances_deterministically_through_the_control_endpoint(client, 
         advanced = client.post("/_control/applications/SX2026112300001/advance")
         assert advanced.status_code == 200
         assert advanced.json()["status"] == status
-        view = client.get("/applications/SX2026112300001").json()
+        view = client.get("/applications/SX2026112300001", headers=as_user(client)).json()
         assert view == advanced.json()
         assert view["updated_at"] == times[i]
         assert view["progress"] == [
@@ -67,7 +69,7 @@ def test_status_advances_deterministically_through_the_control_endpoint(client, 
 
 
 def test_unknown_application_is_404(client):
-    response = client.get("/applications/SX2026112399999")
+    response = client.get("/applications/SX2026112399999", headers=as_user(client))
     assert response.status_code == 404
     assert response.json() == {"detail": "办件不存在"}
     assert client.post("/_control/applications/SX2026112399999/advance").json() == {"detail": "办件不存在"}
@@ -77,12 +79,12 @@ def test_list_by_user(client, login, ref):
     client.post("/applications", json=ref.application(item_name="甲"), headers=login("a"))
     client.post("/applications", json=ref.application(item_name="乙"), headers=login("b"))
     client.post("/applications", json=ref.application(item_name="丙"), headers=login("a"))
-    items = client.get("/applications", params={"user_id": "a"}).json()["items"]
+    items = client.get("/applications", headers=as_user(client, "a")).json()["items"]
     assert [(i["application_no"], i["item_name"]) for i in items] == [
         ("SX2026112300001", "甲"),
         ("SX2026112300003", "丙"),
     ]
-    assert client.get("/applications", params={"user_id": "nobody"}).json() == {"items": []}
+    assert client.get("/applications", headers=as_user(client, "nobody")).json() == {"items": []}
 
 
 def test_form_validation_is_chinese(client, auth, ref):
@@ -100,7 +102,7 @@ def test_form_validation_is_chinese(client, auth, ref):
         response = client.post("/applications", json=body, headers=auth)
         assert response.status_code == 422, body
         assert response.json()["detail"] == detail
-    assert client.get("/applications", params={"user_id": "test-user"}).json() == {"items": []}
+    assert client.get("/applications", headers=as_user(client, "test-user")).json() == {"items": []}
 
 
 def test_empty_form_is_accepted(client, auth, ref):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.devtools.reference_platform.users import as_user
+
 SLOTS = ["09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00"]
 FULL = "该时段已约满，请选择其他时段"
 
@@ -55,7 +57,7 @@ def test_book_returns_201_with_the_appointment(client, auth, ref):
     }
     remaining = [s["remaining"] for s in slots_of(client, ref, ref.TOMORROW).json()["slots"]]
     assert remaining == [1, 2, 2, 2, 2, 2]
-    assert client.get("/appointments/YY2026112300001").json()["status"] == "已预约"
+    assert client.get("/appointments/YY2026112300001", headers=as_user(client)).json()["status"] == "已预约"
 
 
 def test_slot_at_capacity_is_409(client, login, ref):
@@ -66,7 +68,7 @@ def test_slot_at_capacity_is_409(client, login, ref):
     assert second.json()["appointment_id"] == "YY2026112300002"
     assert third.status_code == 409
     assert third.json() == {"detail": FULL}
-    assert client.get("/appointments", params={"user_id": "u3"}).json() == {"items": []}
+    assert client.get("/appointments", headers=as_user(client, "u3")).json() == {"items": []}
     slot = slots_of(client, ref, ref.TOMORROW).json()["slots"][0]
     assert slot == {"slot": "09:00-10:00", "capacity": 2, "remaining": 0, "available": False}
     # Other slots, places and items keep their own capacity.
@@ -103,7 +105,7 @@ def test_weekend_is_422_in_chinese(client, auth, ref):
     sunday = slots_of(client, ref, ref.SUNDAY)
     assert sunday.status_code == 422
     assert sunday.json() == {"detail": "所选日期为周末（星期日），不提供预约服务，请选择工作日"}
-    assert client.get("/appointments", params={"user_id": "test-user"}).json() == {"items": []}
+    assert client.get("/appointments", headers=as_user(client, "test-user")).json() == {"items": []}
 
 
 def test_body_validation_errors_are_chinese(client, auth, ref):
@@ -139,13 +141,13 @@ def test_list_by_user_in_creation_order(client, login, ref):
     client.post("/appointments", json=ref.appointment(slot="14:00-15:00"), headers=me)
     client.post("/appointments", json=ref.appointment(), headers=other)
     client.post("/appointments", json=ref.appointment(slot="11:00-12:00"), headers=me)
-    items = client.get("/appointments", params={"user_id": "test-user"}).json()["items"]
+    items = client.get("/appointments", headers=as_user(client, "test-user")).json()["items"]
     assert [(i["appointment_id"], i["slot"]) for i in items] == [
         ("YY2026112300001", "14:00-15:00"),
         ("YY2026112300003", "11:00-12:00"),
     ]
     assert [
-        i["appointment_id"] for i in client.get("/appointments", params={"user_id": "other-user"}).json()["items"]
+        i["appointment_id"] for i in client.get("/appointments", headers=as_user(client, "other-user")).json()["items"]
     ] == ["YY2026112300002"]
 
 
@@ -158,7 +160,7 @@ def test_cancel_frees_the_slot(client, login, ref, clock):
     assert cancelled.json() == {**first, "status": "已取消", "cancelled_at": "2026-11-23T10:35:00+08:00"}
     assert slots_of(client, ref, ref.TOMORROW).json()["slots"][0]["remaining"] == 1
     assert client.post("/appointments", json=ref.appointment(), headers=login("u3")).status_code == 201
-    listed = client.get("/appointments", params={"user_id": "u1"}).json()["items"]
+    listed = client.get("/appointments", headers=as_user(client, "u1")).json()["items"]
     assert [i["status"] for i in listed] == ["已取消"]
 
 
@@ -174,7 +176,7 @@ def test_cancel_twice_is_409_and_others_appointment_is_404(client, login, ref):
     assert again.json() == {"detail": "该预约已取消，请勿重复操作"}
     missing = client.delete("/appointments/YY2099010100001", headers=mine)
     assert missing.status_code == 404
-    assert client.get("/appointments/YY2099010100001").json() == {"detail": "预约记录不存在"}
+    assert client.get("/appointments/YY2099010100001", headers=as_user(client)).json() == {"detail": "预约记录不存在"}
 
 
 def test_cannot_cancel_after_the_date(client, auth, ref, clock):
@@ -184,7 +186,7 @@ def test_cannot_cancel_after_the_date(client, auth, ref, clock):
     response = client.delete(f"/appointments/{appointment_id}", headers=_login(client))
     assert response.status_code == 422
     assert response.json() == {"detail": "预约日期已过，无法取消"}
-    assert client.get(f"/appointments/{appointment_id}").json()["status"] == "已预约"
+    assert client.get(f"/appointments/{appointment_id}", headers=as_user(client)).json()["status"] == "已预约"
 
 
 def test_cancel_on_the_appointment_day_is_allowed(client, auth, ref, clock):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.devtools.reference_platform.users import as_user
+
 UNAUTHORIZED = "身份令牌无效或已过期，请重新登录"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -107,4 +109,4 @@ def test_every_create_requires_a_token(client, ref):
         assert bad.status_code == 401, path
     assert client.delete("/appointments/YY2026112300001").status_code == 401
     for listing in ("/appointments", "/applications", "/workorders", "/evaluations"):
-        assert client.get(listing, params={"user_id": "test-user"}).json() == {"items": []}
+        assert client.get(listing, headers=as_user(client, "test-user")).json() == {"items": []}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.devtools.reference_platform.users import as_user
+
 
 def test_evaluate_a_conversation(client, auth):
     response = client.post(
@@ -34,7 +36,7 @@ def test_evaluate_own_application_and_appointment(client, auth, ref):
     assert (on_application.status_code, on_appointment.status_code) == (201, 201)
     assert (on_application.json()["level"], on_application.json()["comment"]) == ("非常不满意", None)
     assert on_appointment.json()["level"] == "基本满意"
-    listed = client.get("/evaluations", params={"user_id": "test-user"}).json()["items"]
+    listed = client.get("/evaluations", headers=as_user(client, "test-user")).json()["items"]
     assert [(e["evaluation_id"], e["target_type"], e["target_id"], e["rating"]) for e in listed] == [
         ("PJ2026112300001", "application", "SX2026112300001", 1),
         ("PJ2026112300002", "appointment", "YY2026112300001", 3),
@@ -52,7 +54,7 @@ def test_missing_or_foreign_target_is_404(client, login, ref):
         response = client.post("/evaluations", json=body, headers=stranger)
         assert response.status_code == 404, body
         assert response.json() == {"detail": "评价对象不存在"}
-    assert client.get("/evaluations", params={"user_id": "stranger"}).json() == {"items": []}
+    assert client.get("/evaluations", headers=as_user(client, "stranger")).json() == {"items": []}
 
 
 def test_second_evaluation_of_the_same_target_is_409(client, login):

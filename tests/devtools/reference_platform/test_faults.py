@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from tests.devtools.reference_platform.users import as_user
+
 
 def test_healthz(client):
     response = client.get("/healthz")
@@ -29,18 +31,19 @@ def test_fail_status_answers_every_non_control_request(client, auth, ref):
     assert client.get("/_control").json()["fail_status"] == 503
     assert client.post("/_control/reset").json() == {"delay_seconds": 0.0, "fail_status": None, "fail_times": None}
     # Nothing was processed while failing.
-    assert client.get("/appointments", params={"user_id": "test-user"}).json() == {"items": []}
-    assert client.get("/applications", params={"user_id": "test-user"}).json() == {"items": []}
+    assert client.get("/appointments", headers=as_user(client, "test-user")).json() == {"items": []}
+    assert client.get("/applications", headers=as_user(client, "test-user")).json() == {"items": []}
 
 
 def test_other_fail_statuses_have_chinese_details(client):
+    headers = as_user(client, "u")  # before the fault mode, which fails /auth/token too
     for status, detail in (
         (500, "服务内部错误，请稍后再试"),
         (504, "服务响应超时，请稍后再试"),
         (429, "请求过于频繁，请稍后再试"),
     ):
         client.post("/_control", json={"fail_status": status})
-        response = client.get("/appointments", params={"user_id": "u"})
+        response = client.get("/appointments", headers=headers)
         assert response.status_code == status
         assert response.json() == {"detail": detail}
 
@@ -53,9 +56,10 @@ def test_fail_times_fails_only_the_next_requests(client, auth, ref):
 
 
 def test_delay_applies_to_requests_but_not_to_control_or_health(client):
+    headers = as_user(client, "u")
     client.post("/_control", json={"delay_seconds": 0.4, "fail_status": None})
     started = time.monotonic()
-    assert client.get("/workorders", params={"user_id": "u"}).status_code == 200
+    assert client.get("/workorders", headers=headers).status_code == 200
     delayed = time.monotonic() - started
     started = time.monotonic()
     client.get("/healthz")
@@ -65,14 +69,15 @@ def test_delay_applies_to_requests_but_not_to_control_or_health(client):
     assert undelayed < 0.3
     client.post("/_control/reset")
     started = time.monotonic()
-    client.get("/workorders", params={"user_id": "u"})
+    client.get("/workorders", headers=headers)
     assert time.monotonic() - started < 0.3
 
 
 def test_delay_then_fail(client):
+    headers = as_user(client, "u")
     client.post("/_control", json={"delay_seconds": 0.2, "fail_status": 502})
     started = time.monotonic()
-    response = client.get("/workorders", params={"user_id": "u"})
+    response = client.get("/workorders", headers=headers)
     assert response.status_code == 502
     assert response.json() == {"detail": "上游服务异常，请稍后再试"}
     assert time.monotonic() - started >= 0.2
@@ -85,7 +90,7 @@ def test_received_lists_every_create_request(client, auth, ref):
     client.post("/_control/reset")
     client.post("/evaluations", json={"target_type": "conversation", "target_id": "c"}, headers=auth)  # 422
     client.post("/appointments", content=b"{oops", headers={**auth, "Content-Type": "application/json"})
-    client.get("/workorders", params={"user_id": "test-user"})  # reads are not recorded
+    client.get("/workorders", headers=as_user(client, "test-user"))  # reads are not recorded
     received = client.get("/_control/received").json()["items"]
     assert [(r["seq"], r["method"], r["path"], r["idempotency_key"], r["body"], r["status"]) for r in received] == [
         (1, "POST", "/workorders", "w-1", ref.workorder(), 201),

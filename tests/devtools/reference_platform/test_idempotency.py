@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from tests.devtools.reference_platform.users import as_user
+
 MISMATCH = "幂等键已用于其他请求"
 
 
 def _count(client, path, user_id="test-user"):
-    return len(client.get(path, params={"user_id": user_id}).json()["items"])
+    return len(client.get(path, headers=as_user(client, user_id)).json()["items"])
 
 
 def test_repeat_with_same_key_returns_first_response_and_creates_nothing(client, auth, ref):
@@ -40,7 +42,7 @@ def test_replay_is_exact_even_after_state_changed(client, auth, ref, clock):
     replay = client.post("/applications", json=ref.application(), headers=headers)
     assert replay.json() == first.json()
     assert replay.json()["status"] == "待补充"
-    assert client.get("/applications/SX2026112300001").json()["status"] == "已受理"
+    assert client.get("/applications/SX2026112300001", headers=as_user(client)).json()["status"] == "已受理"
 
 
 def test_same_key_with_a_different_body_is_422(client, auth, ref):

@@ -44,7 +44,7 @@ def test_real_process_serves_creates_over_http(tmp_path):
             assert first.json()["finish_link"] == f"sanjintong://application/{number}"
             again = http.post("/applications", json=body, headers=headers)
             assert (again.status_code, again.json()) == (201, first.json())
-            listed = http.get("/applications", params={"user_id": "test-user"}).json()["items"]
+            listed = http.get("/applications", headers=headers).json()["items"]
             assert [a["application_no"] for a in listed] == [number]
             received = http.get("/_control/received").json()["items"]
             assert [(r["path"], r["idempotency_key"], r["status"]) for r in received] == [

@@ -9,6 +9,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.devtools.reference_platform.users import as_user
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CREATE_PATHS = ("/appointments", "/applications", "/workorders", "/evaluations")
 
@@ -18,7 +20,7 @@ def test_body_over_64_kb_is_413(client, auth, ref):
     response = client.post("/workorders", json=body, headers=auth)
     assert response.status_code == 413
     assert response.json() == {"detail": "请求体过大，不能超过 64 KB"}
-    assert client.get("/workorders", params={"user_id": "test-user"}).json() == {"items": []}
+    assert client.get("/workorders", headers=as_user(client, "test-user")).json() == {"items": []}
 
 
 def test_chunked_body_over_64_kb_is_413(client, auth):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.devtools.reference_platform.users import as_user
+
 
 def test_create_complaint_returns_201(client, auth, ref):
     response = client.post("/workorders", json=ref.workorder(), headers=auth)
@@ -43,12 +45,12 @@ def test_suggestion_without_optional_fields(client, auth):
 def test_get_and_list(client, login, ref):
     mine = client.post("/workorders", json=ref.workorder(), headers=login("a")).json()
     client.post("/workorders", json=ref.workorder(kind="suggestion"), headers=login("b"))
-    assert client.get(f"/workorders/{mine['workorder_no']}").json() == mine
-    assert client.get("/workorders", params={"user_id": "a"}).json() == {"items": [mine]}
-    assert [w["workorder_no"] for w in client.get("/workorders", params={"user_id": "b"}).json()["items"]] == [
+    assert client.get(f"/workorders/{mine['workorder_no']}", headers=as_user(client, "a")).json() == mine
+    assert client.get("/workorders", headers=as_user(client, "a")).json() == {"items": [mine]}
+    assert [w["workorder_no"] for w in client.get("/workorders", headers=as_user(client, "b")).json()["items"]] == [
         "GD2026112300002"
     ]
-    missing = client.get("/workorders/GD2026112399999")
+    missing = client.get("/workorders/GD2026112399999", headers=as_user(client, "a"))
     assert missing.status_code == 404
     assert missing.json() == {"detail": "工单不存在"}
 
@@ -67,7 +69,7 @@ def test_advance_to_finished_with_reply(client, auth, ref, clock):
         "2026-11-23T12:30:00+08:00",
         "2026-11-24T12:30:00+08:00",
     ]
-    assert client.get("/workorders/GD2026112300001").json() == done
+    assert client.get("/workorders/GD2026112300001", headers=as_user(client)).json() == done
     again = client.post("/_control/workorders/GD2026112300001/advance")
     assert again.status_code == 409
     assert again.json() == {"detail": "工单已办结，无法继续推进"}
