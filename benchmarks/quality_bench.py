@@ -17,17 +17,10 @@ Each base is loaded into a throwaway SQLite store and index in a temporary direc
 code: the sample base with `knowledge.sync.sync_profile`; the tpe base with `knowledge.importer.import_file`
 (JSONL, as staff would import it), then `search.index.build_index` and `search.searcher.KnowledgeSearcher`.
 
-The tpe import is refused today by the product (a later change fixes that), so this script works around it,
-and says so in its output:
-  - id rule (`^[a-z0-9][a-z0-9-]*$`): `GIP_94145712` is imported as `gip-94145712`; results are mapped back.
-  - department rule (a FAQ's department must exist): the 124 department names are created first as departments
-    `tpe-dept-001`… (name = the tpe department name) with `KnowledgeStore.bulk_upsert`, the way an admin would
-    create them; the importer then resolves the FAQ's department name to that id (its own rule).
-  - the 2 FAQs with an empty answer are refused by the schema (answer must be non-empty): they are left out
-    (no question in the set points at them).
-  - the importer refuses a second FAQ with the same question (37 questions appear twice, answered by different
-    departments): the second copy is imported with its department appended to the question,
-    "问题（部门）" (and "问题（部门，2）"… when that is taken too), as staff would have to do to get it in.
+The tpe file goes in as it is, as staff would import it (issue #15): `import_file(..., mode="partial")` keeps the
+ids verbatim (`GIP_94145712`), creates the 124 departments the profile does not have and imports the 37 questions
+that two departments answer (both warnings), and leaves out the 2 FAQs with an empty answer (row errors; no
+question in the set points at them). The import's totals are printed in the notes.
 
 Each base runs in its own subprocess (jieba's dictionary is process-global and the index adds its user words to it).
 
@@ -179,46 +172,23 @@ def load_sample(store) -> Dict:
 
 
 def tpe_key(original: str) -> str:
-    return "faq:" + original.lower().replace("_", "-")
+    return "faq:" + original  # ids are kept verbatim by the importer
 
 
 def load_tpe(store) -> Dict:
-    from knowledge.importer import ImportRejected, import_file
-    from knowledge.schema import Department
+    from knowledge.importer import import_file
     from knowledge.staff import StaffMember
 
-    faqs = tpe_faqs()
-    names = sorted({f["department"] for f in faqs if f.get("department")})
-    departments = [json.loads(Department(id=f"tpe-dept-{n:03d}", name=name).json()) for n, name in enumerate(names, 1)]
-    with store.transaction() as conn:
-        store.bulk_upsert("department", departments, conn, actor="quality_bench", source="admin")
-    seen, lines, skipped, renamed = set(), [], [], 0
-    for f in faqs:
-        if not f["answer"].strip():
-            skipped.append(f["id"])
-            continue
-        question = f["question"].strip()
-        if question in seen:
-            renamed += 1
-            question = f"{question}（{f['department']}）"
-            copy = 2
-            while question in seen:
-                question = f"{f['question'].strip()}（{f['department']}，{copy}）"
-                copy += 1
-        seen.add(question)
-        row = dict(f, id=tpe_key(f["id"])[4:], question=question)
-        lines.append(json.dumps(row, ensure_ascii=False))
-    content = ("\n".join(lines) + "\n").encode("utf-8")
     t0 = time.perf_counter()
-    try:
-        result = import_file(store, "faq", "tpe-faqs.jsonl", content, StaffMember("quality_bench", "admin"))
-    except ImportRejected as exc:
-        raise SystemExit(f"{exc}: {getattr(exc, 'problems', None) or exc.args[1:]}") from exc
+    result = import_file(
+        store, "faq", TPE_FAQS.name, TPE_FAQS.read_bytes(), StaffMember("quality_bench", "admin"), mode="partial"
+    )
+    totals = result["totals"]
     notes = [
-        f"tpe 导入：{result['published']} 条 FAQ 经 knowledge.importer.import_file（JSONL）发布，"
-        f"{time.perf_counter() - t0:.1f} 秒；绕过产品现有规则：id 改为小写连字符（结果再映射回原 id），"
-        f"先建 {len(departments)} 个部门 tpe-dept-NNN，跳过 {len(skipped)} 条空答案（{', '.join(skipped)}），"
-        f"{renamed} 条重复问题在问题后加“（部门）”"
+        f"tpe 导入：{result['published']} 条 FAQ 经 knowledge.importer.import_file（JSONL，mode=partial，原样导入）发布，"
+        f"{time.perf_counter() - t0:.1f} 秒；新建部门 {len(result['new_departments'])} 个，"
+        f"有警告 {totals['warning']} 行，有错误未导入 {totals['error']} 行"
+        f"（{', '.join(str(e['row']) for e in result['errors'])}）"
     ]
     questions = [
         {"text": r["q"], "part": r["part"], "expect": {tpe_key(i) for i in r["ids"]}} for r in load_set("external_tpe")

@@ -14,7 +14,7 @@ conversation to a real deployment's `/api/chat`, and the reply is scored:
 The deployment is devtools/support/cluster.py (reference API, action server, one Rasa, one gateway, started as
 `python -m launcher SERVICE`, embedded stores) in a temporary directory, with the sample base loaded. The
 Taipei FAQs (../shared/data/tpe-faq/) are then added to the same knowledge database with the importer the
-staff API uses (benchmarks/quality_bench.py's `load_tpe`, with its documented work-arounds), so the tpe
+staff API uses (benchmarks/quality_bench.py's `load_tpe`: the file as it is, `mode=partial`), so the tpe
 questions are asked of the sample base AND the imported FAQs together, as a province that imported a city's
 FAQs would have it. The gateway's index sync and embedder pick the import up; the script waits for both.
 Questions are sent one at a time (sequential latency: p50 / p95 of the /api/chat round trip). Held-out and dev

@@ -14,11 +14,13 @@ the live entry as it is. Publishing needs the "publish" permission: an editor ca
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import ValidationError
 
@@ -27,8 +29,20 @@ from knowledge.links import KnownIds, broken_links
 from knowledge.problems import describe, label
 from knowledge.schema import DRAFT, EDITABLE_MODELS, PUBLISHED, synonym_id
 from knowledge.staff import StaffMember
-from knowledge.store import KnowledgeStore
-from knowledge.tabular import FileProblem, Rows, detect_format, read_csv, read_jsonl, read_xlsx
+from knowledge.store import KnowledgeStore, same_content
+from knowledge.tabular import (
+    MEDIA_TYPES,
+    FileProblem,
+    Rows,
+    detect_format,
+    read_csv,
+    read_jsonl,
+    read_raw_table,
+    read_xlsx,
+    write_csv,
+    write_jsonl,
+    write_xlsx,
+)
 from knowledge.workflow import KIND_NAMES, Forbidden, Invalid, Workflow
 
 MAX_ROWS = 100_000
@@ -60,6 +74,24 @@ TABULAR: Dict[str, Columns] = {
     ),
 }
 """Kinds that can be imported from CSV and XLSX, and their columns (FAQ columns per the contract)."""
+
+COLUMN_ALIASES: Dict[str, str] = {
+    "编号": "id",
+    "问题": "question",
+    "相似问法": "similar_questions",
+    "答案": "answer",
+    "部门": "department",
+    "关键词": "keywords",
+    "状态": "status",
+    "关联事项": "items",
+    "规范名称": "official",
+    "群众说法": "colloquial",
+}
+"""Chinese column names staff exports carry, and the contract's column each one is."""
+
+STATUS_ALIASES = {"发布": PUBLISHED, "已发布": PUBLISHED, "草稿": DRAFT}
+ERROR_COLUMN = "错误原因"
+MODES = ("all", "partial")
 
 LIST_FIELDS = {
     "similar_questions": r"[|｜]",
@@ -104,6 +136,8 @@ def read_rows(kind: str, filename: str, content: bytes) -> Tuple[Rows, List[Prob
     if spec is None:
         raise FileProblem(f"{KIND_NAMES[kind]}只能用 JSONL 格式导入（每行一个 JSON 对象）")
     columns, rows = read_csv(content) if fmt == "csv" else read_xlsx(content)
+    columns = [COLUMN_ALIASES.get(c, c) for c in columns]
+    rows = [(n, {COLUMN_ALIASES.get(k, k): v for k, v in r.items()}) for n, r in rows]
     problems: List[Problem] = []
     missing = [c for c in spec.required if c not in columns]
     if missing:
@@ -130,70 +164,108 @@ def read_rows(kind: str, filename: str, content: bytes) -> Tuple[Rows, List[Prob
     return records, problems
 
 
+@dataclass
+class Checked:
+    """What checking a file's rows found: the importable entries (by row), errors and warnings by row,
+    and the departments named in the file that do not exist yet (name -> generated id)."""
+
+    entries: List[Tuple[int, Dict]] = field(default_factory=list)
+    errors: List[Problem] = field(default_factory=list)
+    warnings: List[Problem] = field(default_factory=list)
+    new_departments: Dict[str, str] = field(default_factory=dict)
+
+
+def department_id_for(name: str) -> str:
+    """A stable internal id for a department that an import names but the base does not have."""
+    return "dept-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
 def check_rows(
     kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str]
 ) -> Tuple[List[Dict], List[Problem]]:
-    """Validated entries (with their status) and every problem found, by row."""
+    """Validated entries (with their status) and every error found, by row (warnings are not problems)."""
+    checked = check_file_rows(kind, rows, known, live_questions)
+    return [e for _, e in checked.entries], checked.errors
+
+
+def check_file_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str]) -> Checked:
     model = EDITABLE_MODELS[kind]
-    entries: List[Dict] = []
-    problems: List[Problem] = []
+    out = Checked()
     seen_ids: Dict[str, int] = {}
     seen_questions: Dict[str, int] = {}
     today = dt.date.today()
     for number, record in rows:
         if "__error__" in record:
-            problems.append(Problem(number, "", record["__error__"]))
+            out.errors.append(Problem(number, "", record["__error__"]))
             continue
         if "__extra__" in record:
-            problems.append(
+            out.errors.append(
                 Problem(number, "", "这一行的单元格比表头多（多出：" + "、".join(record["__extra__"]) + "）")
             )
             continue
         record = {k: v for k, v in record.items() if k not in ("editor", "reviewer", "kind")}
         if not record.get("updated_at"):
             record["updated_at"] = today
-        status = record.get("status", "")
+        status = record["status"] = _status(record.get("status", ""))
         if status not in IMPORT_STATUSES:
             reason = "不能为空" if status in ("", None) else f"不能是“{status}”"
-            problems.append(
+            out.errors.append(
                 Problem(number, "status", f"{label('status')}{reason}，只能是 published（发布）或 draft（草稿）")
             )
             continue
         if kind == "synonym" and not record.get("id") and isinstance(record.get("official"), str):
             record["id"] = synonym_id(record["official"].strip())
-        if isinstance(record.get("department"), str) and record["department"]:
-            record["department"] = known.department_id(record["department"]) or record["department"]
+        warnings: List[Problem] = []
+        department = record.get("department")
+        if isinstance(department, str) and department.strip() and kind != "item":
+            department = department.strip()
+            found = known.department_id(department) or out.new_departments.get(department)
+            if not found:
+                found = department_id_for(department)
+                out.new_departments[department] = found
+                known.departments[found] = department
+                warnings.append(
+                    Problem(number, "department", f"{label('department')}“{department}”原来没有，导入时会新建这个部门")
+                )
+            record["department"] = found
+        elif isinstance(department, str) and department:
+            record["department"] = known.department_id(department) or department
         try:
             entry = json.loads(model(**record).json())
         except ValidationError as exc:
-            problems.extend(Problem(number, f, reason) for f, reason in describe(exc))
+            out.errors.extend(Problem(number, f, reason) for f, reason in describe(exc))
             continue
         except TypeError:
-            problems.append(Problem(number, "", "这一行的格式不对"))
+            out.errors.append(Problem(number, "", "这一行的格式不对"))
             continue
-        row_problems = [Problem(number, f, reason) for f, reason in broken_links(kind, entry, known)]
+        row_errors = [Problem(number, f, reason) for f, reason in broken_links(kind, entry, known)]
         if entry["id"] in seen_ids:
-            row_problems.append(
-                Problem(number, "id", f"{label('id')}“{entry['id']}”与第 {seen_ids[entry['id']]} 行重复")
-            )
+            row_errors.append(Problem(number, "id", f"{label('id')}“{entry['id']}”与第 {seen_ids[entry['id']]} 行重复"))
         else:
             seen_ids[entry["id"]] = number
         if kind == "faq":
             question = entry["question"]
             if question in seen_questions:
-                row_problems.append(
-                    Problem(number, "question", f"{label('question')}与第 {seen_questions[question]} 行相同")
+                warnings.append(
+                    Problem(
+                        number,
+                        "question",
+                        f"{label('question')}与第 {seen_questions[question]} 行相同（不同部门回答同一问题，都会导入）",
+                    )
                 )
             else:
                 seen_questions[question] = number
             other = live_questions.get(question)
             if other and other != entry["id"]:
-                row_problems.append(Problem(number, "question", f"{label('question')}与已有常见问题 {other} 相同"))
-        if row_problems:
-            problems.extend(row_problems)
+                warnings.append(
+                    Problem(number, "question", f"{label('question')}与已有常见问题 {other} 相同（都会保留）")
+                )
+        if row_errors:
+            out.errors.extend(row_errors)
         else:
-            entries.append(entry)
-    return entries, problems
+            out.warnings.extend(warnings)
+            out.entries.append((number, entry))
+    return out
 
 
 def import_file(
@@ -204,10 +276,18 @@ def import_file(
     who: StaffMember,
     source: str = "import",
     dry_run: bool = False,
+    mode: str = "all",
 ) -> Dict[str, Any]:
-    """Checks every row, then writes all of them in one transaction. Raises ImportRejected (nothing
-    written) for bad rows, Forbidden when an editor's file would publish, Invalid for an unreadable file.
-    With `dry_run` it only checks, and returns what it would import."""
+    """Checks every row, then writes the importable ones in one transaction.
+
+    mode "all" (the default): any bad row raises ImportRejected and nothing is written. mode "partial":
+    the valid rows are written and the bad ones come back in `rejected_file` (the uploaded format, with a
+    错误原因 column). Warnings (a department that is created, a question several departments answer) never
+    stop an import. Raises Forbidden when an editor's file would publish, Invalid for an unreadable file.
+    With `dry_run` it only checks, and returns per row what it would do (new / changed / unchanged /
+    warning / error) with totals."""
+    if mode not in MODES:
+        raise Invalid("mode 只能是 all（整个文件要么全部导入，要么都不导入）或 partial（导入正确的行，退回有误的行）")
     try:
         rows, problems = read_rows(kind, filename, content)
     except FileProblem as exc:
@@ -218,7 +298,7 @@ def import_file(
         raise Invalid(f"文件行数过多（{len(rows)} 行），一次最多导入 {MAX_ROWS} 行，请分批导入")
     if not rows:
         raise Invalid("文件中没有数据行")
-    publishing = [n for n, r in rows if r.get("status") == PUBLISHED]
+    publishing = [n for n, r in rows if _status(r.get("status")) == PUBLISHED]
     if publishing and not who.can("publish"):
         shown = "、".join(str(n) for n in publishing[:10]) + ("……" if len(publishing) > 10 else "")
         raise Forbidden(
@@ -226,20 +306,109 @@ def import_file(
             f"请改为 draft 导入后提交审核，或请审核员导入"
         )
     known = KnownIds.load(store)
-    live_questions = {e["question"]: e["id"] for e in store.iter_entries("faq", status=None)} if kind == "faq" else {}
-    entries, problems = check_rows(kind, rows, known, live_questions)
-    if problems:
-        raise _rejected(problems)
+    live = {e["id"]: {k: v for k, v in e.items() if k != "kind"} for e in store.iter_entries(kind, status=None)}
+    live_questions = {e["question"]: e["id"] for e in live.values()} if kind == "faq" else {}
+    checked = check_file_rows(kind, rows, known, live_questions)
+    if checked.errors and mode == "all" and not dry_run:
+        raise _rejected(checked.errors)
+    report = _row_report(rows, checked, live)
     if dry_run:
-        published = sum(1 for e in entries if e["status"] == PUBLISHED)
+        published = sum(1 for _, e in checked.entries if e["status"] == PUBLISHED)
         return {
             "kind": kind,
-            "total": len(entries),
+            "total": len(checked.entries),
             "published": published,
-            "drafts": len(entries) - published,
+            "drafts": len(checked.entries) - published,
             "dry_run": True,
+            "mode": mode,
+            "importable": not checked.errors or mode == "partial",
+            **report,
         }
-    return _write(store, kind, entries, who, source, filename)
+    result = _write(store, kind, [e for _, e in checked.entries], who, source, filename, checked.new_departments)
+    result.update(report, mode=mode)
+    if checked.errors:
+        result["rejected_file"] = rejected_file(filename, content, rows, checked.errors)
+    return result
+
+
+def _status(value: Any) -> Any:
+    return STATUS_ALIASES.get(value.strip(), value.strip()) if isinstance(value, str) else value
+
+
+def _row_report(rows: Rows, checked: Checked, live: Dict[str, Dict]) -> Dict[str, Any]:
+    """Per row: new / changed / unchanged / warning / error, with the reasons, and the totals."""
+    errors: Dict[int, List[str]] = {}
+    for p in checked.errors:
+        errors.setdefault(p.row, []).append(p.reason)
+    warnings: Dict[int, List[str]] = {}
+    for p in checked.warnings:
+        warnings.setdefault(p.row, []).append(p.reason)
+    outcome: Dict[int, str] = {}
+    for number, entry in checked.entries:
+        old = live.get(entry["id"])
+        if old is None:
+            outcome[number] = "new"
+        elif same_content(old, entry):
+            outcome[number] = "unchanged"
+        else:
+            outcome[number] = "changed"
+    listed = []
+    totals = {"new": 0, "changed": 0, "unchanged": 0, "warning": 0, "error": 0}
+    for number, _ in rows:
+        if number in errors:
+            listed.append({"row": number, "outcome": "error", "reasons": errors[number]})
+            totals["error"] += 1
+            continue
+        state = outcome.get(number, "unchanged")
+        totals[state] += 1
+        row = {"row": number, "outcome": state, "reasons": []}
+        if number in warnings:
+            totals["warning"] += 1
+            row["warning"] = True
+            row["reasons"] = warnings[number]
+        listed.append(row)
+    return {
+        "totals": totals,
+        "rows": listed[:MAX_ROWS],
+        "warnings": [p.as_dict() for p in checked.warnings[:MAX_REPORTED]],
+        "errors": [p.as_dict() for p in checked.errors[:MAX_REPORTED]],
+        "new_departments": sorted(checked.new_departments),
+    }
+
+
+def rejected_file(filename: str, content: bytes, rows: Rows, errors: List[Problem]) -> Dict[str, Any]:
+    """The rows that were not imported, in the uploaded format, each with a 错误原因 column."""
+    reasons: Dict[int, List[str]] = {}
+    for p in errors:
+        reasons.setdefault(p.row, []).append(p.reason)
+    fmt = detect_format(filename, content)
+    if fmt == "jsonl":
+        lines = content.decode("utf-8-sig", errors="replace").splitlines()
+        records = []
+        for number in sorted(reasons):
+            try:
+                record = json.loads(lines[number - 1])
+            except (ValueError, IndexError, RecursionError):
+                record = {"原始内容": lines[number - 1] if number - 1 < len(lines) else ""}
+            if not isinstance(record, dict):
+                record = {"原始内容": lines[number - 1]}
+            records.append(dict(record, **{ERROR_COLUMN: "；".join(reasons[number])}))
+        data = write_jsonl(records)
+    else:
+        header, raw = read_raw_table(fmt, content)
+        columns = list(header) + [ERROR_COLUMN]
+        records = [
+            dict(zip(header, raw.get(number, []), strict=False), **{ERROR_COLUMN: "；".join(reasons[number])})
+            for number in sorted(reasons)
+        ]
+        data = write_csv(columns, records) if fmt == "csv" else write_xlsx(columns, records, "待改正")
+    stem = (filename or "import").rsplit(".", 1)[0]
+    return {
+        "filename": f"{stem}-待改正.{fmt}",
+        "media_type": MEDIA_TYPES[fmt],
+        "rows": len(reasons),
+        "content_base64": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def _rejected(problems: List[Problem]) -> ImportRejected:
@@ -250,11 +419,20 @@ def _rejected(problems: List[Problem]) -> ImportRejected:
 
 
 def _write(
-    store: KnowledgeStore, kind: str, entries: List[Dict], who: StaffMember, source: str, filename: str
+    store: KnowledgeStore,
+    kind: str,
+    entries: List[Dict],
+    who: StaffMember,
+    source: str,
+    filename: str,
+    new_departments: Optional[Dict[str, str]] = None,
 ) -> Dict[str, Any]:
     published = [dict(e, editor=who.name, reviewer=who.name) for e in entries if e["status"] == PUBLISHED]
     drafts = [dict(e, status=PUBLISHED) for e in entries if e["status"] == DRAFT]
+    departments = [{"id": i, "name": n} for n, i in (new_departments or {}).items()]
     with store.transaction() as conn:
+        if departments:
+            store.bulk_upsert("department", departments, conn, actor=who.name, source=source)
         counts = store.bulk_upsert(kind, published, conn, actor=who.name, source=source)
         Workflow(store).save_many(conn, kind, drafts, who, origin="import")
         result = {
@@ -265,7 +443,11 @@ def _write(
             "updated": counts["updated"],
             "unchanged": counts["unchanged"],
             "drafts": len(drafts),
+            "departments_created": len(departments),
         }
+        if not (counts["created"] or counts["updated"] or drafts or departments):
+            result["change_seq"] = store.latest_change()
+            return result  # re-importing the same file: nothing changed, nothing to audit
         audit.record(
             conn,
             who.name,

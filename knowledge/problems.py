@@ -48,7 +48,7 @@ def label(field: str) -> str:
 
 
 HINTS = {
-    ("id", "value_error.str.regex"): "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头",
+    ("id", "value_error.str.regex"): "id（编号）不能只有空格，也不能含有控制字符（如换行、制表符）",
     ("status", "type_error.enum"): "status（状态）只能是 published（已发布）或 draft（草稿）",
     ("status", "value_error.const"): "status（状态）只能是 published（已发布）或 draft（草稿）",
 }

@@ -14,11 +14,16 @@ from typing import Any, Dict, List, Optional
 from pydantic import BaseModel, Field, validator
 
 PUBLISHED = "published"
+QUESTION_MAX_LENGTH = 500
+ANSWER_MAX_LENGTH = 20_000
 DRAFT = "draft"
 STATUSES = (DRAFT, "review", PUBLISHED)
 
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9\-]*$"
+ID_MAX_LENGTH = 64
+# Ids are kept as they come from a real export (`GIP_94145712`, `常见问题/12`): any printable text up to
+# 64 characters, not only spaces, without control characters (checked in `_Entry`).
+ID_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]*\S[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]*$"
 # Characters XML 1.0 (so XLSX) and CSV cannot carry: an entry holding one could not be exported.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CONTROL_REFUSED = "不能含有控制字符（如 \\x00；换行与制表符除外）"
@@ -37,7 +42,7 @@ def has_control_characters(value: Any) -> bool:
 
 
 class _Entry(BaseModel):
-    id: str = Field(..., regex=ID_PATTERN, max_length=64)
+    id: str = Field(..., min_length=1, max_length=ID_MAX_LENGTH, regex=ID_PATTERN)
 
     class Config:
         extra = "forbid"
@@ -124,9 +129,9 @@ class Item(_Editable):
 class Faq(_Editable):
     """常见问题: one answer with the ways citizens ask it."""
 
-    question: str = Field(..., min_length=1, max_length=200)
+    question: str = Field(..., min_length=1, max_length=QUESTION_MAX_LENGTH)
     similar_questions: List[str] = []
-    answer: str = Field(..., min_length=1, max_length=5000)
+    answer: str = Field(..., min_length=1, max_length=ANSWER_MAX_LENGTH)  # policy texts are kept whole
     items: List[str] = []  # Item ids
     department: str = ""
     keywords: List[str] = []

@@ -471,6 +471,11 @@ class KnowledgeStore:
 BOOKKEEPING = ("editor", "reviewer", "updated_at")
 
 
+def same_content(old: Dict[str, Any], new: Dict[str, Any]) -> bool:
+    """Whether two versions of an entry say the same (who edited it and when aside)."""
+    return _content(old) == _content(new)
+
+
 def _content(entry: Dict[str, Any]) -> str:
     """What an entry says, without who edited it and when: equal content is not a change."""
     return dumps({k: v for k, v in entry.items() if k not in BOOKKEEPING})

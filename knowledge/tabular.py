@@ -70,8 +70,13 @@ def detect_format(filename: str, content: bytes) -> str:
 
 
 def _text(content: bytes) -> str:
+    """UTF-8 (with or without BOM); else GB18030 (a superset of GBK, what Excel on Chinese Windows writes)."""
     try:
         return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
     except UnicodeDecodeError:
         raise FileProblem("文件不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”，或改用 .xlsx") from None
 
@@ -133,6 +138,27 @@ def read_xlsx(content: bytes) -> Tuple[List[str], Rows]:
         return _table(header, ((number, values) for number, values in enumerate(rows, start=2)))
     finally:
         workbook.close()
+
+
+def read_raw_table(fmt: str, content: bytes) -> Tuple[List[str], Dict[int, List[str]]]:
+    """A CSV or XLSX file's header as written and its rows by row number, cells as text (to send rows back)."""
+    if fmt == "csv":
+        records = list(csv.reader(io.StringIO(_text(content), newline="")))
+        header, body = (records[0] if records else []), records[1:]
+    else:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            values = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+        header, body = (values[0] if values else []), values[1:]
+    header = [_cell(c) for c in header]
+    while header and not header[-1]:
+        header.pop()
+    rows = {n: [from_csv_cell(_cell(c)) if fmt == "csv" else _cell(c) for c in r] for n, r in enumerate(body, start=2)}
+    return header, rows
 
 
 def read_jsonl(content: bytes) -> Rows:

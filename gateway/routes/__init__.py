@@ -1,6 +1,15 @@
 """Every HTTP route of the gateway, one module per resource; `ROUTERS` is what the app mounts (add a new
 module here). The staff admin API is the `admin/` package."""
 
-from gateway.routes import admin, chat, health, metrics, search, web_page, wechat
+from gateway.routes import admin, chat, health, kb_page, metrics, search, web_page, wechat
 
-ROUTERS = (chat.router, search.router, health.router, wechat.router, web_page.router, metrics.router, admin.router)
+ROUTERS = (
+    chat.router,
+    search.router,
+    health.router,
+    wechat.router,
+    web_page.router,
+    kb_page.router,
+    metrics.router,
+    admin.router,
+)

@@ -36,7 +36,7 @@ def call(client, method: str, path: str, headers: dict):
 def test_the_schema_lists_every_admin_route(client):
     in_schema = {(path, method) for path, method, _ in admin_operations(client.app)}
     registered = {
-        (route.path, method)
+        (route.path.replace(":path}", "}"), method)  # ids may hold "/": OpenAPI shows the plain parameter
         for route in client.app.routes
         if isinstance(route, APIRoute) and route.path.startswith("/admin")
         for method in route.methods

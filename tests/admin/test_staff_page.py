@@ -5,6 +5,8 @@ row errors. Screenshots are saved under the test's tmp dir."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx
 import pytest
 
@@ -136,6 +138,21 @@ def test_unanswered_question_becomes_an_faq_and_bad_imports_show_their_rows(gate
     assert page.inner_text("#import-result p") == "导入失败：文件中有 1 行有误，整个文件都没有导入，请改正后重新导入"
     assert page.locator("#import-errors tr").nth(1).inner_text().split("\t") == ["3", "answer（答案）不能为空"]
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
+    # The same file with "只导入正确的行", with a real export's id and an unknown department (issue #15).
+    bad.write_text(
+        "编号,问题,相似问法,答案,部门,关键词,状态\n"
+        "GIP_Park/1,公园几点开门,,市内公园一般 6:00 开园。,某市园林局,,draft\nfaq-b,问题二,,,ga,,draft\n",
+        encoding="utf-8",
+    )
+    page.check("#import-partial")
+    page.set_input_files("#import-file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#import-rejected")
+    assert page.inner_text("#import-rejected") == "下载出错的 1 行（faqs-待改正.csv）"
+    assert "某市园林局" in page.inner_text("#import-warnings")
+    assert page.locator("#import-errors tr").nth(1).inner_text().split("\t") == ["3", "answer（答案）不能为空"]
+    draft = gateway.get("/admin/faqs/" + quote("GIP_Park/1", safe="")).json()
+    assert draft["id"] == "GIP_Park/1" and draft["pending"]["data"]["question"] == "公园几点开门"
     page.click("nav button[data-tab=stats]")
     page.wait_for_selector("#stats-summary dt:has-text('搜索索引')")
     summary = page.inner_text("#stats-summary")

@@ -20,6 +20,14 @@ EDITOR = StaffMember("张编辑", "editor", 1)
 HEADER = "id,question,similar_questions,answer,department,keywords,status\n"
 
 
+REPORT_KEYS = ("rows", "totals", "warnings", "errors", "new_departments", "mode", "importable", "departments_created")
+
+
+def summary(result: dict) -> dict:
+    """The counts of an import result, without its per-row report (tested in test_import_real_exports)."""
+    return {k: v for k, v in result.items() if k not in REPORT_KEYS}
+
+
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return (header + "".join(row + "\n" for row in rows)).encode("utf-8")
 
@@ -58,7 +66,7 @@ GOOD = csv_bytes(
 def test_csv_rows_go_live_or_become_drafts_by_status(kb):
     start = kb.latest_change()
     result = import_file(kb, "faq", "faqs.csv", GOOD, REVIEWER)
-    assert result == {
+    assert summary(result) == {
         "kind": "faq",
         "total": 3,
         "published": 2,
@@ -95,15 +103,13 @@ def test_each_bad_row_is_reported_with_its_number_and_nothing_goes_in(kb):
     with pytest.raises(ImportRejected) as rejected:
         import_file(kb, "faq", "faqs.csv", content, REVIEWER)
     assert rejected.value.status == 422
-    assert rejected.value.message == "导入失败：文件中有 8 行有误，整个文件都没有导入，请改正后重新导入"
+    # Since issue #15 an id such as "FAQ 4", an unknown department and a question answered twice are
+    # kept (warnings, see tests/admin/test_import_real_exports.py), not refused.
+    assert rejected.value.message == "导入失败：文件中有 4 行有误，整个文件都没有导入，请改正后重新导入"
     assert rejected.value.problems == [
         {"row": 3, "field": "status", "reason": "status（状态）不能是“上线”，只能是 published（发布）或 draft（草稿）"},
         {"row": 4, "field": "question", "reason": "question（问题）不能为空"},
-        {"row": 5, "field": "id", "reason": "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"},
         {"row": 6, "field": "id", "reason": "id（编号）“faq-ok-001”与第 2 行重复"},
-        {"row": 7, "field": "department", "reason": "department（部门）“民航局”不存在"},
-        {"row": 8, "field": "question", "reason": "question（问题）与第 2 行相同"},
-        {"row": 9, "field": "question", "reason": "question（问题）与已有常见问题 faq-ga-001 相同"},
         {"row": 10, "field": "", "reason": "这一行的单元格比表头多（多出：多余）"},
     ]
     assert snapshot(kb) == before
@@ -198,9 +204,8 @@ def test_items_cannot_come_from_csv_and_unreadable_files_say_why(kb):
     with pytest.raises(Invalid) as csv_items:
         import_file(kb, "item", "items.csv", b"id,name\nx,y\n", REVIEWER)
     assert csv_items.value.message == "无法读取文件：事项只能用 JSONL 格式导入（每行一个 JSON 对象）"
-    with pytest.raises(Invalid) as gbk:
-        import_file(kb, "faq", "faqs.csv", HEADER.encode() + "faq-a,问题,,答案,,,draft\n".encode("gbk"), REVIEWER)
-    assert gbk.value.message.startswith("无法读取文件：文件不是 UTF-8 编码")
+    # GBK/GB18030 (Excel on Chinese Windows) is read as such since issue #15.
+    import_file(kb, "faq", "faqs.csv", HEADER.encode() + "faq-a,问题,,答案,,,draft\n".encode("gbk"), REVIEWER)
     with pytest.raises(Invalid) as empty:
         import_file(kb, "faq", "faqs.csv", b"", REVIEWER)
     assert empty.value.message == "无法读取文件：文件是空的"

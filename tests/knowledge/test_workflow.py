@@ -118,9 +118,9 @@ def test_rollback_restores_an_old_version_as_a_new_one(kb, flow):
 
 def test_invalid_entries_are_refused_with_chinese_reasons(kb, flow):
     with pytest.raises(Invalid) as bad:
-        flow.save("faq", {"id": "FAQ 1", "question": "", "answer": "答"}, EDITOR, create=True)
+        flow.save("faq", {"id": "FAQ\t1", "question": "", "answer": "答"}, EDITOR, create=True)
     assert bad.value.problems == [
-        ("id", "id（编号）只能由小写英文字母、数字和连字符组成，且以字母或数字开头"),
+        ("id", "id（编号）不能只有空格，也不能含有控制字符（如换行、制表符）"),
         ("question", "question（问题）不能为空"),
     ]
     with pytest.raises(Invalid) as broken:

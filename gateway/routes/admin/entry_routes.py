@@ -33,7 +33,6 @@ from knowledge.tabular import MEDIA_TYPES
 from knowledge.workflow import KIND_NAMES, NotFound
 
 TITLE_FIELD = {"faq": "question", "item": "name", "package": "name", "app": "name", "synonym": "official"}
-ID_PATH = r"^[a-z0-9][a-z0-9\-]*$"
 PUBLISH_REFUSED = "编辑不能发布修改（包括自己的修改）：请提交审核，由审核员或管理员发布"
 
 EXAMPLES = {
@@ -130,16 +129,24 @@ def build_router(kind: str, plural: str) -> APIRouter:
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
-    @router.post("/import", summary=f"批量导入{name}（整个文件要么全部导入，要么都不导入）", **allow("edit"))
+    @router.post("/import", summary=f"批量导入{name}（默认整个文件要么全部导入，要么都不导入）", **allow("edit"))
     @workflow_errors
     def import_entries(
         file: UploadFile = File(..., description="、".join(formats).upper() + " 文件"),
-        dry_run: bool = Query(False, description="只检查，不导入"),
+        dry_run: bool = Query(False, description="只检查，不导入：逐行报告 新增/修改/未变/警告/错误"),
+        mode: str = Query(
+            "all",
+            max_length=16,
+            description=(
+                "all：有错误的行时整个文件都不导入；"
+                "partial：导入正确的行，有误的行以 rejected_file 退回（带 错误原因 列）"
+            ),
+        ),
         admin: AdminServices = Depends(services),
         who: StaffMember = Depends(current_staff),
     ) -> Dict:
         content = file.file.read()
-        return import_file(admin.store, kind, file.filename or "", content, who, dry_run=dry_run)
+        return import_file(admin.store, kind, file.filename or "", content, who, dry_run=dry_run, mode=mode)
 
     @router.post("", status_code=201, summary=f"新建{name}（草稿）", **allow("edit"))
     @workflow_errors
@@ -154,7 +161,84 @@ def build_router(kind: str, plural: str) -> APIRouter:
             entry = dict(entry, id=synonym_id(entry["official"].strip()))
         return admin.workflow.save(kind, entry, who, create=True)
 
-    @router.get("/{entry_id}", summary=f"查看{name}（已上线内容与待发布的修改）", **allow("read"))
+    @router.post("/{entry_id:path}/submit", summary="提交审核", **allow("edit"))
+    @workflow_errors
+    def submit(
+        entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
+    ) -> Dict:
+        return admin.workflow.submit(kind, entry_id, who)
+
+    @router.post("/{entry_id:path}/publish", summary="审核发布（审核员、管理员）", **allow("publish", PUBLISH_REFUSED))
+    @workflow_errors
+    def publish(
+        entry_id: str,
+        note: Optional[ReviewNote] = None,
+        admin: AdminServices = Depends(services),
+        who: StaffMember = Depends(current_staff),
+    ) -> Dict:
+        return admin.workflow.publish(kind, entry_id, who, note.comment if note else "")
+
+    @router.post("/{entry_id:path}/reject", summary="退回修改（审核员、管理员）", **allow("publish"))
+    @workflow_errors
+    def reject(
+        entry_id: str,
+        body: RejectRequest,
+        admin: AdminServices = Depends(services),
+        who: StaffMember = Depends(current_staff),
+    ) -> Dict:
+        return admin.workflow.reject(kind, entry_id, who, body.comment)
+
+    @router.post("/{entry_id:path}/withdraw", summary="撤销待发布的修改", **allow("edit"))
+    @workflow_errors
+    def withdraw(
+        entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
+    ) -> Dict:
+        return admin.workflow.withdraw(kind, entry_id, who)
+
+    @router.get("/{entry_id:path}/versions", summary="版本历史", **allow("read"))
+    @workflow_errors
+    def versions(entry_id: str, admin: AdminServices = Depends(services)) -> Dict:
+        found = admin.workflow.history(kind, entry_id)
+        return {
+            "kind": kind,
+            "id": entry_id,
+            "versions": [{k: v for k, v in version.items() if k != "data"} for version in found],
+        }
+
+    @router.get("/{entry_id:path}/versions/{number}", summary="某一版本的内容", **allow("read"))
+    @workflow_errors
+    def version(
+        entry_id: str, number: int = Path(..., ge=1, le=MAX_INT), admin: AdminServices = Depends(services)
+    ) -> Dict:
+        found = admin.store.version(kind, entry_id, number)
+        if found is None:
+            raise NotFound(f"{name} {entry_id} 没有第 {number} 版")
+        return {"kind": kind, "id": entry_id, **found}
+
+    @router.get(
+        "/{entry_id:path}/diff", summary="比较两个版本（不给 to 时比较已上线内容与待发布的修改）", **allow("read")
+    )
+    @workflow_errors
+    def diff(
+        entry_id: str,
+        from_version: Optional[int] = Query(None, alias="from", ge=1, le=MAX_INT),
+        to_version: Optional[int] = Query(None, alias="to", ge=1, le=MAX_INT),
+        admin: AdminServices = Depends(services),
+    ) -> Dict:
+        return admin.workflow.diff(kind, entry_id, from_version, to_version)
+
+    @router.post("/{entry_id:path}/rollback", summary="回滚到历史版本", **allow("edit"))
+    @workflow_errors
+    def rollback(
+        entry_id: str,
+        body: RollbackRequest,
+        admin: AdminServices = Depends(services),
+        who: StaffMember = Depends(current_staff),
+    ) -> Dict:
+        return admin.workflow.rollback(kind, entry_id, body.version, who, publish=body.publish)
+
+    # Last: with the path converter ("/" may be inside an id) these would also match the routes above.
+    @router.get("/{entry_id:path}", summary=f"查看{name}（已上线内容与待发布的修改）", **allow("read"))
     @workflow_errors
     def read(entry_id: str, admin: AdminServices = Depends(services)) -> Dict:
         live = admin.store.get_row(kind, entry_id)
@@ -163,7 +247,7 @@ def build_router(kind: str, plural: str) -> APIRouter:
             raise NotFound(f"{name} {entry_id} 不存在")
         return {"kind": kind, "id": entry_id, "live": _live(live), "pending": change}
 
-    @router.put("/{entry_id}", summary=f"修改{name}（保存为草稿）", **allow("edit"))
+    @router.put("/{entry_id:path}", summary=f"修改{name}（保存为草稿）", **allow("edit"))
     @workflow_errors
     def update(
         entry_id: str,
@@ -177,85 +261,11 @@ def build_router(kind: str, plural: str) -> APIRouter:
             )
         return admin.workflow.save(kind, dict(entry, id=entry_id), who)
 
-    @router.delete("/{entry_id}", summary=f"删除{name}（生成待审核的删除）", **allow("edit"))
+    @router.delete("/{entry_id:path}", summary=f"删除{name}（生成待审核的删除）", **allow("edit"))
     @workflow_errors
     def delete(
         entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
     ) -> Dict:
         return admin.workflow.request_delete(kind, entry_id, who)
-
-    @router.post("/{entry_id}/submit", summary="提交审核", **allow("edit"))
-    @workflow_errors
-    def submit(
-        entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
-    ) -> Dict:
-        return admin.workflow.submit(kind, entry_id, who)
-
-    @router.post("/{entry_id}/publish", summary="审核发布（审核员、管理员）", **allow("publish", PUBLISH_REFUSED))
-    @workflow_errors
-    def publish(
-        entry_id: str,
-        note: Optional[ReviewNote] = None,
-        admin: AdminServices = Depends(services),
-        who: StaffMember = Depends(current_staff),
-    ) -> Dict:
-        return admin.workflow.publish(kind, entry_id, who, note.comment if note else "")
-
-    @router.post("/{entry_id}/reject", summary="退回修改（审核员、管理员）", **allow("publish"))
-    @workflow_errors
-    def reject(
-        entry_id: str,
-        body: RejectRequest,
-        admin: AdminServices = Depends(services),
-        who: StaffMember = Depends(current_staff),
-    ) -> Dict:
-        return admin.workflow.reject(kind, entry_id, who, body.comment)
-
-    @router.post("/{entry_id}/withdraw", summary="撤销待发布的修改", **allow("edit"))
-    @workflow_errors
-    def withdraw(
-        entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
-    ) -> Dict:
-        return admin.workflow.withdraw(kind, entry_id, who)
-
-    @router.get("/{entry_id}/versions", summary="版本历史", **allow("read"))
-    @workflow_errors
-    def versions(entry_id: str, admin: AdminServices = Depends(services)) -> Dict:
-        found = admin.workflow.history(kind, entry_id)
-        return {
-            "kind": kind,
-            "id": entry_id,
-            "versions": [{k: v for k, v in version.items() if k != "data"} for version in found],
-        }
-
-    @router.get("/{entry_id}/versions/{number}", summary="某一版本的内容", **allow("read"))
-    @workflow_errors
-    def version(
-        entry_id: str, number: int = Path(..., ge=1, le=MAX_INT), admin: AdminServices = Depends(services)
-    ) -> Dict:
-        found = admin.store.version(kind, entry_id, number)
-        if found is None:
-            raise NotFound(f"{name} {entry_id} 没有第 {number} 版")
-        return {"kind": kind, "id": entry_id, **found}
-
-    @router.get("/{entry_id}/diff", summary="比较两个版本（不给 to 时比较已上线内容与待发布的修改）", **allow("read"))
-    @workflow_errors
-    def diff(
-        entry_id: str,
-        from_version: Optional[int] = Query(None, alias="from", ge=1, le=MAX_INT),
-        to_version: Optional[int] = Query(None, alias="to", ge=1, le=MAX_INT),
-        admin: AdminServices = Depends(services),
-    ) -> Dict:
-        return admin.workflow.diff(kind, entry_id, from_version, to_version)
-
-    @router.post("/{entry_id}/rollback", summary="回滚到历史版本", **allow("edit"))
-    @workflow_errors
-    def rollback(
-        entry_id: str,
-        body: RollbackRequest,
-        admin: AdminServices = Depends(services),
-        who: StaffMember = Depends(current_staff),
-    ) -> Dict:
-        return admin.workflow.rollback(kind, entry_id, body.version, who, publish=body.publish)
 
     return router

@@ -396,30 +396,56 @@ async function loadStats() {
 
 // -- import and export --------------------------------------------------------------------------------
 
+function problemTable(id, problems) {
+  const table = element("table");
+  table.id = id;
+  const head = element("tr");
+  head.append(element("th", "行"), element("th", "原因"));
+  table.append(head);
+  problems.forEach((e) => {
+    const tr = element("tr");
+    tr.append(element("td", e.row), element("td", e.reason));
+    table.append(tr);
+  });
+  return table;
+}
+
+function downloadLink(file) {
+  const bytes = Uint8Array.from(atob(file.content_base64), (c) => c.charCodeAt(0));
+  const link = element("a", "下载出错的 " + file.rows + " 行（" + file.filename + "）");
+  link.id = "import-rejected";
+  link.href = URL.createObjectURL(new Blob([bytes], { type: file.media_type }));
+  link.download = file.filename;
+  return link;
+}
+
 async function importFile(event) {
   event.preventDefault();
   const box = $("#import-result");
   box.replaceChildren();
   const form = new FormData();
   form.append("file", $("#import-file").files[0]);
+  const mode = $("#import-partial").checked ? "partial" : "all";
   try {
-    const result = await api("POST", "/admin/faqs/import", form, true);
+    const result = await api("POST", "/admin/faqs/import?mode=" + mode, form, true);
     box.append(element("p", "已导入 " + result.total + " 条：发布 " + result.published + " 条（新增 " + result.created
-      + "，更新 " + result.updated + "），草稿 " + result.drafts + " 条"));
+      + "，更新 " + result.updated + "，未变 " + result.unchanged + "），草稿 " + result.drafts + " 条"));
+    if (result.new_departments && result.new_departments.length) {
+      box.append(element("p", "新建部门 " + result.new_departments.length + " 个：" + result.new_departments.join("、")));
+    }
+    if (result.warnings && result.warnings.length) {
+      box.append(element("p", "警告 " + result.warnings.length + " 条（已导入）："));
+      box.append(problemTable("import-warnings", result.warnings));
+    }
+    if (result.rejected_file) {
+      box.append(element("p", "有 " + result.rejected_file.rows + " 行出错，没有导入：", "error"));
+      box.append(problemTable("import-errors", result.errors));
+      box.append(downloadLink(result.rejected_file));
+    }
   } catch (error) {
     box.append(element("p", error.message, "error"));
     if (error.errors.length) {
-      const table = element("table");
-      table.id = "import-errors";
-      const head = element("tr");
-      head.append(element("th", "行"), element("th", "原因"));
-      table.append(head);
-      error.errors.forEach((e) => {
-        const tr = element("tr");
-        tr.append(element("td", e.row), element("td", e.reason));
-        table.append(tr);
-      });
-      box.append(table);
+      box.append(problemTable("import-errors", error.errors));
     }
   }
 }
