@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     redis_url: Optional[str] = Field(None, description="设置后 Rasa 对话状态与锁、去重、限流改用 Redis")
     gateway_host: str = Field("127.0.0.1", description="网关监听地址")
     gateway_port: int = Field(8000, description="网关端口")
+    public_base_url: Optional[str] = Field(
+        None, description="群众访问网关的地址（如 https://zw.example.gov.cn），用于回复中的链接；默认 http://网关地址:端口"
+    )
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa 服务地址")
     action_server_url: str = Field("http://127.0.0.1:5055", description="动作服务器地址")
     application_api_url: str = Field("http://127.0.0.1:8100", description="平台办事接口（开发时为参考服务器）")
@@ -101,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.gateway_mode.strip().lower() == "production"
+
+    @property
+    def public_url(self) -> str:
+        return (self.public_base_url or f"http://{self.gateway_host}:{self.gateway_port}").rstrip("/")
 
     @property
     def database(self) -> str:

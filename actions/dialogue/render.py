@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
+from knowledge.excerpt import excerpt, full_answer_path
+from settings import get_settings
+
 
 def source_of(kind: str, entry: Dict) -> Dict:
     title = entry.get("name") or entry.get("question") or entry["id"]
@@ -80,7 +83,13 @@ def guide_card(item: Dict, region: Optional[str] = None) -> Dict:
 
 
 def faq_answer(faq: Dict) -> Dict:
-    return {"type": "text", "text": faq["answer"]}
+    """The answer, or — for a long one (policy texts run to 20,000 characters) — its readable start and the
+    address of the whole answer (GET /kb/faqs/{id} on the gateway)."""
+    part = excerpt(faq["answer"])
+    if not part.truncated:
+        return {"type": "text", "text": part.text}
+    url = get_settings().public_url + full_answer_path(faq["id"])
+    return {"type": "text", "text": f"{part.text}\n答案较长，以上是开头部分，完整内容请看：{url}"}
 
 
 def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
