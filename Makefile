@@ -7,7 +7,10 @@ PY      := $(VENV)/bin/python
 RASA    := $(VENV)/bin/rasa
 VAR     ?= var
 MODEL   := $(VAR)/models/bot.tar.gz
-KB_DIR  ?= knowledge/sample/shanxi
+# The province: PROFILE=yunnan (knowledge/sample/yunnan), or KB_PROFILE_DIR / KB_DIR as a path; default Shanxi.
+PROFILE ?=
+KB_DIR  ?= $(if $(PROFILE),knowledge/sample/$(PROFILE),$(or $(KB_PROFILE_DIR),knowledge/sample/shanxi))
+export KB_PROFILE_DIR := $(abspath $(KB_DIR))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -17,18 +20,22 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 DEPS_STAMP  := $(VENV)/.deps-installed
 KB_STAMP    := $(VAR)/.kb-loaded
+# Which profile var/ was set up for: rewritten only when it changes, so that switching provinces reloads the
+# knowledge base and retrains the model, and staying on one does nothing.
+PROFILE_STAMP := $(VAR)/.profile
+KB_CATALOGUE  := $(dir $(abspath $(KB_DIR)))catalogue
 INDEX_STAMP := $(VAR)/.index-built
 # The model carries the knowledge base's names (nlu/ dictionary and gazetteer): item, package, department,
 # synonym and region files count as sources; FAQs do not (they are answered by retrieval).
 BOT_SOURCES := bot/config.yml $(shell find bot/domain bot/data nlu -type f -not -name '*.pyc' 2>/dev/null) \
-               $(shell find $(KB_DIR) -name '*.yml' -not -path '*/faqs/*' 2>/dev/null)
+               $(shell find $(KB_DIR) $(KB_CATALOGUE) -name '*.yml' -not -path '*/faqs/*' 2>/dev/null) $(PROFILE_STAMP)
 NLU_HELDOUT := bot/tests/nlu_heldout.yml
-KB_SOURCES  := $(shell find $(KB_DIR) knowledge -name '*.py' -o -name '*.yml' 2>/dev/null)
+KB_SOURCES  := $(shell find $(KB_DIR) knowledge -name '*.py' -o -name '*.yml' 2>/dev/null) $(PROFILE_STAMP)
 INDEX_SOURCES := $(shell find search -name '*.py' 2>/dev/null)
 
 .PHONY: help run test unit setup deps kb index train validate pytest story-test kb-validate kb-import bench bench-quality lint clean
 .PHONY: kb-export bench-kb nlu-eval crossval nlu-data
-.PHONY: bench-search audit
+.PHONY: bench-search audit FORCE
 
 help:
 	@echo "make run          一键启动（首次会自动建环境、载入示例知识库、建索引、训练模型）"
@@ -55,6 +62,12 @@ $(DEPS_STAMP): pyproject.toml requirements.lock
 	@touch $@
 
 deps: $(DEPS_STAMP)
+
+$(PROFILE_STAMP): FORCE
+	@mkdir -p $(VAR); if [ "$$(cat $@ 2>/dev/null)" != "$(KB_PROFILE_DIR)" ]; then \
+	    echo "$(KB_PROFILE_DIR)" > $@; echo "省级平台配置：$(KB_PROFILE_DIR)"; fi
+
+FORCE:
 
 $(KB_STAMP): $(DEPS_STAMP) $(KB_SOURCES)
 	$(PY) -m knowledge load $(KB_DIR)
