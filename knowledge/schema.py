@@ -183,10 +183,36 @@ class City(BaseModel):
 
 
 class Regions(BaseModel):
+    """A province's profile (profile.yml): its platform, links, wording and regions (docs/profiles.md)."""
+
     province: str
-    platform: str  # e.g. 三晋通
+    platform: str  # the platform's full name
     hotline: str = "12345"
     cities: List[City]
+    sample: bool = False
+    platform_short: str = ""  # the name used inside sentences; the full name when empty
+    app_name: str = ""
+    mini_program_name: str = ""
+    link_schemes: List[str] = []  # app deep-link schemes allowed besides https
+    login_link: str = ""
+    item_link: str = ""  # with {id}
+    app_link: str = ""
+    package_link: str = ""
+    hotline_name: str = "政务服务便民热线"
+    complaint_entry: str = ""  # where a citizen leaves a message online
+    greeting: str = ""
+    login_explanation: str = ""
+    cross_region_labels: List[str] = []
+    feedback_channels: List[str] = []
+    elder_mode: Dict[str, bool] = {}
+    catalogue: str = ""
+    province_short: str = ""
+    province_unit: str = ""
+    capital: str = ""
+
+    @property
+    def short_name(self) -> str:
+        return self.platform_short or self.platform
 
 
 class Synonym(BaseModel):

@@ -84,7 +84,7 @@ ITEM_TEMPLATES: Dict[str, List[str]] = {
     "ask_online": [
         "{x}能在网上办吗",
         "{x}可以手机上办理吗",
-        "{x}能不能在三晋通上办",
+        "{x}能不能在{platform}上办",
         "{x}支持网办吗",
         "{x}不用跑腿能办吗",
         "{x}能线上办不",
@@ -186,9 +186,12 @@ def _noisy(rng: random.Random, text: str, to_traditional) -> str:
     return text
 
 
-def _pick(rng: random.Random, templates: List[str], forms: List[str], count: int) -> Iterable[str]:
+def _pick(
+    rng: random.Random, templates: List[str], forms: List[str], count: int, platform: str = "手机"
+) -> Iterable[str]:
+    """`platform`: the province's platform as citizens say it (the profile's), for "能不能在…上办"."""
     for template in rng.sample(templates, min(count, len(templates))):
-        yield template.format(x=rng.choice(forms))
+        yield template.format(x=rng.choice(forms), platform=platform)
 
 
 def generate(profile_dir: Optional[Path] = None) -> Dict[str, List[str]]:
@@ -211,7 +214,7 @@ def generate(profile_dir: Optional[Path] = None) -> Dict[str, List[str]]:
         for intent, count in PER_ITEM.items():
             if intent == "apply_online" and not item.online.available:
                 continue
-            for text in _pick(rng, ITEM_TEMPLATES[intent], forms, count):
+            for text in _pick(rng, ITEM_TEMPLATES[intent], forms, count, bundle.profile.short_name):
                 examples[intent].append(_noisy(rng, text, to_traditional))
     for synonym in sorted(bundle.synonyms, key=lambda s: s.official):
         if not is_document(synonym.official):
@@ -219,7 +222,7 @@ def generate(profile_dir: Optional[Path] = None) -> Dict[str, List[str]]:
         forms = [f for f in [synonym.official] + synonym.colloquial if 2 <= len(f) <= MAX_FORM_CHARS]
         if forms:
             intent = rng.choice(DOCUMENT_INTENTS)
-            for text in _pick(rng, ITEM_TEMPLATES[intent], forms, 1):
+            for text in _pick(rng, ITEM_TEMPLATES[intent], forms, 1, bundle.profile.short_name):
                 examples[intent].append(_noisy(rng, text, to_traditional))
     for package in sorted(bundle.packages, key=lambda p: p.id):
         forms = [

@@ -6,7 +6,7 @@ runs it inside the pipeline):
 
 - derived entities: an item named by a certificate and an action anywhere in the message ("驾照弄丢了还能补办吗"
   → 驾驶证补证), a 便民应用 named by its name, alias or the thing it pays or queries ("燃气费在哪里交" → 水电气缴费),
-  an item said in pieces ("户口想迁到太原来" → 户口迁入), a life situation → its 一件事
+  an item said in pieces ("户口想迁到省城来" → 户口迁入), a life situation → its 一件事
   ("我老婆前天生了个闺女" → 新生儿出生一件事);
 - explicit cues of the transactional intents (进度查询, 预约, 申办, 投诉, 建议, 求助, 评价): without its cue such an
   intent is only a guess and informational answering wins;
@@ -158,7 +158,7 @@ PHRASES: Tuple[Phrase, ...] = (
         "ga-hukou-move-in",
         r"户口|户籍",
         r"迁|落户|转",
-        r"迁(到|来|入|进|回)?\S{0,6}(来|过来|进来)|迁入|落户|投靠|迁到(这|我这|太原|本地|城里|市里)|迁过来|转过来|迁进",
+        r"迁(到|来|入|进|回)?\S{0,6}(来|过来|进来)|迁入|落户|投靠|迁到(这|我这|本地|城里|市里|[\u4e00-\u9fff]{2,3}(市|县|区)?(?=怎么|咋|如何|要|需要|得|办|$))|迁过来|转过来|迁进",
         unless=r"迁出|迁走|迁回老家|迁到外地|开迁移证",
     ),
     _phrase(ITEM, "ga-hukou-move-out", r"户口|户籍", r"迁出|迁走|迁回老家|迁到外地|迁移证|转走|转出"),

@@ -10,7 +10,7 @@ type and canonical value:
     life_event  package id         "出生一件事" -> pk-newborn
     document    official name      "身份证" -> 居民身份证
     department  department id      "社保局" -> rs
-    region      city[+county] name "太原" -> 太原市, "小店区" -> 太原市小店区
+    region      city[+county] name "<city>" -> <city>市, "<county>" -> <city>市<county>
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from actions.platform import submission
 from actions.platform.submission import TrackerContext
 
 ITEM_SLOT = "item"
@@ -100,7 +101,6 @@ ASPECT_WORDS = [
     "跑腿",
     "app",
     "APP",
-    "三晋通",
     "条件",
     "资格",
     "符合",
@@ -202,10 +202,18 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
     return values
 
 
+def platform_words() -> List[str]:
+    """The names of the province's platform, app and mini-program (from the profile): like "在手机上", they
+    say where to do something, not what."""
+    profile = submission.platform_profile()
+    names = (profile.get(k) for k in ("platform", "platform_short", "app_name", "mini_program_name"))
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
 def residual_text(text: str, extra_words: Sequence[str] = ()) -> str:
     """The message without aspect words, fillers and punctuation: what is left names the item, if anything."""
     rest = _PUNCT.sub("", text or "")
-    for word in sorted(extra_words, key=len, reverse=True):
+    for word in sorted([*extra_words, *platform_words()], key=len, reverse=True):
         rest = rest.replace(word, "")
     for word in _STRIP:
         rest = rest.replace(word, "")
@@ -326,7 +334,7 @@ def resolve_items(tracker: Tracker, catalog: ItemCatalog, searcher, extra_words:
     if len(by_alias) == 1:
         return Resolution(by_alias, "alias")
     query = text  # the search sees the item words only, not "要什么材料" (which every guide contains)
-    for word in sorted(list(extra_words) + ASPECT_WORDS, key=len, reverse=True):
+    for word in sorted(list(extra_words) + ASPECT_WORDS + platform_words(), key=len, reverse=True):
         query = query.replace(word, " ")
     if by_alias:  # "驾照" is in several items' names: the citizen chooses, best-ranked first
         ranked = [h.id for h in searcher.search(query, kind="item", limit=20) if h.id in by_alias]

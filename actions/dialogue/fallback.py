@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT
+from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 
 SLOT = "fallback_step"
@@ -65,8 +66,10 @@ def department_line(tracker: Tracker) -> Optional[str]:
 
 
 def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bool = False) -> None:
+    entry = submission.profile_text("complaint_entry")
+    online = f"，也可以在{entry}中留言" if entry else ""
     lines = (["抱歉，这个问题我还回答不好。"] if missed else []) + [
-        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听），也可以在三晋通 App 的“12345 投诉建议”中留言。"
+        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听）{online}。"
     ]
     extra = department_line(tracker)
     if extra:

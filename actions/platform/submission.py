@@ -50,7 +50,6 @@ UNAVAILABLE = "unavailable"  # the platform could not be reached or failed
 LOGIN_REQUIRED = "login_required"
 NOT_FOUND = "not_found"
 
-LOGIN_URL = "sanjintong://login?from=chatbot"
 HOTLINE = "12345"
 UNAVAILABLE_MESSAGE = f"办事系统暂时连不上，请稍后再试；急需办理可拨打 {HOTLINE} 政务服务便民热线。"
 # The reason a LOGIN_REQUIRED result carries. The dialogue never shows it alone: actions/forms/login.py
@@ -67,18 +66,29 @@ PRIVATE_FILE = "private_session.sqlite3"
 MAX_RESENDS = 5
 
 
-def platform_name() -> str:
-    """The platform's name as citizens know it (the profile's `platform`, e.g. the province's app), so that no
-    province's name is written in the code; a generic name when the profile cannot be read."""
+def platform_profile() -> Dict[str, Any]:
+    """The province's profile as loaded into the knowledge base (knowledge/schema.py `Regions`): platform,
+    links, wording. {} when it cannot be read (no knowledge base yet): callers use generic wording then."""
     from actions.resources import knowledge_store
 
     try:
         raw = knowledge_store().get_meta("profile")
-        name = (json.loads(raw) if raw else {}).get("platform")
-    except Exception:  # no knowledge base yet, or an unreadable profile: the generic name will do
-        logger.warning("the profile's platform name could not be read", exc_info=True)
-        name = None
-    return name if isinstance(name, str) and name.strip() else DEFAULT_PLATFORM
+        profile = json.loads(raw) if raw else {}
+    except Exception:  # no knowledge base yet, or an unreadable profile
+        logger.warning("the profile could not be read", exc_info=True)
+        profile = {}
+    return profile if isinstance(profile, dict) else {}
+
+
+def profile_text(field: str, default: str = "") -> str:
+    value = platform_profile().get(field)
+    return value.strip() if isinstance(value, str) and value.strip() else default
+
+
+def platform_name() -> str:
+    """The platform's name as citizens know it (the profile's `platform`, e.g. the province's app), so that no
+    province's name is written in the code; a generic name when the profile cannot be read."""
+    return profile_text("platform", DEFAULT_PLATFORM)
 
 
 def queued_message(kind: str) -> str:
@@ -141,7 +151,8 @@ class EvaluationRequest:
 
 
 def login_link(ctx: TrackerContext) -> str:
-    return LOGIN_URL
+    """The platform's unified-identity login link (the profile's `login_link`)."""
+    return profile_text("login_link")
 
 
 def idempotency_key(ctx: TrackerContext, kind: str, body: Dict[str, Any], resend: int = 0) -> str:

@@ -331,7 +331,7 @@ async def test_without_login_the_citizen_gets_the_login_link(api, dispatcher):
     submission.keep_private(submission.TrackerContext("citizen-1"), "appointment_phone", "13812345678")
     await ActionSubmitAppointment().run(dispatcher, booking_tracker(None, next_working_day()), {})
     message = dispatcher.messages[0]["custom"]
-    assert message["type"] == "link" and message["url"] == submission.LOGIN_URL
+    assert message["type"] == "link" and message["url"] == submission.login_link(None)
     assert "密码" not in message["text"] and "身份证号" not in message["text"]
 
 

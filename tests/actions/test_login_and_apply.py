@@ -18,8 +18,8 @@ async def test_login_check(sample_kb, dispatcher, domain):
     assert link == {
         "type": "link",
         "title": "登录三晋通",
-        "url": submission.LOGIN_URL,
-        "text": f"{text}\n登录：{submission.LOGIN_URL}",
+        "url": submission.login_link(None),
+        "text": f"{text}\n登录：{submission.login_link(None)}",
     }
     assert text.split("\n") == [
         "预约办理需要先登录三晋通（统一身份认证），因为预约要用您的实名身份排号，预约结果也会记在您的名下。",
@@ -62,7 +62,7 @@ async def test_apply_online_without_login(api, dispatcher):
     tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}])
     await ActionApplyOnline().run(dispatcher, tracker, {})
     link = dispatcher.messages[0]["custom"]
-    assert link["url"] == submission.LOGIN_URL and link["text"].startswith("网上申办【社会保障卡申领】需要先登录")
+    assert link["url"] == submission.login_link(None) and link["text"].startswith("网上申办【社会保障卡申领】需要先登录")
     assert api.listing("applications", "u-test") == []
 
 

@@ -65,7 +65,7 @@ async def test_the_login_message_says_what_for_why_and_names_12345(sample_kb, di
     assert first == "预约办理需要先登录三晋通（统一身份认证），因为预约要用您的实名身份排号，预约结果也会记在您的名下。"
     assert "您刚才说的内容我都记下了" in text and "12345" in text and not text.startswith(BARE)
     link = dispatcher.messages[0]["custom"]
-    assert (link["type"], link["title"], link["url"]) == ("link", "登录三晋通", submission.LOGIN_URL)
+    assert (link["type"], link["title"], link["url"]) == ("link", "登录三晋通", submission.login_link(None))
     assert resume_buttons(dispatcher) == [{"title": "我已登录，继续预约办理", "payload": "/make_appointment"}]
     kept = events["login_pending"]
     assert kept["form"] == "appointment_form"
