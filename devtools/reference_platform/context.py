@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .errors import MSG_IDEMPOTENCY_MISMATCH, ApiError, unauthorized
 from .faults import FaultState
 from .store import Store
+
+MSG_OTHERS_RECORDS = "只能查看本人的记录"
 
 # China Standard Time: dates, "today" and business numbers are all in this zone.
 CST = timezone(timedelta(hours=8), "CST")
@@ -128,3 +130,24 @@ def run_idempotent(
         if key is not None:
             ctx.store.idempotency_put(user_id, key, fingerprint, method, path, status_code, body, ctx.now_iso())
     return JSONResponse(status_code=status_code, content=body)
+
+
+def listed_user(
+    user_id: Optional[str] = Query(
+        None, min_length=1, max_length=64, description="用户标识（开发检查用；带令牌时只能是令牌本人）"
+    ),
+    ctx: AppContext = Depends(get_ctx),
+    credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+) -> str:
+    """Whose records a listing shows. With a token: the token's user (another `user_id` is 403). Without one,
+    the `user_id` given — the stand-in's development inspection that the contract names ("listing endpoints
+    filtered by user_id show what was handed off"); a real platform has no such door. Neither: 401.
+    A record read by its number always needs its owner's token (the routes' read-by-id)."""
+    if credentials is not None and credentials.credentials:
+        owner = current_user(ctx, credentials)
+        if user_id is not None and user_id != owner:
+            raise ApiError(403, MSG_OTHERS_RECORDS)
+        return owner
+    if user_id is None:
+        raise unauthorized()
+    return user_id
