@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Tuple
 
+from knowledge.link_schemes import bad_links, schemes_of_store
 from knowledge.problems import label
 
 
@@ -12,12 +13,14 @@ from knowledge.problems import label
 class KnownIds:
     items: set = field(default_factory=set)
     departments: Dict[str, str] = field(default_factory=dict)  # id -> name
+    link_schemes: set = field(default_factory=lambda: {"https"})  # knowledge/link_schemes.py
 
     @classmethod
     def load(cls, store) -> "KnownIds":
         return cls(
             items=store.ids("item"),
             departments={d["id"]: d["name"] for d in store.iter_entries("department", status=None)},
+            link_schemes=schemes_of_store(store),
         )
 
     def department_id(self, value: str) -> str:
@@ -45,4 +48,5 @@ def broken_links(kind: str, entry: Dict, known: KnownIds) -> List[Tuple[str, str
     for item_id in dict.fromkeys(linked):
         if item_id not in known.items:
             problems.append(("items", f"{label('items')}“{item_id}”不存在"))
+    problems.extend(bad_links(kind, entry, known.link_schemes))
     return problems

@@ -61,6 +61,8 @@ MINI_PROFILE = {
         province: 山西省
         platform: 三晋通
         hotline: "12345"
+        link_schemes: [sanjintong]
+        login_link: "sanjintong://login?from=chatbot"
         cities:
           - name: 太原市
             counties: [{name: 小店区}, {name: 迎泽区}]

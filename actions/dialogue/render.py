@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
+from actions.platform import submission
 from knowledge.excerpt import excerpt, full_answer_path
+from knowledge.link_schemes import allowed_schemes, link_allowed
 from settings import get_settings
 
 
@@ -77,7 +79,7 @@ def guide_card(item: Dict, region: Optional[str] = None) -> Dict:
         "title": item["name"],
         "sections": sections,
         "updated_at": updated,
-        "link": item.get("online", {}).get("link", ""),
+        "link": servable(item.get("online", {}).get("link", "")),
         "text": "\n".join(lines),
     }
 
@@ -106,7 +108,7 @@ def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
             {"title": "共用材料", "lines": package.get("shared_materials", [])},
         ],
         "updated_at": package.get("updated_at", ""),
-        "link": package.get("online", {}).get("link", ""),
+        "link": servable(package.get("online", {}).get("link", "")),
     }
 
 
@@ -120,10 +122,19 @@ def buttons_message(text: str, buttons: List[Dict]) -> Dict:
     return {"type": "buttons", "text": text, "buttons": [dict(b) for b in buttons]}
 
 
+def servable(link: str) -> str:
+    """The link if its scheme is allowed (https or the profile's app schemes), else "" — a link that slipped
+    into the knowledge base some other way (an old database, a direct write) never reaches a citizen."""
+    return link if link_allowed(link, allowed_schemes(submission.platform_profile())) else ""
+
+
 def app_link(app: Dict) -> Dict:
+    link = servable(app.get("link", ""))
+    if not link:
+        return {"type": "text", "text": f"{app['name']}：{app['description']}"}
     return {
         "type": "link",
         "title": app["name"],
-        "url": app["link"],
-        "text": f"{app['name']}：{app['description']}\n打开：{app['link']}",
+        "url": link,
+        "text": f"{app['name']}：{app['description']}\n打开：{link}",
     }

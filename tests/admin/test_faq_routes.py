@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 NEW_FAQ = {
     "id": "faq-ga-002",
     "question": "身份证过期了怎么换",
@@ -128,3 +130,15 @@ def test_list_and_review_filters_refuse_unknown_values(client, as_role):
     assert editor.get("/admin/faqs", params={"state": "pending", "status": "published"}).status_code == 422
     wrong = editor.get("/admin/reviews", params={"kind": "dog"})
     assert wrong.status_code == 422 and wrong.json()["detail"].startswith("kind（类别）只能是 faq（常见问题）")
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(document.cookie)", "data:text/html,<b>x</b>", "http://pay.example"])
+def test_a_link_outside_https_and_the_profile_s_app_schemes_is_refused(client, as_role, kb, link):
+    """Issue #17: `javascript:` links were accepted by the admin API (and then served by /api/chat)."""
+    app = kb.get("app", "app-sscard-query")
+    refused = as_role("editor").put("/admin/apps/app-sscard-query", json=dict(app, link=link))
+    assert refused.status_code == 422 and "协议" in refused.text, refused.text
+    assert kb.get("app", "app-sscard-query")["link"] == app["link"]
+    item = kb.get("item", "rs-sscard-apply")
+    bad_item = dict(item, online=dict(item["online"], link=link))
+    assert as_role("editor").put("/admin/items/rs-sscard-apply", json=bad_item).status_code == 422
