@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     gateway_host: str = Field("127.0.0.1", description="网关监听地址")
     gateway_port: int = Field(8000, description="网关端口")
     public_base_url: Optional[str] = Field(
-        None, description="群众访问网关的地址（如 https://zw.example.gov.cn），用于回复中的链接；默认 http://网关地址:端口"
+        None,
+        description="群众访问网关的地址（如 https://zw.example.gov.cn），用于回复中的链接；默认 http://网关地址:端口",
     )
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa 服务地址")
     action_server_url: str = Field("http://127.0.0.1:5055", description="动作服务器地址")

@@ -63,7 +63,7 @@ async def test_third_miss_hands_over_to_a_person(sample_kb, dispatcher):
     assert message["type"] == "handoff" and message["hotline"] == "12345"
     assert message["text"].split("\n") == [
         "抱歉，这个问题我还回答不好。",
-        "人工服务请拨打 12345 政务服务便民热线（24 小时有人接听），也可以在三晋通APP“12345投诉建议”中留言。",  # the profile's complaint_entry
+        "人工服务请拨打 12345 政务服务便民热线（24 小时有人接听），也可以在三晋通APP“12345投诉建议”中留言。",
         "关于【社会保障卡申领】，也可以拨打山西省人力资源和社会保障厅咨询电话 12333。",
     ]
     assert slot_events(events) == {"fallback_step": 3, "candidates": None}

@@ -62,7 +62,9 @@ async def test_apply_online_without_login(api, dispatcher):
     tracker = make_tracker("我要网上申请社保卡", "apply_online", [{"entity": "item", "value": "rs-sscard-apply"}])
     await ActionApplyOnline().run(dispatcher, tracker, {})
     link = dispatcher.messages[0]["custom"]
-    assert link["url"] == submission.login_link(None) and link["text"].startswith("网上申办【社会保障卡申领】需要先登录")
+    assert link["url"] == submission.login_link(None) and link["text"].startswith(
+        "网上申办【社会保障卡申领】需要先登录"
+    )
     assert api.listing("applications", "u-test") == []
 
 
