@@ -12,9 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers import confidence
 from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
 from actions.answers.question import answer_top, offer_choices, retrieve
+from actions.dialogue import elder_mode
 from actions.dialogue.context import ASPECT_OF_INTENT, resolve_items
 from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
@@ -63,7 +65,7 @@ class ActionAnswerAspect(Action):
         answered = answer_from_faq(dispatcher, tracker, offer_unless=set())
         if answered is not None:
             return answered
-        dispatcher.utter_message(response="utter_ask_which_item")
+        wording.say(dispatcher, "utter_ask_which_item", elder_mode.is_on(tracker))
         return [SlotSet(PENDING_SLOT, aspect)]
 
 

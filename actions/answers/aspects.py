@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import ITEM_SLOT, ItemCatalog, tracker_context
 from actions.resources import knowledge_store
@@ -48,7 +49,8 @@ def aspect_lines(item: Dict, aspect: str, region: Optional[str]) -> List[str]:
         hours = [line for line in sections.get("办理地点", []) if line.startswith("办公时间")]
         return sections.get("办理时限", []) + hours
     if aspect == "location":
-        return sections.get("办理地点", []) or ["请拨打咨询电话 " + item.get("hotline", "12345") + " 询问办理地点"]
+        phone = item.get("hotline") or wording.wording_values()["hotline"]
+        return sections.get("办理地点", []) or [wording.text("utter_aspect_location_unknown", phone=phone)]
     return sections.get(ASPECT_TITLES[aspect], [])
 
 
@@ -58,13 +60,15 @@ def aspect_message(item: Dict, aspect: str, region: Optional[str], elder: bool =
     title = ASPECT_TITLES[aspect]
     if aspect == "materials" and len(lines) > 1:
         lines = elder_mode.numbered(lines)
+    heading = wording.text("utter_aspect_heading", elder, item=item["name"], aspect=title)
     if elder:
-        body = [f"{item['name']}，{title}："]
+        body = [heading]
         for line in lines:
             body += elder_mode.short_sentences(line)
         text = elder_mode.with_hotline(body)
     else:
-        text = "\n".join([f"【{item['name']}】{title}："] + lines + [f"（信息更新于 {item.get('updated_at', '')}）"])
+        updated = wording.text("utter_guide_updated", date=item.get("updated_at", ""))
+        text = "\n".join([heading] + lines + [updated])
     return {"type": "text", "text": text, "sources": [render.source_of("item", item)]}
 
 
@@ -72,7 +76,7 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str
     """Answers `aspect` (or the whole guide) of one item; the item becomes the conversation's context."""
     item = knowledge_store().get("item", item_id)
     if item is None or item.get("status", "published") != "published":
-        dispatcher.utter_message(response="utter_no_answer")
+        wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return [SlotSet(PENDING_SLOT, None)]
     ctx = tracker_context(tracker)
     events = [SlotSet(ITEM_SLOT, item_id), SlotSet(PENDING_SLOT, None), SlotSet(choices.SLOT, None)]
@@ -84,21 +88,20 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str
         dispatcher.utter_message(
             json_message={
                 "type": "text",
-                "text": f"好的，说说【{item['name']}】。",
+                "text": wording.text("utter_elder_guide_intro", True, item=item["name"]),
                 "sources": [render.source_of("item", item)],
             }
         )
-        return events[:2] + choices.offer(
-            dispatcher, elder_mode.with_hotline(["您想先了解哪一项？回复数字就行。"]), options
-        )
+        return events[:2] + choices.ask(dispatcher, "utter_elder_guide_menu", options, elder=True)
     card = render.guide_card(item, ctx.region)
     card["sources"] = [render.source_of("item", item)]
     dispatcher.utter_message(json_message=card)
     return events
 
 
-def offer_items(dispatcher: CollectingDispatcher, item_ids: List[str], aspect: str, prompt: str = "") -> List[Dict]:
+def offer_items(
+    dispatcher: CollectingDispatcher, item_ids: List[str], aspect: str, response: str = "utter_ask_which_of_items"
+) -> List[Dict]:
     names = catalog()
     options = [choices.Option(f"item:{i}", names.name(i) or i) for i in item_ids]
-    prompt = prompt or "您问的是下面哪一项？请回复序号，或点选："
-    return choices.offer(dispatcher, prompt, options, {PENDING_SLOT: aspect})
+    return choices.ask(dispatcher, response, options, {PENDING_SLOT: aspect})

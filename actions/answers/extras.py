@@ -21,6 +21,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.confidence import bare, topics
 from actions.background import in_background
 from actions.dialogue import choices, elder_mode, render
@@ -29,8 +30,6 @@ from knowledge import feedback
 
 FEEDBACK_INTENT = "answer_feedback"
 FEEDBACK_ENTITY = "helpful"
-FEEDBACK_TEXT = "这个回答对您有帮助吗？\n· 有帮助，请回复“有帮助”\n· 没帮助，请回复“没帮助”"
-RELATED_PROMPT = "猜你想问（回复序号或点选）："
 RELATED_MAX = 3
 RELATED_SEARCH = 10
 # Turns that are not a question of their own: a pick from a list, feedback on an answer.
@@ -44,7 +43,7 @@ def feedback_payload(helpful: bool) -> str:
 def feedback_message() -> Dict:
     """The last two lines of the text name the two buttons, as every buttons message ends with its choices."""
     return render.buttons_message(
-        FEEDBACK_TEXT,
+        wording.text("utter_feedback_question"),
         [
             {"title": "有帮助", "payload": feedback_payload(True)},
             {"title": "没帮助", "payload": feedback_payload(False)},
@@ -144,7 +143,7 @@ def related_options(
 
 def related_message(options: Sequence[choices.Option]) -> Dict:
     return render.buttons_message(
-        render.numbered(RELATED_PROMPT, [o.title for o in options]),
+        render.numbered(wording.text("utter_related_questions_prompt"), [o.title for o in options]),
         [{"title": o.title, "payload": o.title} for o in options],
     )
 

@@ -14,8 +14,10 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.extras import FEEDBACK_ENTITY, entity, latest_answer
 from actions.background import in_background
+from actions.dialogue import elder_mode
 from actions.dialogue.context import latest_metadata
 from actions.resources import knowledge_store
 from knowledge import feedback
@@ -59,14 +61,6 @@ HELPFUL_WORDS = (
     "对的",
 )
 HELPFUL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
-THANKS = "谢谢您的反馈！还有其他问题可以继续问我。"
-SORRY = (
-    "抱歉没能帮到您，已记录，工作人员会完善这条回答。您可以换个说法再问一次，"
-    "或说“转人工”，也可以拨打 12345 政务服务便民热线。"
-)
-NOTHING_TO_RATE = "您可以直接说出要办的事，我来帮您查；回答之后可以告诉我是否有帮助。"
-ALREADY = "已经收到您对这条回答的反馈了，谢谢！"
-UNCLEAR = "好的。还有其他问题可以继续问我。"
 
 
 def helpful_of(tracker: Tracker) -> Optional[bool]:
@@ -109,15 +103,16 @@ class ActionAnswerFeedback(Action):
     ) -> List[Dict[Text, Any]]:
         answer: Optional[Dict] = latest_answer(tracker)
         if answer is None:
-            dispatcher.utter_message(text=NOTHING_TO_RATE)
+            wording.say(dispatcher, "utter_feedback_nothing_to_rate")
             return []
         if answer["feedback_given"]:
-            dispatcher.utter_message(text=ALREADY)
+            wording.say(dispatcher, "utter_feedback_already_given")
             return []
         helpful = helpful_of(tracker)
         if helpful is None:
-            dispatcher.utter_message(text=UNCLEAR)
+            wording.say(dispatcher, "utter_feedback_unclear")
             return []
         record(helpful, answer["source"], answer["question"], latest_metadata(tracker))
-        dispatcher.utter_message(text=THANKS if helpful else SORRY)
+        name = "utter_feedback_thanks" if helpful else "utter_feedback_sorry"
+        wording.say(dispatcher, name, elder_mode.is_on(tracker))
         return []

@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.question import answer_if_sure
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import entity_values
@@ -21,17 +22,17 @@ CLEAR_WINNER_RATIO = 1.25
 GENERIC = re.compile(r"一件事|一次办|打包办|套餐|要办|办理|哪些|什么|事情|事|手续|我|想|了|的|吗|呢|\W")
 
 
-def package_choices(dispatcher: CollectingDispatcher, package_ids: List[str], prompt: str) -> List[Dict]:
+def package_choices(dispatcher: CollectingDispatcher, package_ids: List[str], response: str) -> List[Dict]:
     store = knowledge_store()
     options = [choices.Option(f"package:{p}", (store.get("package", p) or {}).get("name", p)) for p in package_ids]
-    return choices.offer(dispatcher, prompt, options)
+    return choices.ask(dispatcher, response, options)
 
 
 def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id: str) -> List[Dict]:
     store = knowledge_store()
     package = store.get("package", package_id)
     if package is None or package.get("status", "published") != "published":
-        dispatcher.utter_message(response="utter_no_answer")
+        wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return []
     names = {i: (store.get("item", i) or {}).get("name", i) for i in package["items"]}
     card = render.package_card(package, names)
@@ -41,16 +42,15 @@ def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id:
             "type": "text",
             "sources": card["sources"],
             "text": "\n".join(
-                [f"【{package['name']}】要办这几件事，按顺序来："]
+                [wording.text("utter_package_steps_elder", True, package=package["name"])]
                 + elder_mode.numbered([names[i] for i in package["items"]])
             ),
         }
     dispatcher.utter_message(json_message=card)
     options = [choices.Option(f"item:{i}", names[i]) for i in package["items"]]
-    prompt = "想看哪一项的办事指南？回复序号即可："
-    if elder_mode.is_on(tracker):
-        prompt = elder_mode.with_hotline([prompt])
-    return choices.offer(dispatcher, prompt, options, {"pending_aspect": "guide"})
+    return choices.ask(
+        dispatcher, "utter_ask_which_package_item", options, {"pending_aspect": "guide"}, elder_mode.is_on(tracker)
+    )
 
 
 def find_packages(text: str) -> List[str]:
@@ -85,7 +85,7 @@ class ActionLifeEvent(Action):
             if answered is not None:
                 return answered
         if found:
-            return package_choices(dispatcher, found, "您说的是下面哪一件事？请回复序号：")
-        return package_choices(
-            dispatcher, all_packages(), "“一件事一次办”可以一次办好这些事，您要办哪一件？请回复序号："
-        ) + [SlotSet("pending_aspect", None)]
+            return package_choices(dispatcher, found, "utter_ask_which_of_packages")
+        return package_choices(dispatcher, all_packages(), "utter_ask_which_package") + [
+            SlotSet("pending_aspect", None)
+        ]

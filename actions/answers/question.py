@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers import aspects, confidence
 from actions.answers.extras import follow_up, record_question
 from actions.dialogue import choices, elder_mode, fallback, render
@@ -20,8 +21,6 @@ from actions.resources import knowledge_store, searcher
 
 SEARCH_LIMIT = 10
 ASKED_SLOT = "asked_question"  # the question behind the choices offered, recorded once one is picked
-CHOICE_PROMPT = "您想问的是下面哪一个？请回复序号，或点选："
-ELDER_CHOICE_PROMPT = ["您问的是哪一个？", "回复数字就行。"]
 
 __all__ = [
     "ActionAnswerQuestion",
@@ -74,8 +73,8 @@ def answer_entry(
 def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, hits) -> List[Dict]:
     """The top three (distinct) hits as numbered choices; the question is recorded once one is picked."""
     options = [choices.Option(f"{h.type}:{h.id}", h.title) for h in confidence.distinct_hits(hits)]
-    prompt = elder_mode.with_hotline(ELDER_CHOICE_PROMPT) if elder_mode.is_on(tracker) else CHOICE_PROMPT
-    return choices.offer(dispatcher, prompt, options, {aspects.PENDING_SLOT: None, ASKED_SLOT: question[:200]})
+    extra = {aspects.PENDING_SLOT: None, ASKED_SLOT: question[:200]}
+    return choices.ask(dispatcher, "utter_ask_which_of_answers", options, extra, elder_mode.is_on(tracker))
 
 
 # Entities that name an entry outright (the gazetteer, nlu/evidence.py): entity → kind of entry.
@@ -178,7 +177,7 @@ class ActionAnswerOrReply(Action):
         if answered is not None:
             return answered
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(response=self.REPLIES.get(intent, "utter_out_of_scope"))
+        wording.say(dispatcher, self.REPLIES.get(intent, "utter_out_of_scope"), elder_mode.is_on(tracker))
         return []
 
 

@@ -16,6 +16,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
+from actions.dialogue import elder_mode
 from actions.dialogue.context import common_run, entity_values
 
 SLOT = "candidates"
@@ -42,16 +44,36 @@ def payload(number: int) -> str:
 
 
 def offer(
-    dispatcher: CollectingDispatcher, prompt: str, options: Sequence[Option], extra_slots: Optional[dict] = None
+    dispatcher: CollectingDispatcher,
+    prompt: str,
+    options: Sequence[Option],
+    extra_slots: Optional[dict] = None,
+    response: Optional[str] = None,
 ) -> List[dict]:
-    """Sends the numbered options and remembers them; returns the events to return from the action."""
-    dispatcher.utter_message(
-        text=prompt, buttons=[{"title": o.title, "payload": payload(n)} for n, o in enumerate(options, start=1)]
-    )
+    """Sends the numbered options and remembers them; returns the events to return from the action.
+    `prompt` is a rendered response (actions/dialogue/wording.py), `response` its name."""
+    buttons = [{"title": o.title, "payload": payload(n)} for n, o in enumerate(options, start=1)]
+    extra = {"utter_action": response} if response else {}
+    dispatcher.utter_message(text=prompt, buttons=buttons, **extra)
     events = [SlotSet(SLOT, [o.ref for o in options])]
     for name, value in (extra_slots or {}).items():
         events.append(SlotSet(name, value))
     return events
+
+
+def ask(
+    dispatcher: CollectingDispatcher,
+    response: str,
+    options: Sequence[Option],
+    extra_slots: Optional[dict] = None,
+    elder: bool = False,
+    **values,
+) -> List[dict]:
+    """Offers the options under the domain response `response` (in elder mode its elder variation, ending with
+    the hotline line)."""
+    lines = wording.lines(response, elder, **values)
+    prompt = elder_mode.with_hotline(lines) if elder else "\n".join(lines)
+    return offer(dispatcher, prompt, options, extra_slots, response=response)
 
 
 def offered(tracker: Tracker, kind: Optional[str] = None) -> List[str]:
@@ -79,4 +101,4 @@ def picked_index(tracker: Tracker, titles: Sequence[str]) -> Optional[int]:
     return pick_by_name(tracker.latest_message.get("text") or "", titles)
 
 
-__all__ = ["Option", "offer", "offered", "picked_index", "pick_by_name", "payload", "SLOT"]
+__all__ = ["Option", "ask", "offer", "offered", "picked_index", "pick_by_name", "payload", "SLOT"]

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.platform import submission
+from actions.platform.profile import platform_profile
 from actions.platform.submission import TrackerContext
 
 ITEM_SLOT = "item"
@@ -205,7 +205,7 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
 def platform_words() -> List[str]:
     """The names of the province's platform, app and mini-program (from the profile): like "在手机上", they
     say where to do something, not what."""
-    profile = submission.platform_profile()
+    profile = platform_profile()
     names = (profile.get(k) for k in ("platform", "platform_short", "app_name", "mini_program_name"))
     return [n for n in names if isinstance(n, str) and n.strip()]
 

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers import aspects
 from actions.answers.extras import follow_up, record_question
 from actions.answers.life_event import show_package
@@ -55,7 +56,7 @@ def start_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: s
         fallback.human_handoff(dispatcher, tracker)
         return events
     if service == "guide":
-        dispatcher.utter_message(response="utter_ask_which_item")
+        wording.say(dispatcher, "utter_ask_which_item", elder_mode.is_on(tracker))
         return events + [SlotSet(aspects.PENDING_SLOT, aspects.GUIDE)]
     if service == "progress":
         return events + [FollowupAction("progress_form")]
@@ -86,7 +87,7 @@ def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, 
     """A FAQ or an app picked from a list (search results of the fallback ladder)."""
     entry = knowledge_store().get(kind, entry_id)
     if entry is None or entry.get("status", "published") != "published":
-        dispatcher.utter_message(response="utter_no_answer")
+        wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return [SlotSet(choices.SLOT, None)]
     if kind == "faq":
         message = render.faq_answer(entry)
@@ -121,7 +122,7 @@ class ActionChooseOption(Action):
         index = choices.picked_index(tracker, titles)
         if index is None:
             options = [choices.Option(r, t) for r, t in zip(refs, titles, strict=False)]
-            return choices.offer(dispatcher, "没对上您选的是哪一项，请回复序号（比如“1”）或点选：", options)
+            return choices.ask(dispatcher, "utter_ask_pick_again", options)
         kind, value = refs[index].split(":", 1)
         pending = tracker.get_slot(aspects.PENDING_SLOT)
         if kind == "item":
@@ -132,7 +133,7 @@ class ActionChooseOption(Action):
         if kind == "aspect":
             item_id = tracker.get_slot(ITEM_SLOT)
             if not item_id:
-                dispatcher.utter_message(response="utter_ask_which_item")
+                wording.say(dispatcher, "utter_ask_which_item", elder_mode.is_on(tracker))
                 return [SlotSet(aspects.PENDING_SLOT, value)]
             events = aspects.answer_item(dispatcher, tracker, item_id, value)
             # keep the elder-mode menu open: the next digit picks another part of the same guide

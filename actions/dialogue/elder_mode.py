@@ -15,10 +15,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue.context import latest_metadata
+from actions.platform.profile import wording_values
 
 SLOT = "elder_mode"
-HOTLINE_LINE = "不清楚的，可以拨打 12345 热线，有人工帮您。"
 TURN_OFF_WORDS = ("关闭", "退出", "取消", "关掉", "不用长辈", "普通模式", "标准模式", "正常模式")
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
 
@@ -35,17 +36,28 @@ def short_sentences(text: str) -> List[str]:
     return parts
 
 
+def hotline_line() -> str:
+    return wording.text("utter_elder_hotline_line", elder=True)
+
+
 def with_hotline(lines: List[str]) -> str:
-    return "\n".join(lines + [HOTLINE_LINE])
+    return "\n".join(lines + [hotline_line()])
 
 
 def numbered(lines: List[str]) -> List[str]:
     return [f"{n}. {line}" for n, line in enumerate(lines, start=1)]
 
 
+def profile_slots() -> Dict[str, str]:
+    """The profile's values the responses Rasa says itself name ({platform_short}, {hotline})."""
+    values = wording_values()
+    return {"platform_short": values["platform_short"], "hotline": values["hotline"]}
+
+
 class ActionSyncChannelFlags(Action):
     """Run by action_extract_slots every turn (custom slot mapping): takes `elder_mode` and `region`
-    from the channel's metadata. The channel can turn elder mode on; only the citizen turns it off."""
+    from the channel's metadata, and keeps the profile's slots current. The channel can turn elder mode on;
+    only the citizen turns it off."""
 
     def name(self) -> Text:
         return "action_sync_channel_flags"
@@ -57,6 +69,9 @@ class ActionSyncChannelFlags(Action):
         events = []
         if metadata.get("elder_mode") is True and not tracker.get_slot(SLOT):
             events.append(SlotSet(SLOT, True))
+        for slot, value in profile_slots().items():
+            if value and tracker.get_slot(slot) != value:
+                events.append(SlotSet(slot, value))
         region = metadata.get("region")
         if isinstance(region, str) and region.strip() and region.strip() != tracker.get_slot("region"):
             events.append(SlotSet("region", region.strip()))
@@ -74,7 +89,7 @@ class ActionElderMode(Action):
     ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         if any(word in text for word in TURN_OFF_WORDS):
-            dispatcher.utter_message(response="utter_elder_mode_off")
+            wording.say(dispatcher, "utter_elder_mode_off")
             return [SlotSet(SLOT, False)]
-        dispatcher.utter_message(response="utter_elder_mode_on")
+        wording.say(dispatcher, "utter_elder_mode_on", elder=True)
         return [SlotSet(SLOT, True)]

@@ -19,16 +19,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT
-from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 
 SLOT = "fallback_step"
 CLARIFY, SEARCH_RESULTS, HUMAN = 1, 2, 3
 MIN_SEARCH_SCORE = 10.0
 SEARCH_CHOICES = 3
-HOTLINE = "12345"
 # The clarifying question's choices (numbered like every choice, so a typed digit works too).
 SERVICES = [
     ("guide", "查办事指南"),
@@ -60,25 +59,26 @@ def department_line(tracker: Tracker) -> Optional[str]:
         return None
     department = knowledge_store().get("department", item.get("department", "")) or {}
     hotline = item.get("hotline") or department.get("hotline")
-    if not hotline or hotline == HOTLINE:
+    if not hotline or hotline == wording.wording_values()["hotline"]:
         return None
-    return f"关于【{item['name']}】，也可以拨打{department.get('name', '主管部门')}咨询电话 {hotline}。"
+    name = department.get("name") or wording.text("utter_handoff_department_default")
+    return wording.text("utter_handoff_department", item=item["name"], department=name, phone=hotline)
 
 
 def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bool = False) -> None:
-    entry = submission.profile_text("complaint_entry")
-    online = f"，也可以在{entry}中留言" if entry else ""
-    lines = (["抱歉，这个问题我还回答不好。"] if missed else []) + [
-        f"人工服务请拨打 {HOTLINE} 政务服务便民热线（24 小时有人接听）{online}。"
-    ]
+    lines = ([wording.text("utter_handoff_missed")] if missed else []) + [wording.text("utter_handoff")]
     extra = department_line(tracker)
     if extra:
         lines.append(extra)
     if elder_mode.is_on(tracker):
-        text = "\n".join(elder_mode.short_sentences("\n".join(lines)) + [f"电话：{HOTLINE}。"])
+        phone = wording.text("utter_handoff_elder_phone")
+        text = "\n".join(elder_mode.short_sentences("\n".join(lines)) + [phone])
     else:
         text = "\n".join(lines)
-    dispatcher.utter_message(json_message={"type": "handoff", "hotline": HOTLINE, "text": text})
+    hotline = wording.wording_values()["hotline"]
+    dispatcher.utter_message(
+        json_message={"type": "handoff", "hotline": hotline, "text": text}, utter_action="utter_handoff"
+    )
 
 
 def search_options(text: str) -> List[choices.Option]:
@@ -90,18 +90,20 @@ def climb(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
     """One step up the ladder for a turn the bot could not answer; returns the events to return."""
     step = step_of_this_turn(tracker)
     if step == CLARIFY:
-        prompt = "抱歉，我没太明白。您是想办哪类事情？请回复序号，也可以换个说法再说一次："
-        if elder_mode.is_on(tracker):
-            prompt = "抱歉，我没听明白。\n您想办哪类事？\n回复数字就行。"
         options = [choices.Option(f"service:{key}", title) for key, title in SERVICES]
-        return choices.offer(dispatcher, prompt, options, {SLOT: CLARIFY})
+        elder = elder_mode.is_on(tracker)
+        return choices.offer(
+            dispatcher,
+            wording.text("utter_ask_which_service", elder),
+            options,
+            {SLOT: CLARIFY},
+            "utter_ask_which_service",
+        )
     if step == SEARCH_RESULTS:
         options = search_options(tracker.latest_message.get("text") or "")
         if options:
-            prompt = "还是没能确定您的意思。知识库里这几条可能相关，请回复序号查看："
-            if elder_mode.is_on(tracker):
-                prompt = elder_mode.with_hotline(["这几条可能有用。", "回复数字看详细。"])
-            return choices.offer(dispatcher, prompt, options, {SLOT: SEARCH_RESULTS})
+            elder = elder_mode.is_on(tracker)
+            return choices.ask(dispatcher, "utter_ask_which_search_result", options, {SLOT: SEARCH_RESULTS}, elder)
     human_handoff(dispatcher, tracker, missed=True)
     return [SlotSet(SLOT, HUMAN), SlotSet(choices.SLOT, None)]
 

@@ -12,11 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue import choices, elder_mode, render
 from actions.resources import knowledge_store
 from knowledge import hot_questions as hot
 
-HOT_PROMPT = "大家都在问（回复序号或点选）："
 CACHE_SECONDS = 60.0
 
 _cache: Dict[str, tuple] = {}
@@ -47,8 +47,10 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_greet")
-        if elder_mode.is_on(tracker):
+        elder = elder_mode.is_on(tracker)
+        greeting = "utter_greet" if (elder or wording.wording_values()["greeting"]) else "utter_greet_generic"
+        wording.say(dispatcher, greeting, elder)
+        if elder:
             return []
         questions = this_weeks_questions()
         if not questions:
@@ -56,7 +58,8 @@ class ActionGreet(Action):
         titles = [q.text for q in questions]
         dispatcher.utter_message(
             json_message=render.buttons_message(
-                render.numbered(HOT_PROMPT, titles), [{"title": t, "payload": t} for t in titles]
+                render.numbered(wording.text("utter_hot_questions_prompt"), titles),
+                [{"title": t, "payload": t} for t in titles],
             )
         )
         return [SlotSet(choices.SLOT, [q.ref for q in questions])]

@@ -15,6 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
+from actions.dialogue import elder_mode
+
 CONTENT_SLOT = "workorder_content"
 KIND_SLOT = "workorder_kind"
 HELP_REQUEST = "help_request"
@@ -44,7 +47,7 @@ class ActionIntakePrefill(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         events: List[Dict[Text, Any]] = []
         if intent == HELP_REQUEST:
-            dispatcher.utter_message(response="utter_help_request_received")
+            wording.say(dispatcher, "utter_help_request_received", elder_mode.is_on(tracker))
             events.append(SlotSet(KIND_SLOT, HELP_REQUEST))
         content = content_of(tracker.latest_message.get("text") or "")
         if content:

@@ -13,10 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.extras import answers_in_session, session_events
 from actions.dialogue import choices, render
 
-PROMPT = "您对这次服务满意吗？"
 LEVELS = [("好评", 5), ("中评", 3), ("差评", 1)]
 PAYLOAD_PREFIX = "/evaluate"
 EVALUATION_ACTIONS = {"evaluation_form", "action_submit_evaluation"}
@@ -26,10 +26,11 @@ def rating_payload(score: int) -> str:
     return PAYLOAD_PREFIX + json.dumps({"number": str(score)}, ensure_ascii=False)
 
 
-def offer_message(prompt: str = PROMPT) -> Dict:
+def offer_message() -> Dict:
     """The 好评 / 中评 / 差评 buttons; the text's last lines say what to reply on a text-only channel (also used
     after a submission: appointment, 申办, 12345)."""
-    lines = [prompt] + [f"· {title}，请回复“{title}”" for title, _ in LEVELS]
+    choices_lines = [wording.text("utter_rating_offer_choice", level=title) for title, _ in LEVELS]
+    lines = [wording.text("utter_rating_offer")] + choices_lines
     return render.buttons_message("\n".join(lines), [{"title": t, "payload": rating_payload(n)} for t, n in LEVELS])
 
 

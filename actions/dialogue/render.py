@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from actions.platform import submission
+from actions import wording
+from actions.platform.profile import platform_profile
 from knowledge.excerpt import excerpt, full_answer_path
 from knowledge.link_schemes import allowed_schemes, link_allowed
 from settings import get_settings
@@ -28,7 +29,7 @@ def place_for(entry: Dict, region: Optional[str]) -> Optional[Dict]:
 def _material_line(material: Dict) -> str:
     line = f"{material['name']}（{material.get('form', '原件')}{material.get('copies', 1)}份）"
     if material.get("e_license_exempt"):
-        line += "，可用电子证照免提交"
+        line += wording.text("utter_material_e_license_exempt")
     if material.get("note"):
         line += f"，{material['note']}"
     return line
@@ -55,9 +56,11 @@ def guide_sections(item: Dict, region: Optional[str]) -> List[Dict]:
             }
         )
     online_line = (
-        f"可以在{online.get('channel') or '手机上'}办理"
+        wording.text(
+            "utter_online_available", channel=online.get("channel") or wording.text("utter_online_channel_default")
+        )
         if online.get("available")
-        else "暂不支持网上办理，请到窗口办理"
+        else wording.text("utter_online_unavailable")
     )
     if online.get("note"):
         online_line += f"（{online['note']}）"
@@ -70,10 +73,10 @@ def guide_card(item: Dict, region: Optional[str] = None) -> Dict:
     """The whole 办事指南 of an item as a `guide_card` message."""
     sections = guide_sections(item, region)
     updated = item.get("updated_at", "")
-    lines = [f"【{item['name']}】办事指南"]
+    lines = [wording.text("utter_guide_title", item=item["name"])]
     for section in sections:
         lines.append(f"{section['title']}：" + "；".join(section["lines"]))
-    lines.append(f"（信息更新于 {updated}）")
+    lines.append(wording.text("utter_guide_updated", date=updated))
     return {
         "type": "guide_card",
         "title": item["name"],
@@ -91,7 +94,7 @@ def faq_answer(faq: Dict) -> Dict:
     if not part.truncated:
         return {"type": "text", "text": part.text}
     url = get_settings().public_url + full_answer_path(faq["id"])
-    return {"type": "text", "text": f"{part.text}\n答案较长，以上是开头部分，完整内容请看：{url}"}
+    return {"type": "text", "text": part.text + "\n" + wording.text("utter_long_answer_rest", url=url)}
 
 
 def package_card(package: Dict, item_names: Dict[str, str]) -> Dict:
@@ -125,7 +128,7 @@ def buttons_message(text: str, buttons: List[Dict]) -> Dict:
 def servable(link: str) -> str:
     """The link if its scheme is allowed (https or the profile's app schemes), else "" — a link that slipped
     into the knowledge base some other way (an old database, a direct write) never reaches a citizen."""
-    return link if link_allowed(link, allowed_schemes(submission.platform_profile())) else ""
+    return link if link_allowed(link, allowed_schemes(platform_profile())) else ""
 
 
 def app_link(app: Dict) -> Dict:
@@ -136,5 +139,5 @@ def app_link(app: Dict) -> Dict:
         "type": "link",
         "title": app["name"],
         "url": link,
-        "text": f"{app['name']}：{app['description']}\n打开：{link}",
+        "text": f"{app['name']}：{app['description']}\n" + wording.text("utter_app_open_link", url=link),
     }

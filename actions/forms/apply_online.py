@@ -10,8 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.aspects import aspect_message, catalog, offer_items
-from actions.dialogue import render
+from actions.dialogue import elder_mode, render
 from actions.dialogue.context import ITEM_SLOT, resolve_items, tracker_context
 from actions.dialogue.rating_offer import offer_message
 from actions.forms import login
@@ -30,11 +31,11 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
     item = knowledge_store().get("item", item_id)
     events = [SlotSet(ITEM_SLOT, item_id), SlotSet("pending_aspect", None), SlotSet("candidates", None)]
     if item is None:
-        dispatcher.utter_message(response="utter_no_answer")
+        wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return events[1:]
     ctx = tracker_context(tracker)
     if not item.get("online", {}).get("available"):
-        dispatcher.utter_message(text=f"【{item['name']}】暂不支持网上申办，需要到窗口办理。")
+        wording.say(dispatcher, "utter_apply_not_online", item=item["name"])
         dispatcher.utter_message(json_message=aspect_message(item, "location", ctx.region, ctx.elder_mode))
         return events
     if not ctx.logged_in:
@@ -46,14 +47,12 @@ async def apply_for(dispatcher: CollectingDispatcher, tracker: Tracker, item_id:
         dispatcher.utter_message(
             json_message={
                 "type": "link",
-                "title": f"继续办理：{item['name']}",
+                "title": wording.text("utter_apply_started_title", item=item["name"]),
                 "url": link,
                 "sources": [render.source_of("item", item)],
-                "text": (
-                    f"已为您创建【{item['name']}】的申办（编号 {result.reference}），姓名、电话已按实名信息预填。\n"
-                    f"请点击链接，在{submission.platform_name()}中补充材料并提交：{link}"
-                ),
-            }
+                "text": wording.text("utter_apply_started", item=item["name"], number=result.reference, url=link),
+            },
+            utter_action="utter_apply_started",
         )
         dispatcher.utter_message(json_message=offer_message())
     elif result.status == submission.LOGIN_REQUIRED:  # the login expired: the same button goes on after it
@@ -74,6 +73,6 @@ class ActionApplyOnline(Action):
         if resolution.unique:
             return await apply_for(dispatcher, tracker, resolution.unique)
         if resolution.ambiguous:
-            return offer_items(dispatcher, resolution.items, APPLY, "您要网上申办下面哪一项？请回复序号：")
-        dispatcher.utter_message(response="utter_ask_which_item")
+            return offer_items(dispatcher, resolution.items, APPLY, "utter_ask_which_item_to_apply")
+        wording.say(dispatcher, "utter_ask_which_item", elder_mode.is_on(tracker))
         return [SlotSet("pending_aspect", APPLY)]

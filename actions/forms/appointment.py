@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.answers.aspects import aspect_lines, catalog
 from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT, entity_values, resolve_items, tracker_context
@@ -136,7 +137,7 @@ class ValidateAppointmentForm(FormValidator):
             return {ITEM: None}
         item = knowledge_store().get("item", value)
         if item is None or not item.get("places"):
-            dispatcher.utter_message(text="这个事项暂时不能在线预约，您可以拨打 12345 咨询。")
+            wording.say(dispatcher, "utter_appointment_not_bookable")
             return {ITEM: None}
         return {ITEM: value, choices.SLOT: None}
 
@@ -194,13 +195,13 @@ class ValidateAppointmentForm(FormValidator):
             return {DATE: None}
         first = today()
         if day < first:
-            dispatcher.utter_message(text="这一天已经过去了，请选今天以后的工作日。")
+            wording.say(dispatcher, "utter_appointment_day_past")
             return {DATE: None}
         if day.weekday() >= 5:
-            dispatcher.utter_message(text=f"{day_title(day.isoformat())}是周末，窗口不办公，请选一个工作日。")
+            wording.say(dispatcher, "utter_appointment_day_weekend", day=day_title(day.isoformat()))
             return {DATE: None}
         if day > first + dt.timedelta(days=MAX_DAYS_AHEAD):
-            dispatcher.utter_message(text=f"只能预约 {MAX_DAYS_AHEAD} 天以内的日子，请换一天。")
+            wording.say(dispatcher, "utter_appointment_day_too_far", days=MAX_DAYS_AHEAD)
             return {DATE: None}
         return {DATE: day.isoformat()}
 
@@ -213,9 +214,7 @@ class ValidateAppointmentForm(FormValidator):
             if slot:
                 return {SLOT: slot}
             if ":" in value:
-                dispatcher.utter_message(
-                    text=f"{value} 不在办理时段内，可预约的时段是：" + "、".join(TIME_SLOTS) + "。"
-                )
+                wording.say(dispatcher, "utter_appointment_time_outside", time=value, slots="、".join(TIME_SLOTS))
                 return {SLOT: None}
         if requested(tracker) == SLOT:
             offered = choices.offered(tracker, "slot")
@@ -237,7 +236,7 @@ class ValidateAppointmentForm(FormValidator):
             if result.ok:
                 free = {s["slot"] for s in result.data["slots"] if s.get("available")}
                 if value not in free:
-                    dispatcher.utter_message(text=f"{day_title(date)} {value} 已经约满了，请换一个时段。")
+                    wording.say(dispatcher, "utter_appointment_slot_full", day=day_title(date), slot=value)
                     return {SLOT: None}
         return {SLOT: value}
 
@@ -253,7 +252,7 @@ class ValidateAppointmentForm(FormValidator):
                 submission.keep_private(ctx, PHONE, phone)
                 return {PHONE: masked}
         if entity_values(tracker, "phone"):  # a landline, at whichever step: refused, and a mobile asked for
-            dispatcher.utter_message(text="预约短信要发到手机上，请留一个手机号码。")
+            wording.say(dispatcher, "utter_appointment_phone_mobile_only")
             return {PHONE: None}
         return {}
 
@@ -274,8 +273,8 @@ class ActionAskAppointmentItem(Action):
         resolution = resolve_items(tracker, catalog(), searcher(), APPOINTMENT_WORDS)
         if resolution.ambiguous:
             options = [choices.Option(f"item:{i}", catalog().name(i) or i) for i in resolution.items]
-            return choices.offer(dispatcher, "您要预约办理哪一项？请回复序号：", options)
-        dispatcher.utter_message(response="utter_ask_appointment_item")
+            return choices.ask(dispatcher, "utter_ask_which_item_to_book", options)
+        wording.say(dispatcher, "utter_ask_appointment_item", elder_mode.is_on(tracker))
         return [SlotSet(choices.SLOT, None)]
 
 
@@ -288,10 +287,7 @@ class ActionAskAppointmentPlace(Action):
     ) -> List[Dict[Text, Any]]:
         item = _item(tracker)
         options = [choices.Option(f"place:{key}", title) for key, title in places_of(item or {})]
-        prompt = "您想到哪里办理？请回复序号，或者说出所在的市："
-        if elder_mode.is_on(tracker):
-            prompt = elder_mode.with_hotline(["您想去哪里办？", "回复数字就行。"])
-        return choices.offer(dispatcher, prompt, options)
+        return choices.ask(dispatcher, "utter_ask_appointment_place_choice", options, elder=elder_mode.is_on(tracker))
 
 
 class ActionAskAppointmentDate(Action):
@@ -303,10 +299,7 @@ class ActionAskAppointmentDate(Action):
     ) -> List[Dict[Text, Any]]:
         days = working_days(today(), DATE_CHOICES)
         options = [choices.Option(f"date:{d.isoformat()}", day_title(d.isoformat())) for d in days]
-        prompt = "您想哪天去办理？可以直接说“明天”“下周一”，也可以点选："
-        if elder_mode.is_on(tracker):
-            prompt = elder_mode.with_hotline(["您想哪天去？", "回复数字就行。"])
-        return choices.offer(dispatcher, prompt, options)
+        return choices.ask(dispatcher, "utter_ask_appointment_date_choice", options, elder=elder_mode.is_on(tracker))
 
 
 class ActionAskAppointmentSlot(Action):
@@ -325,7 +318,7 @@ class ActionAskAppointmentSlot(Action):
             if result.ok:
                 slots = [s["slot"] for s in result.data["slots"] if s.get("available")]
         if not slots:
-            dispatcher.utter_message(text=f"{day_title(date)}的号已经约满了，请换一天。")
+            wording.say(dispatcher, "utter_appointment_day_full", day=day_title(date))
             return [SlotSet(DATE, None), SlotSet("requested_slot", DATE)]
         parts = set(entity_values(tracker, "time")) & {MORNING, AFTERNOON}
         if parts:
@@ -333,10 +326,8 @@ class ActionAskAppointmentSlot(Action):
             narrowed = [s for s in slots if (s < "12:00") == (part == MORNING)]
             slots = narrowed or slots
         options = [choices.Option(f"slot:{s}", s) for s in slots]
-        prompt = f"{day_title(date)}还可以约这些时段，请回复序号："
-        if elder_mode.is_on(tracker):
-            prompt = elder_mode.with_hotline([f"{day_title(date)}。", "您想几点去？", "回复数字就行。"])
-        return choices.offer(dispatcher, prompt, options)
+        elder = elder_mode.is_on(tracker)
+        return choices.ask(dispatcher, "utter_ask_appointment_slot_choice", options, elder=elder, day=day_title(date))
 
 
 class ActionAskAppointmentConfirm(Action):
@@ -347,18 +338,23 @@ class ActionAskAppointmentConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         item = _item(tracker) or {}
-        lines = [
-            f"事项：{item.get('name', '')}",
-            f"地点：{place_title(item, tracker.get_slot(PLACE) or '')}",
-            f"时间：{day_title(tracker.get_slot(DATE))} {tracker.get_slot(SLOT)}",
-            f"手机：{tracker.get_slot(PHONE)}",
-        ]
-        text = "请核对预约信息：\n" + "\n".join(lines) + "\n确认提交吗？要改的话直接说新的日期、时段或手机号。"
-        if elder_mode.is_on(tracker):
-            text = elder_mode.with_hotline(["请您核对："] + lines + ["对的话，点“确认”。"])
-        dispatcher.utter_message(
-            text=text, buttons=[{"title": "确认预约", "payload": "/affirm"}, {"title": "不约了", "payload": "/deny"}]
+        elder = elder_mode.is_on(tracker)
+        name = "utter_ask_appointment_confirm_summary"
+        text = wording.text(
+            name,
+            elder,
+            item=item.get("name", ""),
+            place=place_title(item, tracker.get_slot(PLACE) or ""),
+            day=day_title(tracker.get_slot(DATE)),
+            slot=tracker.get_slot(SLOT),
+            phone=tracker.get_slot(PHONE),
         )
+        buttons = [
+            {"title": wording.text("utter_appointment_confirm_button"), "payload": "/affirm"},
+            {"title": wording.text("utter_appointment_cancel_button"), "payload": "/deny"},
+        ]
+        text = elder_mode.with_hotline([text]) if elder else text
+        dispatcher.utter_message(text=text, buttons=buttons, utter_action=name)
         return []
 
 
@@ -371,12 +367,12 @@ class ActionSubmitAppointment(Action):
     ) -> List[Dict[Text, Any]]:
         item = _item(tracker)
         if not tracker.get_slot(CONFIRM) or item is None:
-            dispatcher.utter_message(text="好的，这次预约没有提交。需要时再跟我说“我要预约”。")
+            wording.say(dispatcher, "utter_appointment_not_submitted")
             return reset(FORM)
         ctx = tracker_context(tracker)
         phone = submission.recall_private(ctx, PHONE)
         if not phone:
-            dispatcher.utter_message(text="手机号已经过期，请重新告诉我一次手机号码。")
+            wording.say(dispatcher, "utter_appointment_phone_expired")
             return [SlotSet(PHONE, None), SlotSet(CONFIRM, None), FollowupAction(FORM)]
         place, date, slot = tracker.get_slot(PLACE), tracker.get_slot(DATE), tracker.get_slot(SLOT)
         request = submission.AppointmentRequest(
@@ -385,14 +381,20 @@ class ActionSubmitAppointment(Action):
         result = await submission.book_appointment(ctx, request)
         if result.ok:
             materials = aspect_lines(item, "materials", ctx.region)
-            lines = [
-                f"预约成功！预约编号：{result.reference}",
-                f"请于 {day_title(date)} {slot} 到 {place_title(item, place)} 办理【{item['name']}】。",
-            ]
+            lines = wording.lines(
+                "utter_appointment_booked",
+                number=result.reference,
+                day=day_title(date),
+                slot=slot,
+                place=place_title(item, place),
+                item=item["name"],
+            )
             if materials:
-                lines.append("记得带上：" + "；".join(m.split("（")[0] for m in materials))
+                bring = "；".join(m.split("（")[0] for m in materials)
+                lines.append(wording.text("utter_appointment_bring", materials=bring))
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
-            dispatcher.utter_message(json_message={"type": "text", "text": text, "appointment_id": result.reference})
+            message = {"type": "text", "text": text, "appointment_id": result.reference}
+            dispatcher.utter_message(json_message=message, utter_action="utter_appointment_booked")
             dispatcher.utter_message(json_message=offer_message())
             return reset(FORM) + [SlotSet(ITEM_SLOT, item["id"])]
         if result.status == submission.LOGIN_REQUIRED:  # the login expired: keep the booking for after it

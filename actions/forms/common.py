@@ -22,11 +22,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue import choices
+from actions import wording
+from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import tracker_context
 from actions.forms import login
 from actions.forms.slots import SET_BEFORE_START, form_slots, required_slots
-from actions.platform import submission
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,8 @@ TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 def cancel_hint(form: str) -> Optional[str]:
-    if form == "progress_form":
-        return f"不知道编号的话，可以登录{submission.platform_name()}，在“我的办件”里查看全部办件。"
-    return None
+    """The response that follows a cancelled form, if any."""
+    return "utter_progress_cancel_hint" if form == "progress_form" else None
 
 
 def today() -> dt.date:
@@ -194,7 +193,7 @@ class ActionCheckLogin(Action):
             events = login.restore(tracker, form) if form else []
             # something was kept for this form (restored now, or still in its slots: a 12345 message's content)
             if form and login.pending_of(tracker, form):
-                dispatcher.utter_message(text=f"您已登录，接着刚才的{login.FLOWS[flow].what}往下办，您说过的都还在。")
+                wording.say(dispatcher, "utter_login_resumed", flow=login.FLOWS[flow].what)
             return events + [SlotSet(LOGGED_IN_SLOT, True)]
         if not form:
             dispatcher.utter_message(json_message=login.login_message(ctx, flow))
@@ -218,9 +217,9 @@ class ActionCancelForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         form = tracker.active_loop.get("name") if tracker.active_loop else None
-        dispatcher.utter_message(response="utter_form_cancelled")
+        wording.say(dispatcher, "utter_form_cancelled", elder_mode.is_on(tracker))
         hint = cancel_hint(form) if form else None
         if hint:
-            dispatcher.utter_message(text=hint)
+            wording.say(dispatcher, hint)
         cleared = [SlotSet(login.PENDING_SLOT, None)] if tracker.get_slot(login.PENDING_SLOT) is not None else []
         return (reset(form) if form else [SlotSet(REQUESTED, None)]) + cleared

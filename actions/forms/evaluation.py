@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue.context import entity_values, tracker_context
 from actions.forms.common import STOP_INTENTS, FormValidator, intent_of, requested, reset, text_of
 from actions.platform import submission
@@ -119,7 +120,7 @@ class ActionSubmitEvaluation(Action):
         )
         result = await submission.submit_evaluation(ctx, request)
         if result.ok:  # an expired login is no obstacle: the rating then counts as an anonymous one
-            dispatcher.utter_message(text=f"感谢您的评价（{LEVELS.get(rating, rating)}）！我们会继续改进服务。")
+            wording.say(dispatcher, "utter_evaluation_thanks", level=LEVELS.get(rating, rating))
         else:
             dispatcher.utter_message(text=result.message)
         return reset(FORM)

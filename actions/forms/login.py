@@ -13,8 +13,8 @@ the round-trip:
   number or item where the business reads it from the message); `action_check_login` then puts the kept
   slots back and the form goes on from where it was — the confirmation is always asked again.
 
-This module is the one place of the login wording. The platform's name comes from the profile
-(submission.platform_name), never from the code.
+The wording is the domain's (bot/domain/forms.yml, utter_login_*); the platform's name and the hotline come
+from the profile, never from the code.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.forms.slots import form_slots
 from actions.platform import submission
 
@@ -39,34 +40,29 @@ COMPLAINT, SUGGESTION, HELP_REQUEST = "complaint", "suggestion", "help_request" 
 
 @dataclass(frozen=True)
 class Flow:
-    """A business that needs the login: its name, why it needs the login, the form that carries it."""
+    """A business that needs the login: the form that carries it and the intent that restarts it; its name
+    and why it needs the login are the domain's responses utter_login_flow_<key> / utter_login_reason_<key>."""
 
-    what: str  # e.g. 预约
-    why: str  # completes "因为…"
+    key: str
     form: Optional[str]  # the form restarted after login (None: no form, e.g. 申办)
     intent: str  # the intent that restarts it (the resume button's payload)
 
+    @property
+    def what(self) -> str:  # e.g. 预约办理
+        return wording.text(f"utter_login_flow_{self.key}")
+
+    @property
+    def why(self) -> str:  # completes "因为…"
+        return wording.text(f"utter_login_reason_{self.key}")
+
 
 FLOWS: Dict[str, Flow] = {
-    APPOINTMENT: Flow(
-        "预约办理", "预约要用您的实名身份排号，预约结果也会记在您的名下", "appointment_form", "make_appointment"
-    ),
-    COMPLAINT: Flow(
-        "投诉", "投诉要以您的名义提交到 12345，承办单位办完会把结果答复给您本人", "workorder_form", "complaint"
-    ),
-    SUGGESTION: Flow(
-        "提建议", "建议要以您的名义提交到 12345，承办单位会把采纳情况答复给您本人", "workorder_form", "suggestion"
-    ),
-    HELP_REQUEST: Flow(
-        "求助",
-        "求助要以您的名义转到 12345，承办单位要能联系到您本人、把办理结果告诉您",
-        "workorder_form",
-        "help_request",
-    ),
-    PROGRESS: Flow(
-        "查询办件进度", "只有登录后才能查到您本人的办件，别人查不到您的信息", "progress_form", "check_progress"
-    ),
-    APPLY: Flow("网上申办", "申请表要按您的实名信息预填，申请也要记在您的名下", None, "apply_online"),
+    APPOINTMENT: Flow(APPOINTMENT, "appointment_form", "make_appointment"),
+    COMPLAINT: Flow(COMPLAINT, "workorder_form", "complaint"),
+    SUGGESTION: Flow(SUGGESTION, "workorder_form", "suggestion"),
+    HELP_REQUEST: Flow(HELP_REQUEST, "workorder_form", "help_request"),
+    PROGRESS: Flow(PROGRESS, "progress_form", "check_progress"),
+    APPLY: Flow(APPLY, None, "apply_online"),
 }
 FORM_FLOWS = {"appointment_form": APPOINTMENT, "progress_form": PROGRESS}
 INTENT_FLOWS = {flow.intent: key for key, flow in FLOWS.items()}
@@ -83,24 +79,16 @@ def login_text(flow: Optional[str], kept: bool = False, subject: str = "") -> st
     """What the citizen reads: which business, why it needs the login, what happens to what was written, and
     the 12345 hotline for those who cannot log in. Without a flow (a caller that does not say which business):
     the same, in general words."""
-    platform = submission.platform_name()
     if flow not in FLOWS:
-        return "\n".join(
-            [
-                f"这项业务要以您本人的身份办理，需要先登录{platform}（统一身份认证）。",
-                "请点击下面的链接登录，登录后再跟我说一次要办的事即可。",
-                f"不方便登录的话，可以拨打 {submission.HOTLINE} 政务服务便民热线，由话务员帮您办理。",
-            ]
-        )
+        return wording.text("utter_login_needed_general")
     spec = FLOWS[flow]
-    what = f"{spec.what}{subject}"
-    lines = [
-        f"{what}需要先登录{platform}（统一身份认证），因为{spec.why}。",
-        ("您刚才说的内容我都记下了，" if kept else "")
-        + f"请点击下面的链接登录，登录后点“我已登录，继续{spec.what}”，接着办，不用重新说一遍。",
-        f"不方便登录的话，可以拨打 {submission.HOTLINE} 政务服务便民热线，由话务员帮您办理。",
-    ]
-    return "\n".join(lines)
+    return wording.text(
+        "utter_login_needed",
+        what=f"{spec.what}{subject}",
+        why=spec.why,
+        flow=spec.what,
+        kept=wording.text("utter_login_kept") if kept else "",
+    )
 
 
 def resume_payload(flow: str, entities: Optional[Dict[str, str]] = None) -> str:
@@ -117,11 +105,10 @@ def send_login(
     entities: Optional[Dict[str, str]] = None,
 ) -> None:
     """The login link (first, with the whole explanation), then the button that goes on after login."""
-    dispatcher.utter_message(json_message=login_message(ctx, flow, kept, subject))
-    spec = FLOWS[flow]
-    dispatcher.utter_message(
-        text="登录好了请点这里：",
-        buttons=[{"title": f"我已登录，继续{spec.what}", "payload": resume_payload(flow, entities)}],
+    dispatcher.utter_message(json_message=login_message(ctx, flow, kept, subject), utter_action=login_response(flow))
+    title = wording.text("utter_login_resume_button", flow=FLOWS[flow].what)
+    wording.say(
+        dispatcher, "utter_login_resume_prompt", buttons=[{"title": title, "payload": resume_payload(flow, entities)}]
     )
 
 
@@ -129,8 +116,12 @@ def login_message(
     ctx: submission.TrackerContext, flow: Optional[str] = None, kept: bool = False, subject: str = ""
 ) -> Dict[str, Any]:
     url = submission.login_link(ctx)
-    text = login_text(flow, kept, subject)
-    return {"type": "link", "title": f"登录{submission.platform_name()}", "url": url, "text": f"{text}\n登录：{url}"}
+    text = login_text(flow, kept, subject) + "\n" + wording.text("utter_login_link_line", url=url)
+    return {"type": "link", "title": wording.text("utter_login_link_title"), "url": url, "text": text}
+
+
+def login_response(flow: Optional[str]) -> str:
+    return "utter_login_needed" if flow in FLOWS else "utter_login_needed_general"
 
 
 # What was written, kept over the login ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue import elder_mode
 from actions.dialogue.context import entity_values, tracker_context
 from actions.forms import login
@@ -24,16 +25,17 @@ def progress_lines(number: str, data: Dict) -> List[str]:
     title = data.get("item_name") or data.get("kind_label") or ""
     head = f"{number}" + (f"【{title}】" if title else "")
     if "progress" not in data:  # an appointment
-        return [f"{head}：{data.get('status', '')}，{data.get('date', '')} {data.get('slot', '')}"]
-    lines = [f"{head}当前状态：{data.get('status', '')}"]
+        values = {k: data.get(k, "") for k in ("status", "date", "slot")}
+        return [wording.text("utter_progress_appointment", head=head, **values)]
+    lines = [wording.text("utter_progress_status", head=head, status=data.get("status", ""))]
     for step in data["progress"]:
         mark = "✔" if step.get("done") else "○"
         when = f" {step['time'][:16].replace('T', ' ')}" if step.get("time") else ""
         lines.append(f"{mark} {step['step']}{when}")
     if data.get("reply"):
-        lines.append(f"答复：{data['reply']}")
+        lines.append(wording.text("utter_progress_reply", reply=data["reply"]))
     if data.get("status") == "待补充" and data.get("finish_link"):
-        lines.append(f"材料还没补充完整，请点击继续办理：{data['finish_link']}")
+        lines.append(wording.text("utter_progress_finish", url=data["finish_link"]))
     return lines
 
 
@@ -50,7 +52,7 @@ class ValidateProgressForm(FormValidator):
         if numbers:
             return {} if tracker.get_slot(NUMBER) == numbers[0] else {NUMBER: numbers[0]}
         if requested(tracker) == NUMBER and LOOKS_LIKE_NUMBER.search(text_of(tracker)):
-            dispatcher.utter_message(text="这个编号的格式不对。办件编号是两个字母加 13 位数字，例如 SX2026112300001。")
+            wording.say(dispatcher, "utter_progress_number_invalid")
             return {NUMBER: None}
         return {}
 
@@ -67,7 +69,7 @@ class ActionQueryProgress(Action):
         if result.ok:
             lines = progress_lines(result.reference, result.data)
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
-            dispatcher.utter_message(text=text)
+            dispatcher.utter_message(text=text, utter_action="utter_progress_status")
         elif result.status == submission.LOGIN_REQUIRED:
             # The platform shows a record only to its owner: log in, then the same number is looked up
             # (the button carries it, so nothing has to be typed again).

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.dialogue import elder_mode
 from actions.dialogue.context import entity_values, tracker_context
 from actions.dialogue.rating_offer import offer_message
@@ -26,7 +27,7 @@ KIND, CONTENT, LOCATION, CONTACT, CONFIRM = (
     "workorder_confirm",
 )
 COMPLAINT, SUGGESTION, HELP_REQUEST = "complaint", "suggestion", "help_request"
-KIND_LABELS = {COMPLAINT: "投诉", SUGGESTION: "建议", HELP_REQUEST: "求助"}
+KINDS = (COMPLAINT, SUGGESTION, HELP_REQUEST)
 # The platform's work orders know complaints and suggestions: a request for help is filed as a complaint
 # (something is wrong and someone has to act), its content says what help is needed.
 PLATFORM_KINDS = {COMPLAINT: COMPLAINT, SUGGESTION: SUGGESTION, HELP_REQUEST: COMPLAINT}
@@ -49,7 +50,11 @@ CONTACT_WORDS = re.compile(r"(?:我的)?(?:联系)?(?:电话|手机|手机号|�
 
 
 def kind_of(tracker: Tracker) -> str:
-    return tracker.get_slot(KIND) if tracker.get_slot(KIND) in KIND_LABELS else COMPLAINT
+    return tracker.get_slot(KIND) if tracker.get_slot(KIND) in KINDS else COMPLAINT
+
+
+def kind_label(tracker: Tracker) -> str:
+    return wording.text(f"utter_workorder_kind_{kind_of(tracker)}")
 
 
 def location_in(text: str) -> str:
@@ -86,7 +91,7 @@ class ValidateWorkorderForm(FormValidator):
         if other and len(without_contact(tracker, LOCATION_CUE.sub("", text))) < 4:
             return {}  # only a phone or a place: kept by their own slots, and the content is asked again
         if len(text) < 4:
-            dispatcher.utter_message(text="请再具体说说是什么事，比如时间、经过和您的诉求。")
+            wording.say(dispatcher, "utter_workorder_content_too_short")
             return {CONTENT: None}
         return {CONTENT: text}
 
@@ -154,19 +159,22 @@ class ActionAskWorkorderConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        label = KIND_LABELS[kind_of(tracker)]
-        lines = [
-            f"类型：{label}",
-            f"内容：{tracker.get_slot(CONTENT)}",
-            f"地点：{tracker.get_slot(LOCATION)}",
-            f"联系电话：{tracker.get_slot(CONTACT)}",
-        ]
-        text = f"请核对您的{label}：\n" + "\n".join(lines) + "\n确认提交到 12345 吗？"
-        if elder_mode.is_on(tracker):
-            text = elder_mode.with_hotline(["请您核对："] + lines + ["对的话，点“确认”。"])
-        dispatcher.utter_message(
-            text=text, buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "不提交了", "payload": "/deny"}]
+        elder = elder_mode.is_on(tracker)
+        name = "utter_ask_workorder_confirm_summary"
+        text = wording.text(
+            name,
+            elder,
+            kind=kind_label(tracker),
+            content=tracker.get_slot(CONTENT),
+            location=tracker.get_slot(LOCATION),
+            contact=tracker.get_slot(CONTACT),
         )
+        buttons = [
+            {"title": wording.text("utter_workorder_confirm_button"), "payload": "/affirm"},
+            {"title": wording.text("utter_workorder_cancel_button"), "payload": "/deny"},
+        ]
+        text = elder_mode.with_hotline([text]) if elder else text
+        dispatcher.utter_message(text=text, buttons=buttons, utter_action=name)
         return []
 
 
@@ -177,9 +185,9 @@ class ActionSubmitWorkorder(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        label = KIND_LABELS[kind_of(tracker)]
+        label = kind_label(tracker)
         if not tracker.get_slot(CONFIRM):
-            dispatcher.utter_message(text=f"好的，这条{label}没有提交。")
+            wording.say(dispatcher, "utter_workorder_not_submitted", kind=label)
             return reset(FORM)
         ctx = tracker_context(tracker)
         contact = tracker.get_slot(CONTACT)
@@ -193,12 +201,10 @@ class ActionSubmitWorkorder(Action):
         )
         result = await submission.submit_workorder(ctx, request)
         if result.ok:
-            lines = [
-                f"您的{label}已提交到 12345，工单编号：{result.reference}。",
-                "承办单位会尽快处理，您可以随时发送工单编号查询办理进度。",
-            ]
+            lines = wording.lines("utter_workorder_submitted", kind=label, number=result.reference)
             text = elder_mode.with_hotline(lines) if ctx.elder_mode else "\n".join(lines)
-            dispatcher.utter_message(json_message={"type": "text", "text": text, "workorder_no": result.reference})
+            message = {"type": "text", "text": text, "workorder_no": result.reference}
+            dispatcher.utter_message(json_message=message, utter_action="utter_workorder_submitted")
             dispatcher.utter_message(json_message=offer_message())
         elif result.status == submission.LOGIN_REQUIRED:  # the login expired: keep the work order for after it
             login.send_login(dispatcher, ctx, login.flow_for_form(FORM, tracker), kept=True)

@@ -18,6 +18,7 @@ from typing import Any, Dict, Optional
 
 import httpx
 
+from actions import wording
 from actions.platform.circuit_breaker import CircuitBreaker, CircuitOpen
 
 logger = logging.getLogger(__name__)
@@ -143,4 +144,6 @@ def _detail(response: httpx.Response) -> str:
         detail = response.json().get("detail")
     except ValueError:
         detail = None
-    return detail if isinstance(detail, str) and detail else f"平台办事接口拒绝了请求（{response.status_code}）"
+    if isinstance(detail, str) and detail:
+        return detail
+    return wording.text("utter_platform_refused", status=response.status_code)

@@ -35,9 +35,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Awaitable, Dict, Optional
 
+from actions import wording
 from actions.background import in_background
 from actions.platform import outbox as outbox_module
 from actions.platform.application_api import PlatformUnavailable, SubmissionRejected
+from actions.platform.profile import profile_text
 from actions.platform.resources import application_api_client, outbox
 from settings import get_settings
 
@@ -50,53 +52,24 @@ UNAVAILABLE = "unavailable"  # the platform could not be reached or failed
 LOGIN_REQUIRED = "login_required"
 NOT_FOUND = "not_found"
 
-HOTLINE = "12345"
-UNAVAILABLE_MESSAGE = f"办事系统暂时连不上，请稍后再试；急需办理可拨打 {HOTLINE} 政务服务便民热线。"
-# The reason a LOGIN_REQUIRED result carries. The dialogue never shows it alone: actions/forms/login.py
-# says which business needs the login, why, what was kept, and how to go on (the one place of that wording).
-LOGIN_MESSAGE = (
-    "这项业务要以您本人的身份办理，需要先登录（统一身份认证）。"
-    f"不方便登录的话，可以拨打 {HOTLINE} 政务服务便民热线办理。"
-)
-DEFAULT_PLATFORM = "政务服务平台"
-KIND_LABELS = {"appointment": "预约", "application": "申办", "workorder": "诉求", "evaluation": "评价"}
 PRIVATE_FILE = "private_session.sqlite3"
 # A request the platform refused may be sent again (after a new login, or when the refusal was passing):
 # each resend gets the next key, because the platform replays its first answer for a key it has seen.
 MAX_RESENDS = 5
 
 
-def platform_profile() -> Dict[str, Any]:
-    """The province's profile as loaded into the knowledge base (knowledge/schema.py `Regions`): platform,
-    links, wording. {} when it cannot be read (no knowledge base yet): callers use generic wording then."""
-    from actions.resources import knowledge_store
-
-    try:
-        raw = knowledge_store().get_meta("profile")
-        profile = json.loads(raw) if raw else {}
-    except Exception:  # no knowledge base yet, or an unreadable profile
-        logger.warning("the profile could not be read", exc_info=True)
-        profile = {}
-    return profile if isinstance(profile, dict) else {}
+def unavailable_message() -> str:
+    return wording.text("utter_platform_unavailable")
 
 
-def profile_text(field: str, default: str = "") -> str:
-    value = platform_profile().get(field)
-    return value.strip() if isinstance(value, str) and value.strip() else default
-
-
-def platform_name() -> str:
-    """The platform's name as citizens know it (the profile's `platform`, e.g. the province's app), so that no
-    province's name is written in the code; a generic name when the profile cannot be read."""
-    return profile_text("platform", DEFAULT_PLATFORM)
+def login_required_message() -> str:
+    """The reason a LOGIN_REQUIRED result carries. The dialogue never shows it alone: actions/forms/login.py
+    says which business needs the login, why, what was kept, and how to go on."""
+    return wording.text("utter_submission_login_required")
 
 
 def queued_message(kind: str) -> str:
-    label = KIND_LABELS[kind]
-    return (
-        f"办事系统暂时连不上，您的{label}已经记下，系统恢复后会自动提交，不用再发一次；"
-        f"结果可在{platform_name()}“我的办件”里查看。急需办理可拨打 {HOTLINE} 政务服务便民热线。"
-    )
+    return wording.text("utter_submission_queued", kind=wording.text(f"utter_submission_kind_{kind}"))
 
 
 @dataclass(frozen=True)
@@ -165,7 +138,7 @@ def idempotency_key(ctx: TrackerContext, kind: str, body: Dict[str, Any], resend
 
 def _refused(exc: SubmissionRejected) -> SubmissionResult:
     if exc.status == 401:
-        return SubmissionResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE, http_status=401)
+        return SubmissionResult(False, LOGIN_REQUIRED, login_required_message(), http_status=401)
     if exc.status == 404:
         return SubmissionResult(False, NOT_FOUND, exc.message, http_status=404)
     return SubmissionResult(False, REJECTED, exc.message, http_status=exc.status)
@@ -179,7 +152,7 @@ async def _read(call: Awaitable[Dict[str, Any]], what: str) -> SubmissionResult:
         return _refused(exc)
     except PlatformUnavailable as exc:
         logger.warning("application API read %s failed: %s", what, exc.message)
-        return SubmissionResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
+        return SubmissionResult(False, UNAVAILABLE, unavailable_message())
 
 
 def _free_key(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> str:
@@ -196,7 +169,7 @@ def _free_key(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> str:
 async def _create(ctx: TrackerContext, kind: str, body: Dict[str, Any], reference_field: str) -> SubmissionResult:
     """Stores the request in the outbox, then sends it: delivered, queued for later, or refused."""
     if not ctx.logged_in:
-        return SubmissionResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
+        return SubmissionResult(False, LOGIN_REQUIRED, login_required_message())
     try:
         key = await asyncio.to_thread(_free_key, ctx, kind, body)
         outcome = await outbox_module.submit(
@@ -204,7 +177,7 @@ async def _create(ctx: TrackerContext, kind: str, body: Dict[str, Any], referenc
         )
     except Exception:  # the outbox's own database failed: nothing was stored, so say so plainly
         logger.exception("the submission outbox failed for a %s", kind)
-        return SubmissionResult(False, UNAVAILABLE, UNAVAILABLE_MESSAGE)
+        return SubmissionResult(False, UNAVAILABLE, unavailable_message())
     if outcome.status in ("delivered", "queued") and not outcome.repeated:
         record_stats(ctx, kind, body)
     if outcome.status == "delivered":
@@ -212,7 +185,9 @@ async def _create(ctx: TrackerContext, kind: str, body: Dict[str, Any], referenc
         return SubmissionResult(True, DONE, reference=data.get(reference_field), data=data)
     if outcome.status == "queued":
         return SubmissionResult(False, QUEUED, queued_message(kind), data={"key": key})
-    return _refused(SubmissionRejected(outcome.reason or "办事系统没有受理", outcome.http_status))
+    return _refused(
+        SubmissionRejected(outcome.reason or wording.text("utter_submission_not_accepted"), outcome.http_status)
+    )
 
 
 def record_stats(ctx: TrackerContext, kind: str, body: Dict[str, Any]) -> None:
@@ -260,14 +235,14 @@ async def query_progress(ctx: TrackerContext, number: str) -> SubmissionResult:
     """Status of an application (SX…), a 12345 work order (GD…) or an appointment (YY…)."""
     number = (number or "").strip().upper()
     if not _NUMBER.match(number):
-        return SubmissionResult(False, REJECTED, "编号格式不对，应为字母加 13 位数字，例如 SX2026112300001。")
+        return SubmissionResult(False, REJECTED, wording.text("utter_progress_number_malformed"))
     call = application_api_client().record(_PROGRESS_KINDS[number[:2]], number, ctx.identity_token)
     result = await _read(call, "progress")
     if result.ok:
         result.reference = number
     elif result.status == NOT_FOUND:
         # The platform answers a number of someone else's record as if it did not exist: so do we.
-        result.message = f"没有查到您名下编号为 {number} 的办件，请核对编号。"
+        result.message = wording.text("utter_progress_not_found", number=number)
     return result
 
 
@@ -275,7 +250,7 @@ async def start_application(ctx: TrackerContext, item_id: str, item_name: str) -
     """An application draft with the applicant's fields prefilled from the identity profile (only the
     fields the form needs: name and phone)."""
     if not ctx.logged_in:
-        return SubmissionResult(False, LOGIN_REQUIRED, LOGIN_MESSAGE)
+        return SubmissionResult(False, LOGIN_REQUIRED, login_required_message())
     profile = await _read(application_api_client().profile(ctx.identity_token), "profile")
     if not profile.ok:
         return profile
@@ -327,7 +302,6 @@ __all__ = [
     "WorkorderRequest",
     "EvaluationRequest",
     "login_link",
-    "platform_name",
     "available_slots",
     "book_appointment",
     "submit_workorder",

@@ -92,6 +92,11 @@ def make_tracker(
     )
 
 
+def said(dispatcher: CollectingDispatcher) -> List[str]:
+    """The domain response each message rendered (actions/wording.py), "" for one that renders none."""
+    return [message.get("utter_action") or message.get("response") or "" for message in dispatcher.messages]
+
+
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
     """What the citizen reads: each message's text (custom messages included), in order."""
     out = []

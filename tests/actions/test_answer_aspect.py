@@ -1,7 +1,7 @@
 """action_answer_aspect: one part of the guide for the item in question, context carry-over, choices."""
 
 from actions.answers.aspect import ActionAnswerAspect
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 REISSUE = "ga-idcard-reissue"
 ID_CARDS = ["ga-idcard-first", "ga-idcard-reissue", "ga-idcard-renew", "ga-idcard-temp"]
@@ -54,7 +54,7 @@ async def test_several_matching_items_become_numbered_choices(sample_kb, dispatc
 
 async def test_no_item_known_asks_which_and_keeps_the_question(sample_kb, dispatcher):
     events = await run(dispatcher, "要带什么材料", "ask_materials")
-    assert dispatcher.messages[0]["response"] == "utter_ask_which_item"
+    assert said(dispatcher)[0] == "utter_ask_which_item"
     assert slot_events(events) == {"pending_aspect": "materials"}
 
 

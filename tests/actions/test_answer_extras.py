@@ -12,17 +12,18 @@ import sqlite3
 
 import pytest
 
+from actions import wording
 from actions.answers import confidence
-from actions.answers.extras import FEEDBACK_TEXT, feedback_payload, latest_answer, related_options
-from actions.answers.feedback import ALREADY, NOTHING_TO_RATE, SORRY, THANKS, UNCLEAR, ActionAnswerFeedback
-from actions.answers.question import CHOICE_PROMPT, ActionAnswerOrFallback, ActionAnswerQuestion
+from actions.answers.extras import feedback_payload, latest_answer, related_options
+from actions.answers.feedback import ActionAnswerFeedback
+from actions.answers.question import ActionAnswerOrFallback, ActionAnswerQuestion
 from actions.dialogue import greeting
 from actions.dialogue.disambiguation import ActionChooseOption
 from actions.dialogue.greeting import ActionGreet
 from actions.dialogue.rating_offer import ActionOfferRating
 from devtools.support.waiting import wait_until
 from knowledge import feedback, stats
-from tests.actions.conftest import _clear_caches, make_tracker, slot_events, texts
+from tests.actions.conftest import _clear_caches, make_tracker, said, slot_events, texts
 from tests.conftest import no_default_addresses
 
 
@@ -118,7 +119,7 @@ async def test_a_confident_answer_has_sources_feedback_and_related_questions(kb,
     assert answer_message["text"] == kb.get("faq", "faq-ga-002")["answer"]  # nothing but the entry's text
     assert feedback_message == {
         "type": "buttons",
-        "text": FEEDBACK_TEXT,
+        "text": wording.text("utter_feedback_question"),
         "buttons": [
             {"title": "有帮助", "payload": '/answer_feedback{"helpful": "yes"}'},
             {"title": "没帮助", "payload": '/answer_feedback{"helpful": "no"}'},
@@ -154,7 +155,7 @@ async def test_unsure_offers_the_top_three_and_a_number_picks_one(kb, dispatcher
         dispatcher, make_tracker("公积金怎么提取", metadata={"channel": "app"}), {}
     )
     (offer,) = dispatcher.messages
-    assert offer["text"] == CHOICE_PROMPT and len(offer["buttons"]) == 3
+    assert offer["utter_action"] == "utter_ask_which_of_answers" and len(offer["buttons"]) == 3
     assert offer["buttons"][1]["payload"] == '/choose_option{"number": "2"}'
     slots = slot_events(events)
     assert slots["asked_question"] == "公积金怎么提取" and len(slots["candidates"]) == 3
@@ -168,7 +169,7 @@ async def test_unsure_offers_the_top_three_and_a_number_picks_one(kb, dispatcher
     kind, entry_id = slots["candidates"][1].split(":")
     first = customs(picked)[0]
     assert first["sources"][0] == {"type": kind, "id": entry_id, "title": offer["buttons"][1]["title"]}
-    assert customs(picked)[1]["text"] == FEEDBACK_TEXT
+    assert customs(picked)[1]["text"] == wording.text("utter_feedback_question")
     assert slot_events(events)["asked_question"] is None
     # the question behind the choices is recorded as answered from the pick
     found = wait_until(lambda: summary(kb)["top_entries"])
@@ -195,7 +196,7 @@ async def test_a_tapped_question_the_nlu_is_unsure_of_is_still_answered(kb, disp
 async def test_elder_mode_gets_feedback_but_no_related_questions(kb, dispatcher):
     await ActionAnswerQuestion().run(dispatcher, make_tracker("补办身份证要多少钱", metadata={"elder_mode": True}), {})
     assert [m.get("type") for m in customs(dispatcher)] == ["text", "buttons"]
-    assert customs(dispatcher)[1]["text"] == FEEDBACK_TEXT
+    assert customs(dispatcher)[1]["text"] == wording.text("utter_feedback_question")
 
 
 async def test_inside_a_form_the_answer_comes_alone(kb, dispatcher):
@@ -212,7 +213,7 @@ async def test_not_helpful_goes_to_the_queue_and_the_statistics(kb, dispatcher):
     before = [user("你好", "greet"), user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")]
     tracker = make_tracker("答非所问", "answer_feedback", before=before, metadata={"channel": "wechat"})
     await ActionAnswerFeedback().run(dispatcher, tracker, {})
-    assert texts(dispatcher) == [SORRY] and "12345" in SORRY
+    assert said(dispatcher) == ["utter_feedback_sorry"] and "12345" in texts(dispatcher)[0]
     groups = wait_until(lambda: feedback.unanswered_groups_list(kb)[1])
     assert [(g["text"], g["count"]) for g in groups] == [("补办身份证要多少钱", 1)]
     result = summary(kb)
@@ -226,7 +227,7 @@ async def test_helpful_from_the_button_is_counted(kb, dispatcher):
     payload = feedback_payload(True)
     tracker = make_tracker(payload, "answer_feedback", [{"entity": "helpful", "value": "yes"}], before=before)
     await ActionAnswerFeedback().run(dispatcher, tracker, {})
-    assert texts(dispatcher) == [THANKS]
+    assert said(dispatcher) == ["utter_feedback_thanks"]
     counted = wait_until(lambda: summary(kb)["answer_feedback"]["helpful"])
     assert counted == 1 and feedback.unanswered_groups_list(kb)[0] == 0
 
@@ -234,7 +235,7 @@ async def test_helpful_from_the_button_is_counted(kb, dispatcher):
 async def test_feedback_on_a_picked_answer_names_the_question_before_the_choices(kb):
     before = [
         user("社保卡怎么办理"),
-        {"event": "bot", "text": CHOICE_PROMPT, "data": {"buttons": []}},
+        {"event": "bot", "text": wording.text("utter_ask_which_of_answers"), "data": {"buttons": []}},
         user("2", "choose_option"),
         answer("item", "rs-sscard-lost", "社会保障卡挂失"),
         user("有帮助", "answer_feedback"),
@@ -251,7 +252,7 @@ async def test_feedback_on_a_picked_answer_names_the_question_before_the_choices
 @pytest.mark.parametrize(
     "before, text, reply",
     [
-        ([], "没帮助", NOTHING_TO_RATE),  # no answer yet
+        ([], "没帮助", "utter_feedback_nothing_to_rate"),  # no answer yet
         (
             [
                 user("补办身份证要多少钱"),
@@ -259,18 +260,18 @@ async def test_feedback_on_a_picked_answer_names_the_question_before_the_choices
                 user("有帮助", "answer_feedback"),
             ],
             "没帮助",
-            ALREADY,
+            "utter_feedback_already_given",
         ),  # one feedback per answer
         (
             [user("补办身份证要多少钱"), answer("faq", "faq-ga-002", "补办身份证要交多少钱？")],
             "没啥要问的了",
-            UNCLEAR,
+            "utter_feedback_unclear",
         ),  # the NLU guessed feedback, the words say neither: nothing counted
     ],
 )
 async def test_feedback_that_is_not_counted(kb, dispatcher, before, text, reply):
     await ActionAnswerFeedback().run(dispatcher, make_tracker(text, "answer_feedback", before=before), {})
-    assert texts(dispatcher) == [reply]
+    assert said(dispatcher) == [reply]
     await asyncio.get_running_loop().shutdown_default_executor()  # whatever it handed to a worker thread is done
     assert summary(kb)["answer_feedback"]["helpful"] + summary(kb)["answer_feedback"]["not_helpful"] == 0
 
@@ -282,7 +283,7 @@ async def test_greeting_shows_this_weeks_hot_questions(kb, dispatcher):
     for _ in range(3):
         feedback.record_question(kb, "户口本丢了", answered=True, source_kind="faq", source_id="faq-ga-051")
     events = await ActionGreet().run(dispatcher, make_tracker("你好", "greet"), {})
-    assert dispatcher.messages[0]["response"] == "utter_greet"
+    assert said(dispatcher)[0] == "utter_greet"
     hot = customs(dispatcher)[1]
     question = kb.get("faq", "faq-ga-051")["question"]
     assert hot["buttons"][0] == {"title": question, "payload": question}  # the most answered this week first
@@ -291,7 +292,7 @@ async def test_greeting_shows_this_weeks_hot_questions(kb, dispatcher):
     assert slot_events(events)["candidates"][0] == "faq:faq-ga-051"
     elder = type(dispatcher)()
     assert await ActionGreet().run(elder, make_tracker("你好", "greet", slots={"elder_mode": True}), {}) == []
-    assert [m.get("response") for m in elder.messages] == ["utter_greet"]
+    assert said(elder) == ["utter_greet"]
 
 
 @pytest.mark.parametrize(

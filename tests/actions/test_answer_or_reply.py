@@ -4,7 +4,7 @@ when the knowledge base is sure of it; anything else keeps the intent's own repl
 import pytest
 
 from actions.answers.question import ActionAnswerOrReply
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, said
 
 
 async def test_a_sure_question_read_as_out_of_scope_is_answered(sample_kb, dispatcher):
@@ -24,4 +24,4 @@ async def test_a_sure_question_read_as_out_of_scope_is_answered(sample_kb, dispa
 )
 async def test_anything_else_keeps_the_intents_reply(sample_kb, dispatcher, text, intent, response):
     await ActionAnswerOrReply().run(dispatcher, make_tracker(text, intent), {})
-    assert [m.get("response") for m in dispatcher.messages] == [response]
+    assert said(dispatcher) == [response]

@@ -18,7 +18,7 @@ from actions.forms.appointment import (
 )
 from actions.forms.common import today
 from actions.platform import submission
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 REISSUE = "ga-idcard-reissue"
 FILLED = {"appointment_item": REISSUE, "appointment_place": "太原市"}
@@ -91,9 +91,7 @@ async def test_several_items_are_offered_then_picked_by_number(sample_kb, dispat
 
 async def test_no_item_yet_asks_in_words(sample_kb, dispatcher):
     events = await ActionAskAppointmentItem().run(dispatcher, make_tracker("我要预约", "make_appointment"), {})
-    assert dispatcher.messages[0]["response"] == "utter_ask_appointment_item" and slot_events(events) == {
-        "candidates": None
-    }
+    assert said(dispatcher)[0] == "utter_ask_appointment_item" and slot_events(events) == {"candidates": None}
 
 
 async def test_place_is_asked_with_numbered_choices_and_picked(sample_kb, dispatcher, domain):

@@ -4,7 +4,7 @@ import pytest
 
 from actions.dialogue.choices import pick_by_name
 from actions.dialogue.disambiguation import ActionChooseOption
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 ID_CARDS = ["item:ga-idcard-first", "item:ga-idcard-reissue", "item:ga-idcard-renew", "item:ga-idcard-temp"]
 TITLES = ["居民身份证首次申领", "居民身份证补领", "居民身份证换领", "临时居民身份证"]
@@ -93,7 +93,7 @@ SERVICES = ["service:guide", "service:progress", "service:appointment", "service
 
 async def test_picking_a_kind_of_help_from_the_clarifying_question(sample_kb, dispatcher):
     guide = await choose(dispatcher, "1", [{"entity": "number", "value": "1"}], candidates=SERVICES, fallback_step=1)
-    assert dispatcher.messages[-1]["response"] == "utter_ask_which_item"
+    assert said(dispatcher)[-1] == "utter_ask_which_item"
     assert slot_events(guide) == {"candidates": None, "fallback_step": None, "pending_aspect": "guide"}
     progress = await choose(dispatcher, "2", [{"entity": "number", "value": "2"}], candidates=SERVICES)
     assert progress[-1] == {"event": "followup", "timestamp": None, "name": "progress_form"}

@@ -2,20 +2,22 @@
 
 from actions.answers.question import ActionAnswerQuestion
 from actions.dialogue.elder_mode import ActionElderMode, ActionSyncChannelFlags, is_on, short_sentences, with_hotline
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
+
+PROFILE_SLOTS = {"platform_short": "三晋通", "hotline": "12345"}
 
 
-async def test_channel_metadata_turns_it_on_and_sets_the_region(dispatcher):
+async def test_channel_metadata_turns_it_on_and_sets_the_region(sample_kb, dispatcher):
     events = await ActionSyncChannelFlags().run(
         dispatcher, make_tracker("你好", metadata={"elder_mode": True, "region": "太原市"}), {}
     )
-    assert slot_events(events) == {"elder_mode": True, "region": "太原市"}
+    # the profile's values for the responses Rasa says itself ({platform_short}, {hotline}) come along
+    assert slot_events(events) == {"elder_mode": True, "region": "太原市", **PROFILE_SLOTS}
 
 
-async def test_channel_without_elder_mode_does_not_turn_it_off(dispatcher):
-    tracker = make_tracker(
-        "你好", slots={"elder_mode": True, "region": "太原市"}, metadata={"elder_mode": False, "region": "太原市"}
-    )
+async def test_channel_without_elder_mode_does_not_turn_it_off(sample_kb, dispatcher):
+    slots = {"elder_mode": True, "region": "太原市", **PROFILE_SLOTS}
+    tracker = make_tracker("你好", slots=slots, metadata={"elder_mode": False, "region": "太原市"})
     assert await ActionSyncChannelFlags().run(dispatcher, tracker, {}) == []
 
 
@@ -25,7 +27,7 @@ async def test_citizen_turns_it_on_and_off(dispatcher):
         dispatcher, make_tracker("关闭长辈模式", "elder_mode", slots={"elder_mode": True}), {}
     )
     assert slot_events(on) == {"elder_mode": True} and slot_events(off) == {"elder_mode": False}
-    assert [m["response"] for m in dispatcher.messages] == ["utter_elder_mode_on", "utter_elder_mode_off"]
+    assert said(dispatcher) == ["utter_elder_mode_on", "utter_elder_mode_off"]
 
 
 def test_helpers():

@@ -61,7 +61,7 @@ async def test_login_is_required_for_personal_operations(api):
         assert (result.ok, result.status, result.message) == (
             False,
             submission.LOGIN_REQUIRED,
-            submission.LOGIN_MESSAGE,
+            submission.login_required_message(),
         )
     assert len(api.received()) == before
 
@@ -86,7 +86,7 @@ async def test_an_expired_token_is_treated_as_not_logged_in(api):
     assert (result.status, result.http_status, result.message) == (
         submission.LOGIN_REQUIRED,
         401,
-        submission.LOGIN_MESSAGE,
+        submission.login_required_message(),
     )
 
 
@@ -118,7 +118,11 @@ async def test_unreachable_platform_gives_the_hotline(monkeypatch, sample_kb):
     monkeypatch.setenv("APPLICATION_API_URL", unused_url())
     settings.reset_settings_cache()
     result = await submission.available_slots(submission.TrackerContext("s"), "x", "y", "2026-12-01")
-    assert (result.ok, result.status, result.message) == (False, submission.UNAVAILABLE, submission.UNAVAILABLE_MESSAGE)
+    assert (result.ok, result.status, result.message) == (
+        False,
+        submission.UNAVAILABLE,
+        submission.unavailable_message(),
+    )
     assert "12345" in result.message
 
 

@@ -1,9 +1,10 @@
 """action_intake_prefill: the 12345 message becomes the work order's content before the form (and the login
 check) run, so the form never asks for it again; a request for help is told about 110/119/120 first."""
 
+from actions import wording
 from actions.dialogue.intake import ActionIntakePrefill, content_of
 from actions.forms.workorder import ValidateWorkorderForm
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 LONG = "领导您好，****小区门口的下水井盖丢了三天了，晚上黑看不见，已经有人掉进去受伤，请尽快派人来修。"
 
@@ -23,9 +24,10 @@ async def test_a_request_for_help_is_a_work_order_and_names_the_emergency_number
     text = "求助，我家老人在家摔倒了起不来，孩子都在外地，能不能帮忙联系社区来看看"
     events = await ActionIntakePrefill().run(dispatcher, make_tracker(text, "help_request"), domain)
     assert slot_events(events) == {"workorder_kind": "help_request", "workorder_content": text}
-    assert texts(dispatcher) == ["utter_help_request_received"]
-    for variant in domain["responses"]["utter_help_request_received"]:
-        assert "110" in variant["text"] and "12345" in variant["text"]
+    assert said(dispatcher) == ["utter_help_request_received"]
+    for elder in (False, True):
+        text = wording.text("utter_help_request_received", elder)
+        assert "110" in text and "12345" in text
 
 
 async def test_the_form_keeps_the_prefilled_content(sample_kb, dispatcher, domain):

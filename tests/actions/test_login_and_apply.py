@@ -4,7 +4,7 @@ from actions.forms import login
 from actions.forms.apply_online import ActionApplyOnline
 from actions.forms.common import ActionCancelForm, ActionCheckLogin
 from actions.platform import submission
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 
 async def test_login_check(sample_kb, dispatcher, domain):
@@ -71,6 +71,6 @@ async def test_apply_online_without_login(api, dispatcher):
 async def test_cancel_forgets_the_form(sample_kb, dispatcher):
     tracker = make_tracker("算了", "deny", slots={"application_no": "SX1"}, active_loop="progress_form")
     events = await ActionCancelForm().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["response"] == "utter_form_cancelled"
+    assert said(dispatcher)[0] == "utter_form_cancelled"
     assert texts(dispatcher)[1] == "不知道编号的话，可以登录三晋通，在“我的办件”里查看全部办件。"
     assert slot_events(events) == {"application_no": None, "requested_slot": None, "candidates": None}

@@ -205,7 +205,7 @@ async def test_an_expired_login_at_the_booking_keeps_everything_but_the_yes(api,
 
 async def test_a_progress_query_that_needs_login_keeps_the_number(sample_kb, dispatcher, monkeypatch):
     async def needs_login(ctx, number):
-        return submission.SubmissionResult(False, submission.LOGIN_REQUIRED, submission.LOGIN_MESSAGE)
+        return submission.SubmissionResult(False, submission.LOGIN_REQUIRED, submission.login_required_message())
 
     monkeypatch.setattr(submission, "query_progress", needs_login)
     tracker = make_tracker("", slots={"application_no": "SX2026112300001"})

@@ -111,7 +111,7 @@ def test_an_answer_is_followed_by_feedback_and_related_questions(talk, stack):
 def test_greeting_shows_hot_questions_that_are_answered_when_tapped(talk):
     greeting = talk("你好")
     assert greeting["intent"]["name"] == "greet"
-    assert "政务服务智能客服" in texts(greeting)[0] and greeting["sources"] == []
+    assert "三晋通智能客服" in texts(greeting)[0] and greeting["sources"] == []
     hot = greeting["messages"][1]
     assert hot["type"] == "buttons" and hot["text"].startswith("大家都在问")
     assert 1 <= len(hot["buttons"]) <= 6 and all(b["payload"] == b["title"] for b in hot["buttons"])

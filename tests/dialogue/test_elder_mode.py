@@ -12,7 +12,7 @@ HOTLINE = "不清楚的，可以拨打 12345 热线，有人工帮您。"
 def test_elder_mode_from_the_channel(talk):
     greeting = talk("你好", elder_mode=True)
     assert texts(greeting) == [
-        "您好！我是政务服务智能客服。\n您想办什么事，直接说就行。\n不清楚的，可以拨打 12345 热线。"
+        "您好！我是三晋通智能客服。\n您想办什么事，直接说就行。\n不清楚的，可以拨打 12345 热线。"
     ]
     guide = talk("身份证丢了怎么补办", elder_mode=True, region="太原市")
     assert texts(guide)[0] == "好的，说说【居民身份证补领】。"

@@ -38,7 +38,7 @@ def test_lost_id_card_gets_the_reissue_guide_with_its_source(stack):
 def test_greeting_is_answered_from_the_domain_without_sources(stack):
     body = stack.chat(sender(), "你好").json()
     assert body["intent"]["name"] == "greet"
-    assert body["messages"][0]["type"] == "text" and "政务服务智能客服" in body["messages"][0]["text"]
+    assert body["messages"][0]["type"] == "text" and "三晋通智能客服" in body["messages"][0]["text"]
     assert body["sources"] == []
 
 
