@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from gateway.channels.chat_service import UNAVAILABLE
+from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_TEMPLATE
 from gateway.channels.wechat import menu
 from gateway.channels.wechat.handler import CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR
 from tests.channels.test_wire import BILLION_LAUGHS
@@ -21,6 +21,8 @@ from tests.channels.wechat_client import (
     text_fields,
     voice_fields,
 )
+
+UNAVAILABLE = UNAVAILABLE_TEMPLATE.replace("{hotline}", "12345")  # the sample profiles' hotline
 
 MODES = [pytest.param(False, id="plain"), pytest.param(True, id="safe")]
 
@@ -90,7 +92,7 @@ async def test_menu_clicks(gateway, wechat, safe):
         fields = event_fields("o-menu", "CLICK", key, create_time=at)
         return wechat.read(await wechat.post(gateway, fields, safe=safe), safe=safe)
 
-    assert (await click(menu.HELP_KEY))["Content"] == menu.HELP_TEXT
+    assert (await click(menu.HELP_KEY))["Content"] == menu.HELP_TEXT.replace("{hotline}", "12345")
     assert (await click(menu.ELDER_KEY))["Content"] == menu.ELDER_ON  # same second, another key: answered
     assert (await click(menu.ELDER_KEY, at=1_700_000_001))["Content"] == menu.ELDER_OFF
     assert (await click("NO_SUCH_KEY"))["Content"] == menu.UNKNOWN_KEY

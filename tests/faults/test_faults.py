@@ -24,8 +24,10 @@ import pytest
 
 from devtools.support.processes import ROOT, python_module
 from devtools.support.waiting import wait_until
-from gateway.channels.chat_service import UNAVAILABLE
+from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_TEMPLATE
 from tests.faults.conftest import STAFF_TOKEN
+
+UNAVAILABLE = UNAVAILABLE_TEMPLATE.replace("{hotline}", "12345")  # the sample profiles' hotline
 
 pytestmark = [pytest.mark.stack, pytest.mark.processes, pytest.mark.redis]
 

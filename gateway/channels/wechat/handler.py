@@ -20,14 +20,14 @@ from gateway.channels.wechat.api import WeChatApi, WeChatApiError
 from gateway.channels.wechat.inbound import Inbound
 from gateway.channels.wechat.ledger import NOTHING, PUSHED, REPLIED, ReplyLedger
 from gateway.channels.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
-from gateway.channels.welcome import welcome_messages
+from gateway.channels.welcome import welcome_messages, with_hotline
 from gateway.kv import KVError
 from gateway.resources import Resources
 
 logger = logging.getLogger(__name__)
 
 CHOOSE_HINT = "（回复序号即可选择）"
-TRUNCATED_NOTE = "\n……内容较长，未能全部显示。请再具体问一下想了解哪一部分，或拨打 12345 咨询。"
+TRUNCATED_NOTE = "\n……内容较长，未能全部显示。请再具体问一下想了解哪一部分，或拨打 {hotline} 咨询。"
 VOICE_UNCLEAR = "抱歉，没有听清您的语音，请再说一遍，或直接发文字。"
 UNSUPPORTED = "目前只能回答文字和语音提问，请用文字或语音说出您要办理的事情。"
 TOO_LONG = "消息过长，最多 {limit} 个字，请分几次发送。"
@@ -102,7 +102,7 @@ class WeChatHandler:
             parts = await task
         except Exception:  # answer() already turns every known failure into text; this is a bug
             logger.exception("wechat answer failed")
-            parts = [UNAVAILABLE]
+            parts = [with_hotline(UNAVAILABLE, self.res.store)]
         await self.push(openid, parts)
 
     async def push(self, openid: str, parts: List[str]) -> None:
@@ -165,7 +165,7 @@ class WeChatHandler:
         except Exception:
             logger.exception("wechat message could not be answered")
             self._error("internal")
-            return [UNAVAILABLE]
+            return [with_hotline(UNAVAILABLE, self.res.store)]
 
     async def _event(self, msg: Inbound, sender: str) -> List[str]:
         event = msg.event.lower()
@@ -178,7 +178,7 @@ class WeChatHandler:
             if item.key == menu.ELDER_KEY:
                 return [await self._toggle_elder(sender)]
             if item.key == menu.HELP_KEY:
-                return [menu.HELP_TEXT]
+                return [with_hotline(menu.HELP_TEXT, self.res.store)]
             return await self._ask(sender, item.question or item.title)
         return []  # unsubscribe, VIEW, LOCATION, SCAN, template results …: nothing to say
 
@@ -194,7 +194,7 @@ class WeChatHandler:
 
     async def _ask(self, sender: str, text: str) -> List[str]:
         if not text:
-            return [menu.HELP_TEXT]
+            return [with_hotline(menu.HELP_TEXT, self.res.store)]
         limit = self.res.settings.chat_max_chars
         if len(text) > limit:
             return [TOO_LONG.format(limit=limit)]
@@ -225,8 +225,9 @@ class WeChatHandler:
         if self.api is not None or len(text.encode("utf-8")) <= PASSIVE_REPLY_LIMIT:
             return split_utf8(text, PASSIVE_REPLY_LIMIT)
         # No customer-service API: only one passive reply can be sent, so say that it was cut.
-        room = PASSIVE_REPLY_LIMIT - len(TRUNCATED_NOTE.encode("utf-8"))
-        return [split_utf8(text, room)[0] + TRUNCATED_NOTE]
+        note = with_hotline(TRUNCATED_NOTE, self.res.store)
+        room = PASSIVE_REPLY_LIMIT - len(note.encode("utf-8"))
+        return [split_utf8(text, room)[0] + note]
 
     # ---- per-citizen state (numbered choices, 长辈模式) ------------------------------------------------
 
@@ -273,5 +274,5 @@ class WeChatHandler:
             else:
                 await self.res.kv.delete(key)
         except (KVError, OSError):
-            return UNAVAILABLE
+            return with_hotline(UNAVAILABLE, self.res.store)
         return menu.ELDER_ON if on else menu.ELDER_OFF
