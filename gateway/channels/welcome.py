@@ -1,7 +1,11 @@
-"""The welcome every channel shows first (H5 page, WeChat subscribe, mini-program session): a greeting
-with the platform's name and this week's 热门问题 as question buttons (knowledge/hot_questions.py: the
-entries answered most in the last 7 days, topped up with the 高频事项), all drawn from the knowledge base.
-The chat greeting (你好) shows the same questions (actions/dialogue/greeting.py)."""
+"""The welcome every channel shows first (H5 page, WeChat subscribe, mini-program session): the profile's
+greeting (profile.yml `greeting`; a generic sentence with the platform's name when the profile has none)
+and this week's 热门问题 as question buttons (knowledge/hot_questions.py: the entries answered most in the
+last 7 days, topped up with the 高频事项), all drawn from the knowledge base. The chat greeting (你好) shows
+the same questions (actions/dialogue/greeting.py).
+
+The profile is the one loaded into the store (meta "profile": knowledge.schema.Regions as JSON); it is
+parsed once per PROFILE_SECONDS per store, not on every request."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Dict, List
 
 from gateway.channels.messages import buttons_text
 from knowledge import hot_questions as hot
+from knowledge.placeholders import profile_values
 from knowledge.store import KnowledgeStore
 
 GREETING = (
@@ -19,16 +24,61 @@ GREETING = (
 )
 HOT_PROMPT = "大家都在问："
 CACHE_SECONDS = 300.0
+PROFILE_SECONDS = 30.0
+ELDER_FEATURES = ("high_contrast", "read_aloud")  # profile.yml elder_mode: what the H5 page's 长辈模式 adds
 
 _cache: Dict[str, tuple] = {}
+_profiles: Dict[str, tuple] = {}
+
+
+def _key(store: KnowledgeStore) -> str:
+    return str(store.url) if hasattr(store, "url") else str(id(store))
+
+
+def profile(store: KnowledgeStore) -> Dict:
+    """The loaded profile as stored (a dict; empty when none is loaded or it cannot be read), cached briefly."""
+    key = _key(store)
+    cached = _profiles.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    raw = store.get_meta("profile")
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        value = {}
+    if not isinstance(value, dict):
+        value = {}
+    _profiles[key] = (time.monotonic() + PROFILE_SECONDS, value)
+    return value
 
 
 def platform_name(store: KnowledgeStore) -> str:
-    raw = store.get_meta("profile")
-    try:
-        return (json.loads(raw) if raw else {}).get("platform") or ""
-    except ValueError:
-        return ""
+    return str(profile(store).get("platform") or "")
+
+
+def greeting(store: KnowledgeStore) -> str:
+    """The profile's greeting; without one, the generic sentence with the platform's name."""
+    loaded = profile(store)
+    return str(loaded.get("greeting") or "").strip() or GREETING.format(platform=platform_name(store))
+
+
+def page_profile(store: KnowledgeStore) -> Dict:
+    """What the H5 page shows from the profile: platform, app, hotline, and the 长辈模式 features it turns on."""
+    loaded = profile(store)
+    values = profile_values(loaded)
+    elder = loaded.get("elder_mode") if isinstance(loaded.get("elder_mode"), dict) else {}
+    return {
+        "platform": values["platform"],
+        "app_name": values["app_name"] if values["platform"] else "",
+        "hotline": values["hotline"],
+        "hotline_name": values["hotline_name"],
+        "elder_mode": {name: bool(elder.get(name)) for name in ELDER_FEATURES},
+    }
+
+
+def with_hotline(template: str, store: KnowledgeStore) -> str:
+    """A gateway sentence with `{hotline}` filled from the profile (12345 when none is loaded)."""
+    return template.replace("{hotline}", page_profile(store)["hotline"])
 
 
 def hot_questions(store: KnowledgeStore, limit: int = hot.LIMIT) -> List[str]:
@@ -38,12 +88,11 @@ def hot_questions(store: KnowledgeStore, limit: int = hot.LIMIT) -> List[str]:
 
 def welcome_messages(store: KnowledgeStore) -> List[Dict]:
     """The contract's message shapes (each with its plain text); cached for a few minutes per store."""
-    key = str(store.url) if hasattr(store, "url") else str(id(store))
+    key = _key(store)
     cached = _cache.get(key)
     if cached and cached[0] > time.monotonic():
         return cached[1]
-    platform = platform_name(store)
-    messages: List[Dict] = [{"type": "text", "text": GREETING.format(platform=platform)}]
+    messages: List[Dict] = [{"type": "text", "text": greeting(store)}]
     buttons = [{"title": q, "payload": q} for q in hot_questions(store)]
     if buttons:
         messages.append({"type": "buttons", "text": buttons_text(HOT_PROMPT, buttons), "buttons": buttons})

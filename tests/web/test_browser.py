@@ -1,6 +1,10 @@
 """The H5 chat page in headless Debian Chromium (driven by Playwright), against the running stack: the
 welcome's buttons, a typed question answered with a guide card and its source, 长辈模式 (large text, line
 spacing ≥ 1.3, high contrast, one step at a time, sent to the bot), history kept across a reload.
+On the Ningxia profile (a second real stack) the page is 我的宁夏's, and 长辈模式 adds what its profile turns
+on: the high-contrast style (every text ≥ 7:1) and each new reply read aloud, with a control to stop; the
+Shanxi profile turns neither on. Headless Chromium has no voices, so window.speechSynthesis is replaced in
+the page (an init script) by a stand-in that records what it is asked to say.
 Screenshots are saved under the test's tmp dir."""
 
 import httpx
@@ -12,6 +16,38 @@ from tests.conftest import needs
 pytestmark = pytest.mark.stack
 
 PHONE = {"width": 390, "height": 844}
+
+# Records speechSynthesis calls in window.__speech (spoken: [{text, lang, rate}], cancels: n).
+SPEECH_STUB = """(() => {
+  const calls = {spoken: [], cancels: 0};
+  const synth = {
+    speaking: false, pending: false, paused: false, onvoiceschanged: null,
+    speak(u) { calls.spoken.push({text: u.text, lang: u.lang, rate: u.rate}); this.speaking = true; },
+    cancel() { calls.cancels += 1; this.speaking = false; },
+    pause() {}, resume() {}, getVoices() { return []; },
+    addEventListener() {}, removeEventListener() {}, dispatchEvent() { return true; },
+  };
+  window.__speech = calls;
+  Object.defineProperty(window, "speechSynthesis", {configurable: true, get: () => synth});
+})();"""
+
+# The lowest contrast ratio (WCAG 2) of text against its background among the elements matched by selectors.
+MIN_CONTRAST = r"""selectors => {
+  const rgba = c => { const m = c.match(/[\d.]+/g).map(Number); return m.length < 4 ? [...m, 1] : m; };
+  const lum = ([r, g, b]) => { const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = node => { for (; node && node.nodeType === 1; node = node.parentElement) {
+      const c = rgba(getComputedStyle(node).backgroundColor); if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+  const found = {};
+  for (const selector of selectors) {
+    const node = document.querySelector(selector);
+    if (!node) { found[selector] = null; continue; }
+    const a = lum(rgba(getComputedStyle(node).color)), b = lum(background(node));
+    found[selector] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }
+  return found;
+}"""
+CONTRASTED = [".bar h1", "#elder-toggle", ".row.bot .bubble", ".row.user .bubble", ".choice", ".card h2", "#send"]
 
 
 @pytest.fixture
@@ -31,8 +67,17 @@ def wait_for_answer(page, rows_before: int) -> None:
     )
 
 
+def spoken(page) -> list:
+    return page.evaluate("window.__speech.spoken")
+
+
+def body_classes(page) -> set:
+    return set(page.evaluate("Array.from(document.body.classList)"))
+
+
 def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
     page = browser_page
+    page.add_init_script(SPEECH_STUB)
     page.goto(live.gateway + "/web/")
 
     # The welcome: greeting and hot questions as buttons (from the knowledge base).
@@ -67,6 +112,7 @@ def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
     # 长辈模式: large text, line spacing ≥ 1.3, high contrast, one step at a time.
     page.click("#elder-toggle")
     assert page.get_attribute("#elder-toggle", "aria-pressed") == "true"
+    assert body_classes(page) == {"elder"}  # the Shanxi profile turns on no high-contrast style
     style = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('.bubble'));
         return {font: parseFloat(s.fontSize), line: parseFloat(s.lineHeight), color: s.color,
                 background: getComputedStyle(document.querySelector('.card')).backgroundColor}; }""")
@@ -91,6 +137,7 @@ def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
         page.press("#input", "Enter")
     assert sent.value.post_data_json["elder_mode"] is True and sent.value.post_data_json["channel"] == "web"
     wait_for_answer(page, rows)
+    assert spoken(page) == [] and page.locator("#reading").is_hidden()  # nor reading aloud
     page.screenshot(path=str(tmp_path / "web-chat-elder.png"))
 
     # History and the mode are kept in this browser across a reload.
@@ -106,3 +153,69 @@ def test_chat_page_in_headless_chromium(live, browser_page, tmp_path):
     assert (tmp_path / "web-chat.png").stat().st_size > 10_000
     assert (tmp_path / "web-chat-elder.png").stat().st_size > 10_000
     assert (tmp_path / "web-chat-elder-card.png").stat().st_size > 10_000
+
+
+def test_ningxia_page_with_high_contrast_and_reading_aloud(ningxia_stack, browser_page, tmp_path):
+    page = browser_page
+    page.add_init_script(SPEECH_STUB)
+    page.goto(ningxia_stack.gateway + "/web/")
+    page.wait_for_selector(".row.bot .choice")
+    assert page.title() == "我的宁夏智能客服" and page.inner_text("#title") == "我的宁夏智能客服"
+    assert page.locator(".row.bot .bubble").first.inner_text().startswith("您好！我是我的宁夏智能客服")
+    assert "三晋通" not in page.inner_text("body")
+
+    # Without 长辈模式 the page is as on any profile: no high contrast, nothing read aloud.
+    rows = bot_rows(page)
+    page.fill("#input", "社保卡怎么办理")
+    page.click("#send")
+    wait_for_answer(page, rows)
+    assert body_classes(page) == set() and spoken(page) == []
+    normal = page.evaluate(MIN_CONTRAST, CONTRASTED)
+
+    # 长辈模式 switches on the high-contrast style: every text at least 7:1 against its background.
+    page.click("#elder-toggle")
+    assert body_classes(page) == {"elder", "high-contrast"}
+    assert "高对比度" in page.get_attribute("#elder-toggle", "title")
+    contrast = page.evaluate(MIN_CONTRAST, CONTRASTED)
+    assert None not in contrast.values(), contrast
+    assert all(ratio >= 7 for ratio in contrast.values()), contrast
+    assert min(contrast.values()) > min(r for r in normal.values() if r), (normal, contrast)
+
+    # … and reads each new reply aloud, in Chinese and slower, with a visible control to stop.
+    rows = bot_rows(page)
+    page.fill("#input", "身份证丢了怎么补办")
+    page.click("#send")
+    wait_for_answer(page, rows)
+    said = spoken(page)
+    assert said, "nothing was read aloud"
+    assert all(u["lang"] == "zh-CN" and u["rate"] < 1 for u in said), said
+    assert "居民身份证补领" in "".join(u["text"] for u in said)
+    assert page.locator("#stop-reading").is_visible()
+    page.screenshot(path=str(tmp_path / "web-ningxia-elder.png"))
+    cancels = page.evaluate("window.__speech.cancels")
+    page.click("#stop-reading")
+    assert page.evaluate("window.__speech.cancels") > cancels and page.locator("#reading").is_hidden()
+
+    # Switching 长辈模式 off again: the ordinary style, replies no longer read.
+    page.click("#elder-toggle")
+    assert body_classes(page) == set()
+    heard = len(spoken(page))
+    rows = bot_rows(page)
+    page.fill("#input", "你好")
+    page.click("#send")
+    wait_for_answer(page, rows)
+    assert len(spoken(page)) == heard
+
+    # When the welcome cannot be fetched the page still works, generic: no profile, so no extras.
+    page.click("#elder-toggle")
+    page.route("**/web/api/welcome", lambda route: route.fulfill(status=500, body="{}"))
+    page.reload()
+    page.wait_for_selector(".row.user")
+    assert page.title() == "政务服务智能客服" and body_classes(page) == {"elder"}
+    rows = bot_rows(page)
+    page.fill("#input", "身份证丢了怎么补办")
+    page.click("#send")
+    wait_for_answer(page, rows)
+    assert "居民身份证补领" in page.locator(".row.bot").last.inner_text()
+    assert spoken(page) == []
+    assert (tmp_path / "web-ningxia-elder.png").stat().st_size > 10_000

@@ -1,7 +1,10 @@
 // H5 chat page of the 政务服务智能客服. Talks to /api/chat (the contract), keeps the history in this
 // browser (localStorage), renders rich messages (buttons, guide cards, links, result lists) and has
-// 长辈模式: large text, high contrast, guide cards one step at a time. Every text goes in through
-// textContent — never innerHTML — so nothing a reply contains can run as code.
+// 长辈模式: large text, high contrast, guide cards one step at a time; where the province's profile turns
+// them on (elder_mode in /web/api/welcome), also a stronger high-contrast style and every new reply read
+// aloud. The platform's name and hotline come from the profile too; until the welcome arrives (or when it
+// fails) the page stays generic. Every text goes in through textContent — never innerHTML — so nothing a
+// reply contains can run as code.
 (function () {
   "use strict";
 
@@ -10,10 +13,15 @@
   var MAX_CHARS = 500;
   var SAFE_LINK = /^(https?:|[a-z][a-z0-9+.-]*:\/\/)/i;  // http(s) or an app deep link; never javascript:
   var BAD_SCHEME = /^\s*(javascript|data|vbscript|file):/i;
+  var ELDER_RATE = 0.85;  // speech a little slower in 长辈模式
+  var SENTENCE = /[^。！？!?\n]+[。！？!?]*/g;  // read sentence by sentence: long utterances stall in some browsers
 
-  var log, input, sendButton, elderToggle, voiceButton;
+  var log, input, sendButton, elderToggle, voiceButton, readingBar;
   var history = [];
   var busy = false;
+  var reading = null;  // the last utterance queued, while reading
+  // What the page takes from the province's profile (/web/api/welcome); generic until it arrives.
+  var profile = { hotline: "12345", hotlineName: "政务服务便民热线", highContrast: false, readAloud: false };
 
   function store(key, value) {
     try { localStorage.setItem(key, value); } catch (e) { /* private mode: history is kept for this page only */ }
@@ -50,18 +58,58 @@
 
   // ---- rendering ------------------------------------------------------------------------------
 
+  function canSpeak() {
+    return "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function";
+  }
+
+  function chineseVoice() {
+    var voices = [];
+    try { voices = window.speechSynthesis.getVoices() || []; } catch (e) { voices = []; }
+    for (var i = 0; i < voices.length; i++) {
+      if (/^zh[-_]?CN/i.test(voices[i].lang || "")) return voices[i];
+    }
+    return null;
+  }
+
+  function showReading(on) {
+    if (readingBar.hidden === !on) return;
+    readingBar.hidden = !on;
+    scrollDown();  // the bar takes room from the log: keep its end in sight
+  }
+
+  function speak(text) {
+    if (!canSpeak() || !text) return;
+    var synth = window.speechSynthesis;
+    var voice = chineseVoice();
+    var parts = (text.match(SENTENCE) || []).filter(function (part) { return part.trim(); });
+    synth.cancel();
+    reading = null;
+    parts.forEach(function (part) {
+      var utterance = new SpeechSynthesisUtterance(part.trim());
+      utterance.lang = "zh-CN";
+      utterance.rate = elderMode() ? ELDER_RATE : 1;
+      if (voice) utterance.voice = voice;
+      utterance.onend = utterance.onerror = function () {
+        if (reading === utterance) { reading = null; showReading(false); }
+      };
+      reading = utterance;
+      synth.speak(utterance);
+    });
+    showReading(reading !== null);
+  }
+
+  function stopReading() {
+    reading = null;
+    showReading(false);
+    if (canSpeak()) window.speechSynthesis.cancel();
+  }
+
   function speakButton(text) {
-    if (!("speechSynthesis" in window) || !text) return null;
+    if (!canSpeak() || !text) return null;
     var button = el("button", "speak", "朗读");
     button.type = "button";
     button.setAttribute("aria-label", "朗读这条回复");
-    button.addEventListener("click", function () {
-      window.speechSynthesis.cancel();
-      var utterance = new SpeechSynthesisUtterance(text);
-      utterance.lang = "zh-CN";
-      utterance.rate = elderMode() ? 0.85 : 1;
-      window.speechSynthesis.speak(utterance);
-    });
+    button.addEventListener("click", function () { speak(text); });
     return button;
   }
 
@@ -177,18 +225,20 @@
     return el("div", "bubble", message.text || "");
   }
 
+  function spokenText(entry) {
+    // The plain text of every message of a reply (a buttons message's text ends with its numbered choices).
+    return (entry.messages || []).map(function (message) { return message.text || ""; })
+      .filter(function (text) { return text; }).join("\n");
+  }
+
   function renderEntry(entry) {
     var row = el("div", "row " + entry.role);
     if (entry.role === "bot") {
-      var spoken = [];
-      (entry.messages || []).forEach(function (message) {
-        row.appendChild(renderMessage(message));
-        if (message.text) spoken.push(message.type === "buttons" ? message.text : message.text);
-      });
+      (entry.messages || []).forEach(function (message) { row.appendChild(renderMessage(message)); });
       if (entry.sources && entry.sources.length) {
         row.appendChild(el("p", "sources", "依据：" + entry.sources.map(function (s) { return s.title || s.id; }).join("、")));
       }
-      var speak = speakButton(spoken.join("\n"));
+      var speak = speakButton(spokenText(entry));
       if (speak) row.appendChild(speak);
     } else {
       row.appendChild(el("div", "bubble", entry.text));
@@ -237,16 +287,18 @@
       body: JSON.stringify({ sender_id: senderId(), text: text, channel: "web", elder_mode: elderMode() })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(body.detail || "服务暂时不可用，请稍后再试；急需办理可拨打 12345。");
+        if (!response.ok) throw new Error(body.detail || "服务暂时不可用，请稍后再试；急需办理可拨打 " + profile.hotline + "。");
         return body;
       });
     }).then(function (body) {
       typing.remove();
-      add({ role: "bot", messages: body.messages || [], sources: body.sources || [] });
+      var reply = { role: "bot", messages: body.messages || [], sources: body.sources || [] };
+      add(reply);
+      if (elderMode() && profile.readAloud) speak(spokenText(reply));
     }).catch(function (error) {
       typing.remove();
       var text = error && error.message && !/fetch|network/i.test(error.message)
-        ? error.message : "网络连接失败，请检查网络后再试；急需办理可拨打 12345 政务服务便民热线。";
+        ? error.message : "网络连接失败，请检查网络后再试；急需办理可拨打 " + hotlineText() + "。";
       add({ role: "system", text: text });
     }).then(function () {
       setBusy(false);
@@ -256,10 +308,27 @@
 
   function welcome() {
     fetch("/web/api/welcome").then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
-      if (!body) return;
-      if (body.platform) setTitle(body.platform);
-      if (!history.length) add({ role: "bot", messages: body.messages || [], sources: [] });
-    }).catch(function () { /* the page still works without its welcome */ });
+      if (!body || typeof body !== "object") return;
+      applyProfile(body);
+      if (!history.length && Array.isArray(body.messages)) add({ role: "bot", messages: body.messages, sources: [] });
+    }).catch(function () { /* the page still works without its welcome, generic and with 长辈模式 as usual */ });
+  }
+
+  function applyProfile(body) {
+    if (typeof body.platform === "string" && body.platform) setTitle(body.platform);
+    if (typeof body.hotline === "string" && body.hotline) profile.hotline = body.hotline;
+    if (typeof body.hotline_name === "string" && body.hotline_name) profile.hotlineName = body.hotline_name;
+    var elder = body.elder_mode && typeof body.elder_mode === "object" ? body.elder_mode : {};
+    profile.highContrast = elder.high_contrast === true;
+    profile.readAloud = elder.read_aloud === true && canSpeak();
+    var does = ["大字", profile.highContrast ? "高对比度" : "高对比", "一次一步"];
+    if (profile.readAloud) does.push("自动朗读回复");
+    elderToggle.title = does.join("、");
+    applyElderFeatures();
+  }
+
+  function hotlineText() {
+    return profile.hotline + " " + profile.hotlineName;
   }
 
   function setTitle(platform) {
@@ -275,7 +344,14 @@
     elderToggle.setAttribute("aria-pressed", on ? "true" : "false");
     elderToggle.textContent = on ? "长辈模式：开" : "长辈模式";
     store(KEYS.elder, on ? "1" : "0");
+    applyElderFeatures();
+    if (!on && reading) stopReading();
     renderAll();  // guide cards start again at their first step
+  }
+
+  function applyElderFeatures() {
+    // What this platform's profile adds to 长辈模式 (none until the welcome says so).
+    document.body.classList.toggle("high-contrast", elderMode() && profile.highContrast);
   }
 
   function setupVoice() {
@@ -319,6 +395,7 @@
     sendButton = document.getElementById("send");
     elderToggle = document.getElementById("elder-toggle");
     voiceButton = document.getElementById("voice");
+    readingBar = document.getElementById("reading");
     try { history = JSON.parse(load(KEYS.history) || "[]"); } catch (e) { history = []; }
     if (!Array.isArray(history)) history = [];
     document.getElementById("composer").addEventListener("submit", function (event) {
@@ -328,9 +405,11 @@
       send(text);
     });
     elderToggle.addEventListener("click", function () { setElder(!elderMode()); });
+    document.getElementById("stop-reading").addEventListener("click", stopReading);
     document.getElementById("clear").addEventListener("click", function () {
       history = [];
       store(KEYS.history, "[]");
+      stopReading();
       renderAll();
       welcome();
     });
