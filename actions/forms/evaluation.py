@@ -13,6 +13,7 @@ from actions import wording
 from actions.dialogue.context import entity_values, tracker_context
 from actions.forms.common import STOP_INTENTS, FormValidator, intent_of, requested, reset, text_of
 from actions.platform import submission
+from actions.platform.profile import feedback_channels
 
 FORM = "evaluation_form"
 RATING, COMMENT = "rating", "rating_comment"
@@ -121,6 +122,10 @@ class ActionSubmitEvaluation(Action):
         result = await submission.submit_evaluation(ctx, request)
         if result.ok:  # an expired login is no obstacle: the rating then counts as an anonymous one
             wording.say(dispatcher, "utter_evaluation_thanks", level=LEVELS.get(rating, rating))
+            others = feedback_channels()
+            if others:
+                channels = "".join(f"“{c}”" for c in others)
+                wording.say(dispatcher, "utter_feedback_channels", channels=channels)
         else:
             dispatcher.utter_message(text=result.message)
         return reset(FORM)

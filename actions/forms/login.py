@@ -80,7 +80,8 @@ def login_text(flow: Optional[str], kept: bool = False, subject: str = "") -> st
     the 12345 hotline for those who cannot log in. Without a flow (a caller that does not say which business):
     the same, in general words."""
     if flow not in FLOWS:
-        return wording.text("utter_login_needed_general")
+        explanation = wording.wording_values()["login_explanation"] or wording.text("utter_login_explanation_default")
+        return wording.text("utter_login_needed_general", explanation=explanation)
     spec = FLOWS[flow]
     return wording.text(
         "utter_login_needed",

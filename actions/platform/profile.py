@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ WORDING_FIELDS = (
     "complaint_entry",
     "province",
     "greeting",
+    "login_explanation",
 )
 
 
@@ -67,3 +68,9 @@ def wording_values() -> Dict[str, str]:
     values["app_name"] = values["app_name"] or values["platform_short"] + "APP"
     values["complaint_entry"] = values["complaint_entry"] or values["app_name"]
     return values
+
+
+def feedback_channels() -> List[str]:
+    """Where else citizens give feedback (profile `feedback_channels`), besides the 好差评 the bot collects."""
+    channels = platform_profile().get("feedback_channels") or []
+    return [c for c in channels if isinstance(c, str) and c.strip() and c != "好差评"]

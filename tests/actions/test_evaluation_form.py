@@ -3,7 +3,7 @@
 import pytest
 
 from actions.forms.evaluation import ActionSubmitEvaluation, ValidateEvaluationForm, rating_in
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, said, slot_events, texts
 
 
 @pytest.mark.parametrize(
@@ -44,5 +44,18 @@ async def test_submit_reaches_the_api(api, dispatcher):
         4,
         "回答很清楚",
     )
-    assert texts(dispatcher) == ["感谢您的评价（满意）！我们会继续改进服务。"]
+    assert texts(dispatcher) == ["感谢您的评价（满意）！我们会继续改进服务。"]  # Shanxi: 好差评 only
     assert slot_events(events)["rating"] is None
+
+
+async def test_a_profile_with_other_feedback_channels_names_them_after_the_rating(api, dispatcher, monkeypatch):
+    """我的宁夏 also takes feedback by 问卷 and 体验官 (profile feedback_channels): said after the thanks."""
+    import actions.platform.profile as profile_module
+
+    profile = {**profile_module.platform_profile(), "app_name": "我的宁夏APP"}
+    profile["feedback_channels"] = ["好差评", "问卷", "体验官"]
+    monkeypatch.setattr(profile_module, "platform_profile", lambda: profile)
+    tracker = make_tracker("5", slots={"rating": 5, "rating_comment": "无"}, sender="citizen-nx")
+    await ActionSubmitEvaluation().run(dispatcher, tracker, {})
+    assert said(dispatcher) == ["utter_evaluation_thanks", "utter_feedback_channels"]
+    assert texts(dispatcher)[1] == "您还可以通过我的宁夏APP的“问卷”“体验官”反馈意见和建议。"

@@ -75,18 +75,21 @@ def test_a_missing_value_or_response_is_an_error_not_a_brace_shown_to_a_citizen(
 
 def test_the_profile_fills_the_platform_and_the_hotline(sample_kb, monkeypatch):
     profile = json.loads(sample_kb.get_meta("profile"))
-    assert "三晋通" in wording.text("utter_login_needed_general")
+    assert "三晋通" in login.login_text(None)
     other = {**profile, "platform": "一部手机办事通", "platform_short": "办事通", "app_name": "办事通APP"}
     other.update(hotline="96128", complaint_entry="办事通APP“12345投诉建议”")
     raw = json.dumps(other, ensure_ascii=False)
     monkeypatch.setattr(sample_kb, "get_meta", lambda key: raw if key == "profile" else None)
     handoff = wording.text("utter_handoff")
     assert "96128" in handoff and "办事通APP“12345投诉建议”" in handoff and "三晋通" not in handoff
-    assert wording.text("utter_login_needed_general").count("一部手机办事通") == 1
+    other["login_explanation"] = "登录办事通（云南省统一身份认证）后，才能查询本人的办件进度。"
+    raw = json.dumps(other, ensure_ascii=False)
+    general = login.login_text(None)  # the profile's own explanation of why to log in
+    assert general.startswith(other["login_explanation"]) and "三晋通" not in general
     assert wording.text("utter_elder_hotline_line", elder=True) == "不清楚的，可以拨打 96128 热线，有人工帮您。"
 
 
 def test_without_a_profile_the_wording_is_generic(monkeypatch, sample_kb):
     monkeypatch.setattr(sample_kb, "get_meta", lambda key: None)
-    text = wording.text("utter_login_needed_general")
+    text = login.login_text(None)
     assert "政务服务平台" in text and "12345" in text and "{" not in text
