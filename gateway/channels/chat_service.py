@@ -10,16 +10,16 @@ from typing import Dict, Optional
 
 from gateway.action_server import action_server_state
 from gateway.channels import messages as convert
-from gateway.channels.welcome import with_hotline
+from gateway.channels.wording import channel_text
 from gateway.rasa_client import RasaUnavailable
 from gateway.resources import Resources
+from knowledge.responses import render
 from nlu.normalize import escape_command, normalize
 from privacy import mask_text
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "智能客服暂时无法回复，请稍后再试；急需办理可拨打 {hotline} 政务服务便民热线。"  # welcome.with_hotline
-TOO_FAST = "您发送得太快了，请 {seconds} 秒后再试。"
+UNAVAILABLE = "utter_channel_unavailable"  # a response (bot/domain/channels.yml), rendered by wording.channel_text
 # Sent instead of a message with no letter, digit or Chinese character left after the NLU's normalisation
 # (emoji, symbols, punctuation only): there is nothing to understand, search or put in the staff's
 # unanswered queue, so the bot gives its own "not understood" reply. (The NLU itself copes with such text
@@ -51,7 +51,7 @@ class RateLimited(RuntimeError):
     """The sender sent too many messages in the current window; the message says when to retry."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(TOO_FAST.format(seconds=retry_after))
+        super().__init__(render("utter_channel_too_fast", {"seconds": retry_after}))
         self.retry_after = retry_after
 
 
@@ -120,7 +120,7 @@ async def handle_turn(
             "rasa unavailable: %s", exc, extra={"fields": {"event": "chat_error", "channel": channel, "kind": exc.kind}}
         )
         metrics.errors.labels(label, exc.kind).inc()
-        raise ChatUnavailable(with_hotline(UNAVAILABLE, res.store)) from exc
+        raise ChatUnavailable(channel_text(UNAVAILABLE, res.store)) from exc
     elapsed = time.perf_counter() - started
     messages, sources = convert.convert(raw.get("messages", []))
     intent = raw.get("intent") or {}
@@ -138,7 +138,7 @@ async def handle_turn(
             extra={"fields": {"event": "chat_error", "channel": channel, "kind": failed}},
         )
         metrics.errors.labels(label, failed).inc()
-        reply.update(messages=[{"type": "text", "text": with_hotline(UNAVAILABLE, res.store)}], sources=[])
+        reply.update(messages=[{"type": "text", "text": channel_text(UNAVAILABLE, res.store)}], sources=[])
     await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
     fallback, handoff = (False, False) if failed else (is_fallback(reply), is_handoff(reply))
     metrics.turns.labels(label).inc()

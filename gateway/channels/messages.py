@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Tuple
 
+from knowledge.responses import render
+
 
 def buttons_text(text: str, buttons: List[Dict]) -> str:
     lines = [text] if text else []
@@ -30,7 +32,7 @@ def render_text(message: Dict) -> str:
         lines = [f"【{message.get('title', '')}】"]
         lines += [f"{s.get('title', '')}：" + "；".join(s.get("lines", [])) for s in message.get("sections", [])]
         if message.get("updated_at"):
-            lines.append(f"（信息更新于 {message['updated_at']}）")
+            lines.append(render("utter_guide_updated", {"date": message["updated_at"]}))
         return "\n".join(lines)
     if kind == "link":
         return f"{message.get('title', '')}：{message.get('url', '')}"

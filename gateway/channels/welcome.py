@@ -5,51 +5,23 @@ last 7 days, topped up with the 高频事项), all drawn from the knowledge base
 the same questions (actions/dialogue/greeting.py).
 
 The profile is the one loaded into the store (meta "profile": knowledge.schema.Regions as JSON); it is
-parsed once per PROFILE_SECONDS per store, not on every request."""
+parsed once per wording.PROFILE_SECONDS per store, not on every request (gateway/channels/wording.py)."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Dict, List
 
 from gateway.channels.messages import buttons_text
+from gateway.channels.wording import _key, channel_text, profile
 from knowledge import hot_questions as hot
 from knowledge.placeholders import profile_values
 from knowledge.store import KnowledgeStore
 
-GREETING = (
-    "您好！我是{platform}政务服务智能客服，可以帮您查办事指南、找服务、答疑解惑。"
-    "请直接说出您要办的事，比如“身份证丢了怎么补办”。"
-)
-HOT_PROMPT = "大家都在问："
 CACHE_SECONDS = 300.0
-PROFILE_SECONDS = 30.0
 ELDER_FEATURES = ("high_contrast", "read_aloud")  # profile.yml elder_mode: what the H5 page's 长辈模式 adds
 
 _cache: Dict[str, tuple] = {}
-_profiles: Dict[str, tuple] = {}
-
-
-def _key(store: KnowledgeStore) -> str:
-    return str(store.url) if hasattr(store, "url") else str(id(store))
-
-
-def profile(store: KnowledgeStore) -> Dict:
-    """The loaded profile as stored (a dict; empty when none is loaded or it cannot be read), cached briefly."""
-    key = _key(store)
-    cached = _profiles.get(key)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    raw = store.get_meta("profile")
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        value = {}
-    if not isinstance(value, dict):
-        value = {}
-    _profiles[key] = (time.monotonic() + PROFILE_SECONDS, value)
-    return value
 
 
 def platform_name(store: KnowledgeStore) -> str:
@@ -59,7 +31,7 @@ def platform_name(store: KnowledgeStore) -> str:
 def greeting(store: KnowledgeStore) -> str:
     """The profile's greeting; without one, the generic sentence with the platform's name."""
     loaded = profile(store)
-    return str(loaded.get("greeting") or "").strip() or GREETING.format(platform=platform_name(store))
+    return str(loaded.get("greeting") or "").strip() or channel_text("utter_welcome_generic", store)
 
 
 def page_profile(store: KnowledgeStore) -> Dict:
@@ -76,11 +48,6 @@ def page_profile(store: KnowledgeStore) -> Dict:
     }
 
 
-def with_hotline(template: str, store: KnowledgeStore) -> str:
-    """A gateway sentence with `{hotline}` filled from the profile (12345 when none is loaded)."""
-    return template.replace("{hotline}", page_profile(store)["hotline"])
-
-
 def hot_questions(store: KnowledgeStore, limit: int = hot.LIMIT) -> List[str]:
     """This week's 热门问题 as citizens ask them."""
     return [q.text for q in hot.hot_questions(store, limit=limit)]
@@ -95,6 +62,12 @@ def welcome_messages(store: KnowledgeStore) -> List[Dict]:
     messages: List[Dict] = [{"type": "text", "text": greeting(store)}]
     buttons = [{"title": q, "payload": q} for q in hot_questions(store)]
     if buttons:
-        messages.append({"type": "buttons", "text": buttons_text(HOT_PROMPT, buttons), "buttons": buttons})
+        messages.append(
+            {
+                "type": "buttons",
+                "text": buttons_text(channel_text("utter_welcome_hot_prompt", store), buttons),
+                "buttons": buttons,
+            }
+        )
     _cache[key] = (time.monotonic() + CACHE_SECONDS, messages)
     return messages

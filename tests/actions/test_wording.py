@@ -21,9 +21,9 @@ def action_sources():
     return sorted((ROOT / "actions").rglob("*.py"))
 
 
-def test_every_response_the_actions_name_is_in_the_domain():
+def test_every_response_the_actions_and_channels_name_is_in_the_domain():
     named = set()
-    for path in action_sources():
+    for path in action_sources() + sorted((ROOT / "gateway" / "channels").rglob("*.py")):
         named |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text(encoding="utf-8")))
     named -= {"utter_action"}  # the key of the name in a message, not a response
     assert named and sorted(n for n in named if n not in wording.responses()) == []

@@ -13,8 +13,9 @@ import redis
 
 from devtools.support.waiting import wait_until
 from gateway.channels.messages import plain_text
-from gateway.channels.wechat.handler import CHOOSE_HINT
+from gateway.channels.wechat import handler
 from gateway.channels.wechat.split import split_utf8
+from knowledge.responses import render
 from tests.channels.wechat_client import (
     APPID,
     MINI_AES_KEY,
@@ -45,7 +46,7 @@ def api_chat(live, text: str) -> dict:
 def wechat_text(body: dict) -> str:
     """What the WeChat channel must send for this /api/chat reply (all of it, before splitting)."""
     text = plain_text(body["messages"])
-    return text + ("\n" + CHOOSE_HINT if any(m.get("buttons") for m in body["messages"]) else "")
+    return text + ("\n" + render(handler.CHOOSE_HINT, {}) if any(m.get("buttons") for m in body["messages"]) else "")
 
 
 def post(side: WeChatSide, fields: dict, safe: bool = False, **kw) -> httpx.Response:

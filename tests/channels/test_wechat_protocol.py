@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_TEMPLATE
-from gateway.channels.wechat import menu
-from gateway.channels.wechat.handler import CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR
+from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_RESPONSE
+from gateway.channels.wechat import handler, menu
+from knowledge.placeholders import profile_values
+from knowledge.responses import render
 from tests.channels.test_wire import BILLION_LAUGHS
 from tests.channels.wechat_client import (
     ACCOUNT_ID,
@@ -22,7 +23,16 @@ from tests.channels.wechat_client import (
     voice_fields,
 )
 
-UNAVAILABLE = UNAVAILABLE_TEMPLATE.replace("{hotline}", "12345")  # the sample profiles' hotline
+
+def said(response: str) -> str:
+    """A channel response as the test profile renders it (hotline 12345)."""
+    return render(response, profile_values({}))
+
+
+UNAVAILABLE = said(UNAVAILABLE_RESPONSE)
+CHOOSE_HINT, UNSUPPORTED, VOICE_UNCLEAR = (
+    said(r) for r in (handler.CHOOSE_HINT, handler.UNSUPPORTED, handler.VOICE_UNCLEAR)
+)
 
 MODES = [pytest.param(False, id="plain"), pytest.param(True, id="safe")]
 
@@ -92,10 +102,10 @@ async def test_menu_clicks(gateway, wechat, safe):
         fields = event_fields("o-menu", "CLICK", key, create_time=at)
         return wechat.read(await wechat.post(gateway, fields, safe=safe), safe=safe)
 
-    assert (await click(menu.HELP_KEY))["Content"] == menu.HELP_TEXT.replace("{hotline}", "12345")
-    assert (await click(menu.ELDER_KEY))["Content"] == menu.ELDER_ON  # same second, another key: answered
-    assert (await click(menu.ELDER_KEY, at=1_700_000_001))["Content"] == menu.ELDER_OFF
-    assert (await click("NO_SUCH_KEY"))["Content"] == menu.UNKNOWN_KEY
+    assert (await click(menu.HELP_KEY))["Content"] == said(menu.HELP_TEXT)
+    assert (await click(menu.ELDER_KEY))["Content"] == said(menu.ELDER_ON)  # same second, another key: answered
+    assert (await click(menu.ELDER_KEY, at=1_700_000_001))["Content"] == said(menu.ELDER_OFF)
+    assert (await click("NO_SUCH_KEY"))["Content"] == said(menu.UNKNOWN_KEY)
     assert (await click("GUIDE_IDCARD"))["Content"] == UNAVAILABLE  # asked the bot, which is down here
 
 

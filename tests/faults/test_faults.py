@@ -24,10 +24,12 @@ import pytest
 
 from devtools.support.processes import ROOT, python_module
 from devtools.support.waiting import wait_until
-from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_TEMPLATE
+from gateway.channels.chat_service import UNAVAILABLE as UNAVAILABLE_RESPONSE
+from knowledge.placeholders import profile_values
+from knowledge.responses import render
 from tests.faults.conftest import STAFF_TOKEN
 
-UNAVAILABLE = UNAVAILABLE_TEMPLATE.replace("{hotline}", "12345")  # the sample profiles' hotline
+UNAVAILABLE = render(UNAVAILABLE_RESPONSE, profile_values({}))  # the sample profiles' hotline is 12345
 
 pytestmark = [pytest.mark.stack, pytest.mark.processes, pytest.mark.redis]
 

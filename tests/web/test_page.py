@@ -113,28 +113,28 @@ async def test_welcome_of_a_sample_profile(tmp_path, sample_stores, name, platfo
 
 
 def test_the_profile_is_read_from_the_store_once_in_a_while(monkeypatch, mini_store):
-    from gateway.channels import welcome
+    from gateway.channels import welcome, wording
 
     reads = []
     real = mini_store.get_meta
     monkeypatch.setattr(mini_store, "get_meta", lambda key: reads.append(key) or real(key))
-    monkeypatch.setattr(welcome, "_profiles", {})
+    monkeypatch.setattr(wording, "_profiles", {})
     for _ in range(3):
         assert welcome.platform_name(mini_store) == "三晋通"
         assert welcome.page_profile(mini_store)["hotline"] == "12345"
     assert reads == ["profile"]
-    for key, (_, value) in list(welcome._profiles.items()):  # as PROFILE_SECONDS later
-        welcome._profiles[key] = (0.0, value)
+    for key, (_, value) in list(wording._profiles.items()):  # as PROFILE_SECONDS later
+        wording._profiles[key] = (0.0, value)
     assert welcome.greeting(mini_store).startswith("您好！我是三晋通政务服务智能客服")
     assert reads == ["profile", "profile"]
 
 
 @pytest.mark.parametrize("stored", [None, "not json", "[1, 2]", '{"elder_mode": "yes"}'])
 def test_without_a_readable_profile_the_welcome_is_generic(monkeypatch, mini_store, stored):
-    from gateway.channels import welcome
+    from gateway.channels import welcome, wording
 
     monkeypatch.setattr(mini_store, "get_meta", lambda key: stored)
-    monkeypatch.setattr(welcome, "_profiles", {})
+    monkeypatch.setattr(wording, "_profiles", {})
     assert welcome.greeting(mini_store).startswith("您好！我是政务服务智能客服")
     assert welcome.page_profile(mini_store) == {
         "platform": "",

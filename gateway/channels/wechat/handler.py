@@ -20,17 +20,18 @@ from gateway.channels.wechat.api import WeChatApi, WeChatApiError
 from gateway.channels.wechat.inbound import Inbound
 from gateway.channels.wechat.ledger import NOTHING, PUSHED, REPLIED, ReplyLedger
 from gateway.channels.wechat.split import PASSIVE_REPLY_LIMIT, split_utf8
-from gateway.channels.welcome import welcome_messages, with_hotline
+from gateway.channels.welcome import welcome_messages
+from gateway.channels.wording import channel_text
 from gateway.kv import KVError
 from gateway.resources import Resources
 
 logger = logging.getLogger(__name__)
 
-CHOOSE_HINT = "（回复序号即可选择）"
-TRUNCATED_NOTE = "\n……内容较长，未能全部显示。请再具体问一下想了解哪一部分，或拨打 {hotline} 咨询。"
-VOICE_UNCLEAR = "抱歉，没有听清您的语音，请再说一遍，或直接发文字。"
-UNSUPPORTED = "目前只能回答文字和语音提问，请用文字或语音说出您要办理的事情。"
-TOO_LONG = "消息过长，最多 {limit} 个字，请分几次发送。"
+CHOOSE_HINT = "utter_wechat_choose_hint"  # responses of bot/domain/channels.yml
+TRUNCATED_NOTE = "utter_wechat_truncated"
+VOICE_UNCLEAR = "utter_wechat_voice_unclear"
+UNSUPPORTED = "utter_wechat_unsupported"
+TOO_LONG = "utter_wechat_too_long"
 CHOICES_SECONDS = 1800.0
 ELDER_SECONDS = 90 * 24 * 3600.0
 
@@ -48,6 +49,10 @@ class WeChatHandler:
         self.api = api  # None when no AppSecret is configured: no customer-service messages
         self.ledger = ReplyLedger(res.kv, f"{account.channel}:{account.appid}")
         self._tasks: Set[asyncio.Task] = set()
+
+    def _text(self, response: str) -> str:
+        """A response of the channel (bot/domain/channels.yml) with the profile's values."""
+        return channel_text(response, self.res.store)
 
     # ---- delivery ---------------------------------------------------------------------------------
 
@@ -102,7 +107,7 @@ class WeChatHandler:
             parts = await task
         except Exception:  # answer() already turns every known failure into text; this is a bug
             logger.exception("wechat answer failed")
-            parts = [with_hotline(UNAVAILABLE, self.res.store)]
+            parts = [self._text(UNAVAILABLE)]
         await self.push(openid, parts)
 
     async def push(self, openid: str, parts: List[str]) -> None:
@@ -160,12 +165,12 @@ class WeChatHandler:
                 return await self._ask(sender, msg.content.strip())
             if msg.msg_type == "voice":
                 text = msg.recognition.strip()
-                return await self._ask(sender, text) if text else [VOICE_UNCLEAR]
-            return [UNSUPPORTED]
+                return await self._ask(sender, text) if text else [self._text(VOICE_UNCLEAR)]
+            return [self._text(UNSUPPORTED)]
         except Exception:
             logger.exception("wechat message could not be answered")
             self._error("internal")
-            return [with_hotline(UNAVAILABLE, self.res.store)]
+            return [self._text(UNAVAILABLE)]
 
     async def _event(self, msg: Inbound, sender: str) -> List[str]:
         event = msg.event.lower()
@@ -174,11 +179,11 @@ class WeChatHandler:
         if event == "click":
             item = menu.find(msg.event_key)
             if item is None:
-                return [menu.UNKNOWN_KEY]
+                return [self._text(menu.UNKNOWN_KEY)]
             if item.key == menu.ELDER_KEY:
                 return [await self._toggle_elder(sender)]
             if item.key == menu.HELP_KEY:
-                return [with_hotline(menu.HELP_TEXT, self.res.store)]
+                return [self._text(menu.HELP_TEXT)]
             return await self._ask(sender, item.question or item.title)
         return []  # unsubscribe, VIEW, LOCATION, SCAN, template results …: nothing to say
 
@@ -187,17 +192,17 @@ class WeChatHandler:
         await self._remember_choices(sender, messages)
         text = plain_text(messages)
         if any(m.get("buttons") for m in messages):
-            text += "\n" + CHOOSE_HINT
+            text += "\n" + self._text(CHOOSE_HINT)
         if self.account.channel == "wechat":
             text += "\n\n" + menu.menu_text()
         return self._split(text)
 
     async def _ask(self, sender: str, text: str) -> List[str]:
         if not text:
-            return [with_hotline(menu.HELP_TEXT, self.res.store)]
+            return [self._text(menu.HELP_TEXT)]
         limit = self.res.settings.chat_max_chars
         if len(text) > limit:
-            return [TOO_LONG.format(limit=limit)]
+            return [channel_text(TOO_LONG, self.res.store, limit=limit)]
         trusted = False
         choice = await self._choice(sender, text)
         if choice is not None:
@@ -218,14 +223,14 @@ class WeChatHandler:
         await self._remember_choices(sender, messages)
         text = plain_text(messages)
         if any(m.get("buttons") for m in messages):
-            text += "\n" + CHOOSE_HINT
+            text += "\n" + self._text(CHOOSE_HINT)
         return self._split(text)
 
     def _split(self, text: str) -> List[str]:
         if self.api is not None or len(text.encode("utf-8")) <= PASSIVE_REPLY_LIMIT:
             return split_utf8(text, PASSIVE_REPLY_LIMIT)
         # No customer-service API: only one passive reply can be sent, so say that it was cut.
-        note = with_hotline(TRUNCATED_NOTE, self.res.store)
+        note = "\n" + self._text(TRUNCATED_NOTE)
         room = PASSIVE_REPLY_LIMIT - len(note.encode("utf-8"))
         return [split_utf8(text, room)[0] + note]
 
@@ -274,5 +279,5 @@ class WeChatHandler:
             else:
                 await self.res.kv.delete(key)
         except (KVError, OSError):
-            return with_hotline(UNAVAILABLE, self.res.store)
-        return menu.ELDER_ON if on else menu.ELDER_OFF
+            return self._text(UNAVAILABLE)
+        return self._text(menu.ELDER_ON if on else menu.ELDER_OFF)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
+from knowledge.responses import render
+
 ELDER_KEY = "ELDER_MODE"
 HELP_KEY = "HELP"
 
@@ -34,15 +36,11 @@ MENU: List[List[MenuItem]] = [
 ]
 GROUP_TITLES = ["办事指南", "我要办", "更多"]
 
-HELP_TEXT = (
-    "直接发文字或语音说出您要办的事即可，例如“身份证丢了怎么补办”“社保卡怎么办理”。\n"
-    "看到带序号的选项时，回复序号就能选择。\n"
-    "字太小、步骤太多？点菜单“更多 → 长辈模式”，回答会更简短、一步一步来。\n"
-    "需要人工服务请拨打 {hotline} 政务服务便民热线。"  # welcome.with_hotline
-)
-ELDER_ON = "已为您打开长辈模式：回答会更简短，一次只讲一步。再点一次“长辈模式”可以关闭。"
-ELDER_OFF = "已关闭长辈模式。"
-UNKNOWN_KEY = "这个菜单项暂时不可用，请直接发文字或语音说出您要办的事。"
+# Responses of bot/domain/channels.yml (rendered by the handler with the profile's values).
+HELP_TEXT = "utter_wechat_help"
+ELDER_ON = "utter_wechat_elder_on"
+ELDER_OFF = "utter_wechat_elder_off"
+UNKNOWN_KEY = "utter_wechat_unknown_key"
 
 
 def find(key: str) -> Optional[MenuItem]:
@@ -51,7 +49,7 @@ def find(key: str) -> Optional[MenuItem]:
 
 def menu_text() -> str:
     """The menu as text, for the subscribe welcome."""
-    lines = ["底部菜单可以直接点："]
+    lines = [render("utter_wechat_menu_intro", {})]
     for title, group in zip(GROUP_TITLES, MENU, strict=False):
         lines.append(f"· {title}：" + "、".join(item.title for item in group))
     return "\n".join(lines)
