@@ -79,7 +79,11 @@ any_char = st.one_of(st.characters(), st.characters(max_codepoint=0x7F), lone_su
 def weird_text(max_size: int = 40, surrogates: bool = True) -> st.SearchStrategy[str]:
     """Mostly short strings of any character (control characters, emoji, RTL marks, combining marks),
     the nasty list, and long runs around the limits the API declares."""
-    chars = any_char if surrogates else st.one_of(st.characters(exclude_categories=("Cs",)), st.characters(max_codepoint=0x7F))
+    chars = (
+        any_char
+        if surrogates
+        else st.one_of(st.characters(exclude_categories=("Cs",)), st.characters(max_codepoint=0x7F))
+    )
     nasty = st.sampled_from(NASTY if surrogates else [s for s in NASTY if not has_surrogate(s)])
     long = st.builds(
         lambda c, n: c * n,
