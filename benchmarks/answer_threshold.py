@@ -1,4 +1,4 @@
-"""Measures the FAQ answer threshold (actions/answers/confidence.py) on the graded query set
+"""Measures the FAQ answer threshold (search/answer_policy.py) on the graded query set
 (tests/search/quality/queries.yml, questions the sample knowledge base answers) and on questions it does
 not answer (UNANSWERABLE below), for a sweep of gap ratios and coverage minimums.
 
@@ -24,9 +24,9 @@ from typing import Dict, List, Tuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.answers import confidence  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 from knowledge.sync import sync_profile  # noqa: E402
+from search import answer_policy as confidence  # noqa: E402
 from search.evaluation import RELEVANT_FROM, load_queries  # noqa: E402
 from search.index import build_index  # noqa: E402
 from search.searcher import KnowledgeSearcher  # noqa: E402

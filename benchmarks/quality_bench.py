@@ -33,7 +33,7 @@ Systems, in the same run on the same store:
   - bm25-all: `search.evaluation.Bm25Baseline` (title, aliases, keywords and body joined), for reference.
 A question counts as answered at rank r when the r-th result is one of its expected entries. Top-1, top-3 and MRR@10
 over the answerable questions; the ratio is ours ÷ bm25-q. For the sample set's `none` questions: how often ours
-returns any result, and the product's answer decision (`actions.answers.confidence.judge`: answer / choose / none).
+returns any result, and the product's answer decision (`search.answer_policy.judge`: answer / choose / none).
 
 Chat-level outcomes (answered right / offered / wrong / nothing over /api/chat on a real deployment) are
 benchmarks/quality_chat.py; 12345 routing is benchmarks/intake_bench.py; `make bench-quality` runs all three.
@@ -271,7 +271,7 @@ def fusion_sweep(ours: Callable[[str], List[str]], dev: Sequence[Dict]) -> List[
 def decisions(searcher, store, questions) -> Optional[Dict]:
     """The product's answer decision (answer / choose / none) on the top hits, per part."""
     try:
-        from actions.answers import confidence
+        from search import answer_policy as confidence
     except Exception as exc:  # pragma: no cover - rasa_sdk missing
         return {"error": str(exc)}
     out: Dict = {}
@@ -344,7 +344,7 @@ def table(result: Dict) -> str:
             f"| {ratio(o['top3'], b['top3'])} | {ratio(o['mrr10'], b['mrr10'])} |"
         )
     if result.get("decisions"):
-        lines += ["", "作答决定（actions.answers.confidence.judge，仅检索层面的近似，不是对话结果）："]
+        lines += ["", "作答决定（search.answer_policy.judge，仅检索层面的近似，不是对话结果）："]
         for part, t in result["decisions"].items():
             if part == "error":
                 lines.append(f"- 无法计算：{t}")

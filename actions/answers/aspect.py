@@ -13,7 +13,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.answers import confidence
 from actions.answers.aspects import ASPECT_TITLES, GUIDE, PENDING_SLOT, catalog, offer_items
 from actions.answers.question import answer_top, offer_choices, retrieve
 from actions.dialogue import elder_mode
@@ -21,6 +20,7 @@ from actions.dialogue.context import ASPECT_OF_INTENT, resolve_items
 from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
 from actions.resources import searcher
+from search import answer_policy as confidence
 
 FAQ_OVER_GUIDE_MARGIN = 0.03
 

@@ -22,11 +22,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.answers.confidence import bare, topics
 from actions.background import in_background
 from actions.dialogue import choices, elder_mode, render
 from actions.resources import knowledge_store, searcher
 from knowledge import feedback
+from search.answer_policy import bare, topics
 
 FEEDBACK_INTENT = "answer_feedback"
 FEEDBACK_ENTITY = "helpful"

@@ -1,5 +1,5 @@
 """Answers a free question from the knowledge base: the best-matching FAQ, guide, package or app — when
-retrieval is sure enough (actions/answers/confidence.py). Not sure: the top three as numbered choices
+retrieval is sure enough (search/answer_policy.py). Not sure: the top three as numbered choices
 ("2" or "第二个" picks one, actions/dialogue/disambiguation.py). Nothing: the fallback ladder, and the question goes
 to the staff's unanswered queue. After an answer: 有帮助 / 没帮助 and 猜你想问 (actions/answers/extras.py).
 Every answer carries its `sources`; every fact comes from a published entry."""
@@ -13,11 +13,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.answers import aspects, confidence
+from actions.answers import aspects
 from actions.answers.extras import follow_up, record_question
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, searcher
+from search import answer_policy as confidence
 
 SEARCH_LIMIT = 10
 ASKED_SLOT = "asked_question"  # the question behind the choices offered, recorded once one is picked

@@ -13,7 +13,6 @@ import sqlite3
 import pytest
 
 from actions import wording
-from actions.answers import confidence
 from actions.answers.extras import feedback_payload, latest_answer, related_options
 from actions.answers.feedback import ActionAnswerFeedback
 from actions.answers.question import ActionAnswerOrFallback, ActionAnswerQuestion
@@ -23,6 +22,7 @@ from actions.dialogue.greeting import ActionGreet
 from actions.dialogue.rating_offer import ActionOfferRating
 from devtools.support.waiting import wait_until
 from knowledge import feedback, stats
+from search import answer_policy as confidence
 from tests.actions.conftest import _clear_caches, make_tracker, said, slot_events, texts
 from tests.conftest import no_default_addresses
 
