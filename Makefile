@@ -104,8 +104,8 @@ kb-validate: deps
 
 # make kb-import FILE=faqs.csv [KIND=faq|item|package|app|synonym]: CSV (UTF-8), XLSX or JSONL; all rows or none.
 kb-import: kb
-	@if [ -z "$(FILE)" ]; then echo "用法：make kb-import FILE=faqs.csv [KIND=faq]（CSV UTF-8、XLSX 或 JSONL）"; exit 2; fi
-	$(PY) -m knowledge import "$(FILE)" --kind $(or $(KIND),faq)
+	@if [ -z "$(FILE)" ]; then echo "用法：make kb-import FILE=faqs.csv [KIND=faq] [PARTIAL=1] [DRY_RUN=1]（CSV UTF-8、XLSX 或 JSONL）"; exit 2; fi
+	$(PY) -m knowledge import "$(FILE)" --kind $(or $(KIND),faq) $(if $(PARTIAL),--partial) $(if $(DRY_RUN),--dry-run)
 
 # make kb-export [KIND=faq] [FORMAT=csv|xlsx|jsonl] [FILE=faqs.csv]
 kb-export: kb

@@ -2,13 +2,14 @@
 
 python -m knowledge load [DIR]                       load a profile directory into the database
 python -m knowledge validate [DIR]                   list broken links, empty fields and duplicates
-python -m knowledge import FILE [--kind faq]         import CSV / XLSX / JSONL (all rows or none)
+python -m knowledge import FILE [--kind faq] [--partial]  import CSV / XLSX / JSONL (all or none; or the valid rows)
 python -m knowledge export [--kind faq] [--format csv] [-o FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import sys
 from pathlib import Path
 
@@ -41,10 +42,13 @@ def main(argv=None) -> int:
     load.add_argument("--force", action="store_true")
     check = sub.add_parser("validate", help="列出断链、空字段与重复条目")
     check.add_argument("directory", nargs="?", type=Path, default=settings.kb_profile_dir)
-    imports = sub.add_parser("import", help="导入 CSV、XLSX 或 JSONL 文件（有错则整个文件都不导入）")
+    imports = sub.add_parser("import", help="导入 CSV、XLSX 或 JSONL 文件（默认有错则整个文件都不导入）")
     imports.add_argument("file", type=Path)
     imports.add_argument("--kind", choices=KINDS, default="faq", help="条目类别（默认 faq）")
     imports.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    imports.add_argument(
+        "--partial", action="store_true", help="导入正确的行，有误的行连同错误原因写到“<文件名>-待改正”文件里"
+    )
     imports.add_argument("--as", dest="actor", default="命令行导入", help="记入审计日志与版本历史的操作人")
     exports = sub.add_parser("export", help="导出为 CSV、XLSX 或 JSONL")
     exports.add_argument("--kind", choices=KINDS, default="faq")
@@ -94,7 +98,10 @@ def import_command(store: KnowledgeStore, args) -> int:
         return 2
     operator = StaffMember(args.actor, "admin")  # whoever can reach the database is trusted like an admin
     try:
-        result = import_file(store, args.kind, args.file.name, content, operator, source="cli", dry_run=args.dry_run)
+        mode = "partial" if args.partial else "all"
+        result = import_file(
+            store, args.kind, args.file.name, content, operator, source="cli", dry_run=args.dry_run, mode=mode
+        )
     except ImportRejected as exc:
         for problem in exc.problems:
             field = f"（{problem['field']}）" if problem["field"] else ""
@@ -104,14 +111,35 @@ def import_command(store: KnowledgeStore, args) -> int:
     except WorkflowError as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    print_findings(result)
     if args.dry_run:
+        totals = result["totals"]
+        verdict = "检查通过" if result["importable"] else "检查未通过（有误的行见上，整个文件不能导入）"
         print(
-            f"检查通过：共 {result['total']} 条，"
-            f"其中发布 {result['published']} 条、草稿 {result['drafts']} 条（未导入）"
+            f"{verdict}：可导入 {result['total']} 条（发布 {result['published']}、草稿 {result['drafts']}），"
+            f"新增 {totals['new']}、更新 {totals['changed']}、未变 {totals['unchanged']}，"
+            f"有提醒 {totals['warning']} 行、有误 {totals['error']} 行（未导入）"
         )
-    else:
-        print(import_summary(result) + "。运行中的网关会在几秒内把发布的条目加入搜索索引。")
+        return 0 if result["importable"] else 1
+    print(import_summary(result) + "。运行中的网关会在几秒内把发布的条目加入搜索索引。")
+    rejected = result.get("rejected_file")
+    if rejected:
+        target = args.file.with_name(rejected["filename"])
+        target.write_bytes(base64.b64decode(rejected["content_base64"]))
+        print(f"有误的 {rejected['rows']} 行没有导入，已连同错误原因写到 {target}，改正后可再导入该文件。")
     return 0
+
+
+def print_findings(result) -> None:
+    """The rows' warnings (imported all the same) and errors, and the departments the import created."""
+    for problem in result.get("errors") or []:
+        field = f"（{problem['field']}）" if problem.get("field") else ""
+        print(f"第 {problem['row']} 行{field}：{problem['reason']}", file=sys.stderr)
+    for problem in result.get("warnings") or []:
+        field = f"（{problem['field']}）" if problem.get("field") else ""
+        print(f"提醒：第 {problem['row']} 行{field}：{problem['reason']}")
+    if result.get("new_departments"):
+        print("新建部门：" + "、".join(result["new_departments"]) + "（请在管理后台补全部门信息）")
 
 
 def export_command(store: KnowledgeStore, args) -> int:

@@ -18,6 +18,10 @@ from gateway.address_limits import limit_by_address
 from gateway.resources import Resources, resources
 from search.searcher import KINDS, IndexMissing
 
+# A question as long as an FAQ question may be (500 characters, knowledge/schema.py) can be searched: staff
+# paste long imported questions, and citizens paste whole 12345 messages.
+MAX_QUERY_CHARS = 500
+
 router = APIRouter()
 
 TRUE_WORDS = {"true", "1", "yes", "是"}
@@ -90,7 +94,7 @@ def _facet_key(value) -> str:
     dependencies=[Depends(limit_by_address("search"))],
 )
 async def search(
-    q: str = Query(..., min_length=1, max_length=100, description="搜索词（可输入拼音、简拼、繁体）"),
+    q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS, description="搜索词（可输入拼音、简拼、繁体）"),
     type: Optional[str] = Query(None, description="item | faq | package | app"),
     region: Optional[str] = Query(None, max_length=32, description="地区（市或县区），只看该地可办的"),
     department: Optional[str] = Query(None, max_length=64, description="部门编号或名称"),

@@ -53,7 +53,7 @@ def test_search_answers_or_refuses_in_chinese(gw, query):
     must_refuse = (
         q is None
         or not q.strip()
-        or len(q) > 100
+        or len(q) > 500
         or query.get("type", "item") not in KINDS
         or limit is None
         or not 1 <= limit <= 50

@@ -42,5 +42,23 @@ def test_import_from_the_command_line(kb, db_url, tmp_path):
     ]
     assert kb.get("faq", "faq-cli-2") is None
 
+    # a real export's shape: an unknown department and a question a live FAQ asks are warnings, not refusals
+    warned = tmp_path / "warned.csv"
+    warned.write_text(
+        HEADER + "GIP_1,命令行导入的问题,,另一个部门的答案。,某市数据局,,published\n", encoding="utf-8"
+    )
+    checked = cli(db_url, "import", "--dry-run", str(warned))
+    assert checked.returncode == 0, checked.stderr
+    assert "提醒：第 2 行" in checked.stdout and "新建部门：某市数据局" in checked.stdout
+    assert checked.stdout.splitlines()[-1].startswith("检查通过：可导入 1 条") and kb.get("faq", "GIP_1") is None
+
+    # --partial: the valid row goes in, the bad one comes back in a file with its reason
+    partial = cli(db_url, "import", "--partial", str(bad))
+    assert partial.returncode == 0, partial.stderr
+    assert "第 3 行（answer）：answer（答案）不能为空" in partial.stderr
+    assert kb.get("faq", "faq-cli-2")["answer"] == "答案。" and kb.get("faq", "faq-cli-3") is None
+    back = (tmp_path / "bad-待改正.csv").read_text(encoding="utf-8-sig")
+    assert "faq-cli-3" in back and "错误原因" in back and "faq-cli-2" not in back
+
     exported = cli(db_url, "export", "--format", "csv")
     assert exported.returncode == 0 and "faq-cli-1,命令行导入的问题" in exported.stdout

@@ -69,12 +69,21 @@ def test_did_you_mean(client):
     assert body["suggestion"] == "社保卡" and body["results"][0]["id"] == "rs-sscard-apply"
 
 
+def test_a_question_as_long_as_an_faq_question_can_be_searched(client):
+    """500 characters, like the longest FAQ question an import takes (a pasted 12345 message is that long)."""
+    story = "领导您好，我是外地来的务工人员，在这边打工已经好几年了，" * 20
+    q = (story + "请问身份证丢了怎么补办")[-500:]
+    assert len(q) == 500
+    body = client.get("/api/search", params={"q": q}).json()
+    assert "ga-idcard-reissue" in [r["id"] for r in body["results"][:3]], body
+
+
 @pytest.mark.parametrize(
     "params, status, detail",
     [
         ({"q": "   "}, 422, "请求参数有误：q（搜索词）不能为空"),
         ({}, 422, "缺少必填字段 q（搜索词）"),
-        ({"q": "办" * 101}, 422, "q（搜索词）过长，最多 100 个字符"),
+        ({"q": "办" * 501}, 422, "q（搜索词）过长，最多 500 个字符"),
         ({"q": "身份证", "type": "nothing"}, 422, "请求参数有误：type（类型）只能是 item、faq、package 或 app"),
         ({"q": "身份证", "region": "火星市"}, 422, "请求参数有误：region（地区）不是本省的市或县区：火星市"),
         ({"q": "身份证", "department": "不存在的局"}, 422, "请求参数有误：department（部门）不存在：不存在的局"),
