@@ -203,7 +203,15 @@ def judge(
     if asked and any(asked == bare(p) for p in phrasings(top.type, top_entry) if p):
         return Judgement(ANSWER, 1.0, 0.0, exact=True)
     about = topics(top.type, top_entry)
-    rival = next((hit for hit in hits[1:] if not (about & topics(hit.type, entry_of(hit)))), None)
+    # the same question from another department is not a rival: the chat says which departments answer it
+    rival = next(
+        (
+            hit
+            for hit in hits[1:]
+            if not (about & topics(hit.type, entry_of(hit))) and not _same_question(top, top_entry, hit, entry_of)
+        ),
+        None,
+    )
     _, corrected = searcher.corrected(text)
     words = content_words(corrected or normalize_query(text))
     share = coverage(words, entry_text(top.type, top_entry), synonyms.of(store))
@@ -230,6 +238,13 @@ def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Jud
     else:
         level = ANSWER if _one_topic(hits, entry_of, about) else CHOOSE
     return Judgement(level, share or 0.0, 1.0 - margin, cosine=top.cosine)
+
+
+def _same_question(top, top_entry: Dict, hit, entry_of) -> bool:
+    if top.type != "faq" or hit.type != "faq":
+        return False
+    other = entry_of(hit)
+    return bool(other) and bare(other.get("question", "")) == bare(top_entry.get("question", ""))
 
 
 def _one_topic(hits, entry_of, about) -> bool:

@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.answers import aspects
+from actions.answers import aspects, departments
 from actions.answers.extras import follow_up, record_question
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
@@ -39,7 +39,13 @@ def _published(entry: Optional[Dict]) -> bool:
 
 
 def answer_entry(
-    dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry: Dict, question: str, hits=None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kind: str,
+    entry: Dict,
+    question: str,
+    hits=None,
+    related: bool = True,
 ) -> List[Dict]:
     """Answers from one published entry, then the follow-ups; returns the events."""
     store = knowledge_store()
@@ -67,7 +73,7 @@ def answer_entry(
     return (
         after_answer(kind, entry)
         + [SlotSet(ASKED_SLOT, None)]
-        + follow_up(dispatcher, tracker, kind, entry, question, hits)
+        + follow_up(dispatcher, tracker, kind, entry, question, hits, related=related)
     )
 
 
@@ -95,10 +101,29 @@ def named_entry(tracker: Tracker) -> Optional[tuple]:
 
 
 def answer_top(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, hits, entries) -> List[Dict]:
-    """Answers from retrieval's first hit (published, in `entries`) and records the question as answered by it."""
+    """Answers from retrieval's first hit (published, in `entries`) and records the question as answered by it.
+    A FAQ that other departments answer too (the same question): the department the citizen named, else the
+    first answer and the others offered by department (actions/answers/departments.py)."""
     top = hits[0]
-    record_question(text, latest_metadata(tracker), top.type, top.id)
-    return answer_entry(dispatcher, tracker, top.type, entries[(top.type, top.id)], text, hits)
+    entry = entries[(top.type, top.id)]
+    others = departments.same_question(entry, hits, entries) if top.type == "faq" else []
+    if others:
+        store = knowledge_store()
+        named = departments.named_in(text, [entry] + others, store)
+        if named is None:
+            record_question(text, latest_metadata(tracker), "faq", entry["id"])
+            events = answer_entry(dispatcher, tracker, "faq", entry, text, hits, related=False)
+            options = [choices.Option(f"faq:{o['id']}", departments.department_name(store, o)) for o in others]
+            return events + choices.ask(
+                dispatcher,
+                "utter_other_departments_answer",
+                options,
+                elder=elder_mode.is_on(tracker),
+                department=departments.department_name(store, entry),
+            )
+        entry = named
+    record_question(text, latest_metadata(tracker), top.type, entry["id"])
+    return answer_entry(dispatcher, tracker, top.type, entry, text, hits)
 
 
 def answer_unsure(dispatcher, tracker, text: str, hits, entries) -> Optional[List[Dict]]:
