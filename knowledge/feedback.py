@@ -25,6 +25,9 @@ SIMILARITY = 0.5
 CANDIDATE_GROUPS = 2000
 RATING_VALUES = range(1, 6)  # 1 非常不满意 … 5 非常满意
 ANSWER_FEEDBACK = "answer_feedback"  # kb_events.event of 有帮助 (value 1) / 没帮助 (value 0) on one answer
+MAX_SIMILAR = 50  # similar questions kept on one FAQ when a group's are added
+OFFERED = "offered"  # kb_events.event: the entry was one of the numbered choices offered for a question
+CHOSEN = "chosen"  # kb_events.event: the citizen picked the entry from such choices
 RECORDED_WITHIN = dt.timedelta(days=1)  # how far back 没帮助 looks for the answered question's own record
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -145,6 +148,21 @@ def record_submission(store, target: str, channel: str = "") -> None:
                 channel=(channel or "")[:16],
                 comment="",
             )
+        )
+
+
+def record_offer(store, offered: Iterable[str], chosen: str = "", channel: str = "") -> None:
+    """The entries ("kind:id") offered as choices for one question, or (`chosen`) the one picked from them:
+    what staff see as 提供了但没被选."""
+    now = dt.datetime.utcnow()
+    rows = [dict(event=OFFERED, name=ref[:64]) for ref in offered if ref]
+    if chosen:
+        rows.append(dict(event=CHOSEN, name=chosen[:64]))
+    if not rows:
+        return
+    with store.transaction(entries_lock=False) as conn:
+        conn.execute(
+            events.insert(), [dict(r, at=now, value=1, channel=(channel or "")[:16], comment="") for r in rows]
         )
 
 
@@ -329,6 +347,37 @@ def faq_from_group(store, workflow, group_id: int, fields: Dict, who) -> Dict:
         audit.record(conn, who.name, who.role, "unanswered_to_faq", "faq", entry["id"], group=group_id)
 
     return workflow.save("faq", entry, who, create=True, origin="unanswered", then=close)
+
+
+def similar_from_group(store, workflow, group_id: int, faq_id: str, who) -> Dict:
+    """Adds the group's ways of asking to an existing FAQ as similar questions (a change waiting for review,
+    like any other) and closes the group, in one transaction. Returns the change."""
+    from knowledge import audit
+    from knowledge.workflow import Conflict, NotFound
+
+    group = unanswered_group(store, group_id)
+    if group is None:
+        raise NotFound(f"未答问题组 {group_id} 不存在")
+    if group["state"] != "open":
+        raise Conflict(f"未答问题组 {group_id} 已处理（{group['state']}）")
+    change = workflow.open_change("faq", faq_id)
+    current = (change or {}).get("data") or store.get("faq", faq_id)
+    if not current:
+        raise NotFound(f"常见问题 {faq_id} 不存在")
+    entry = {k: v for k, v in current.items() if k not in ("kind",)}
+    similar = list(entry.get("similar_questions") or [])
+    asked = {normalize(t) for t in [entry.get("question", "")] + similar}
+    for text in [group["text"]] + list(group["examples"]):
+        if normalize(text) not in asked and len(similar) < MAX_SIMILAR:
+            similar.append(text)
+            asked.add(normalize(text))
+    entry["similar_questions"] = similar
+
+    def close(conn) -> None:
+        close_group(conn, group_id, "resolved", who.name, faq_id)
+        audit.record(conn, who.name, who.role, "unanswered_to_similar", "faq", faq_id, group=group_id)
+
+    return workflow.save("faq", entry, who, origin="unanswered", then=close)
 
 
 def ignore_group(store, group_id: int, who) -> bool:

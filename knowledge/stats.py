@@ -9,7 +9,7 @@ from typing import Dict, Optional
 
 import sqlalchemy as sa
 
-from knowledge.feedback import ANSWER_FEEDBACK
+from knowledge.feedback import ANSWER_FEEDBACK, CHOSEN, OFFERED
 from knowledge.tables import entries, events, questions, unanswered_groups
 
 TITLE_FIELDS = {"faq": "question", "item": "name", "package": "name", "app": "name"}
@@ -129,3 +129,54 @@ def summary(store, since: dt.datetime, until: dt.datetime, top: int = 10) -> Dic
         "answer_feedback": feedback,
         "unanswered_open_groups": open_groups,
     }
+
+
+def entry_stats(store, since: dt.datetime, until: dt.datetime) -> Dict:
+    """Per published entry over the period: how often it answered a question, 有帮助 / 没帮助, how often it was
+    offered among numbered choices and how often picked from them (offered but not chosen = the difference);
+    and the entries that were neither answered nor offered at all (never hit)."""
+    counts: Dict[str, Dict[str, int]] = {}
+
+    def add(ref: str, field: str, n: int) -> None:
+        counts.setdefault(ref, {"answered": 0, "helpful": 0, "not_helpful": 0, "offered": 0, "chosen": 0})
+        counts[ref][field] += n
+
+    with store.engine.connect() as conn:
+        for row in conn.execute(
+            sa.select(questions.c.source_kind, questions.c.source_id, sa.func.count().label("n"))
+            .where(questions.c.at >= since, questions.c.at < until, questions.c.source_id != "")
+            .where(questions.c.answered == sa.true())
+            .group_by(questions.c.source_kind, questions.c.source_id)
+        ):
+            add(f"{row.source_kind}:{row.source_id}", "answered", int(row.n))
+        for row in conn.execute(
+            sa.select(events.c.event, events.c.name, events.c.value, sa.func.count().label("n"))
+            .where(events.c.at >= since, events.c.at < until)
+            .where(events.c.event.in_([ANSWER_FEEDBACK, OFFERED, CHOSEN]))
+            .group_by(events.c.event, events.c.name, events.c.value)
+        ):
+            if row.event == ANSWER_FEEDBACK:
+                add(row.name, "helpful" if int(row.value) else "not_helpful", int(row.n))
+            else:
+                add(row.name, row.event, int(row.n))
+        published = [
+            (row.kind, row.id, json.loads(row.data))
+            for row in conn.execute(
+                sa.select(entries.c.kind, entries.c.id, entries.c.data).where(entries.c.kind.in_(list(TITLE_FIELDS)))
+            )
+        ]
+    listed, never = [], []
+    for kind, entry_id, data in published:
+        if data.get("status", "published") != "published":
+            continue
+        ref = f"{kind}:{entry_id}"
+        title = data.get(TITLE_FIELDS.get(kind, "name"), "")
+        seen = counts.get(ref)
+        if not seen or not (seen["answered"] or seen["offered"]):
+            never.append({"type": kind, "id": entry_id, "title": title})
+        if seen:
+            not_chosen = max(seen["offered"] - seen["chosen"], 0)
+            listed.append({"type": kind, "id": entry_id, "title": title, **seen, "offered_not_chosen": not_chosen})
+    listed.sort(key=lambda e: (-e["answered"], -e["not_helpful"], e["type"], e["id"]))
+    never.sort(key=lambda e: (e["type"], e["id"]))
+    return {"entries": listed, "never_hit": never}

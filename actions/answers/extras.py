@@ -24,12 +24,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.background import in_background
 from actions.dialogue import choices, elder_mode, render
+from actions.dialogue.context import latest_metadata
 from actions.resources import knowledge_store, searcher
 from knowledge import feedback
 from search.answer_policy import bare, topics
 
 FEEDBACK_INTENT = "answer_feedback"
 FEEDBACK_ENTITY = "helpful"
+ENTRY_KINDS = ("item", "faq", "package", "app")
 RELATED_MAX = 3
 RELATED_SEARCH = 10
 # Turns that are not a question of their own: a pick from a list, feedback on an answer.
@@ -68,6 +70,19 @@ def record_question(text: str, metadata: Dict[str, Any], source_kind: str = "", 
         )
 
     in_background(write, "recording the question")
+
+
+def record_offer(refs: List[str], metadata: Dict[str, Any], chosen: str = "") -> None:
+    """Records the entries offered as numbered choices ("kind:id"), or the one picked from them, for the staff's
+    per-entry statistics (offered but not chosen); in a worker thread, like record_question."""
+    entries = [r for r in refs if r.split(":", 1)[0] in ENTRY_KINDS]
+    if not entries and not chosen:
+        return
+
+    def write() -> None:
+        feedback.record_offer(knowledge_store(), entries, chosen, channel=str(metadata.get("channel") or ""))
+
+    in_background(write, "recording the offered choices")
 
 
 # -- related questions ------------------------------------------------------------------------------------
@@ -168,6 +183,7 @@ def follow_up(
     if not options:
         return []
     dispatcher.utter_message(json_message=related_message(options))
+    record_offer([o.ref for o in options], latest_metadata(tracker))
     return [SlotSet(choices.SLOT, [o.ref for o in options])]
 
 

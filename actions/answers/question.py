@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.answers import aspects, departments
-from actions.answers.extras import follow_up, record_question
+from actions.answers.extras import follow_up, record_offer, record_question
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, searcher
@@ -81,6 +81,7 @@ def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker, question: 
     """The top three (distinct) hits as numbered choices; the question is recorded once one is picked."""
     options = [choices.Option(f"{h.type}:{h.id}", h.title) for h in confidence.distinct_hits(hits)]
     extra = {aspects.PENDING_SLOT: None, ASKED_SLOT: question[:200]}
+    record_offer([o.ref for o in options], latest_metadata(tracker))
     return choices.ask(dispatcher, "utter_ask_which_of_answers", options, extra, elder_mode.is_on(tracker))
 
 

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.answers import aspects
-from actions.answers.extras import follow_up, record_question
+from actions.answers.extras import follow_up, record_offer, record_question
 from actions.answers.life_event import show_package
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import ITEM_SLOT, latest_metadata, tracker_context
@@ -79,6 +79,7 @@ def after_pick(
     asked = tracker.get_slot(ASKED_SLOT) or ""
     if asked:
         record_question(asked, latest_metadata(tracker), kind, entry_id)
+    record_offer([], latest_metadata(tracker), chosen=f"{kind}:{entry_id}")
     question = asked or entry.get("question") or entry.get("name") or ""
     return [SlotSet(ASKED_SLOT, None)] + follow_up(dispatcher, tracker, kind, entry, question, related=related)
 

@@ -347,3 +347,30 @@ async def test_rating_is_offered_once_after_an_answered_conversation(kb, dispatc
         ("中评", {"number": "3"}),
         ("差评", {"number": "1"}),
     ]
+
+
+async def test_offered_choices_and_the_pick_are_counted_per_entry(kb, dispatcher):
+    """For staff's per-entry statistics: what was offered as a choice, and what was picked from it."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    events = await ActionAnswerQuestion().run(dispatcher, make_tracker("公积金怎么提取"), {})
+    offered = slot_events(events)["candidates"]
+    by_ref = wait_until(
+        lambda: (
+            {f"{e['type']}:{e['id']}": e for e in stats.entry_stats(kb, *_hour())["entries"] if e["offered"]} or None
+        )
+    )
+    assert set(by_ref) == set(offered)
+    slots = {"candidates": offered, "asked_question": "公积金怎么提取"}
+    await ActionChooseOption().run(
+        CollectingDispatcher(),
+        make_tracker("2", "choose_option", [{"entity": "number", "value": "2"}], slots=slots),
+        {},
+    )
+    picked = wait_until(lambda: [e for e in stats.entry_stats(kb, *_hour())["entries"] if e["chosen"]] or None)
+    assert [f"{e['type']}:{e['id']}" for e in picked] == [offered[1]] and picked[0]["offered_not_chosen"] == 0
+
+
+def _hour():
+    now = dt.datetime.utcnow()
+    return now - dt.timedelta(hours=1), now + dt.timedelta(hours=1)

@@ -86,3 +86,43 @@ def test_index_status_reports_what_is_waiting_for_the_index(client, as_role, kb,
     assert status["pending_changes"] == 1 and status["state"] == "有 1 条修改等待进入索引"
     client.app.state.index_sync.sync.apply_pending()
     assert as_role("editor").get("/admin/index-status").json()["state"] == "已同步"
+
+
+def test_an_unanswered_group_becomes_similar_questions_of_an_existing_faq(client, as_role, kb):
+    """Not only a new FAQ: the ways citizens asked are added to the entry that answers them (a reviewed change)."""
+    group = feedback.record_unanswered(kb, "补身份证得花几个钱")
+    feedback.record_unanswered(kb, "补身份证得花几个钱啊")
+    editor = as_role("editor")
+    before = kb.get("faq", "faq-ga-001")
+    made = editor.post(f"/admin/unanswered/{group}/similar", json={"faq_id": "faq-ga-001"})
+    assert made.status_code == 201, made.text
+    change = made.json()
+    assert change["state"] == "draft" and change["id"] == "faq-ga-001"
+    added = change["data"]["similar_questions"]
+    assert added[:2] == ["身份证补办费用", "补身份证收费吗"] and added.count("补身份证得花几个钱") == 1
+    assert kb.get("faq", "faq-ga-001") == before  # published only after review
+    assert editor.get("/admin/unanswered").json()["items"] == []
+    again = editor.post(f"/admin/unanswered/{group}/similar", json={"faq_id": "faq-ga-001"})
+    assert again.status_code == 409 and "已处理" in again.json()["detail"]
+    other = feedback.record_unanswered(kb, "公园几点关门")
+    missing = editor.post(f"/admin/unanswered/{other}/similar", json={"faq_id": "faq-no-such"})
+    assert missing.status_code == 404 and "不存在" in missing.json()["detail"]
+    assert editor.post(f"/admin/unanswered/{other}/similar", json={}).status_code == 422
+
+
+def test_per_entry_statistics_and_entries_never_hit(client, as_role, kb):
+    feedback.record_question(kb, "补办身份证要多少钱", answered=True, source_kind="faq", source_id="faq-ga-001")
+    feedback.record_question(kb, "补身份证多少钱", answered=True, source_kind="faq", source_id="faq-ga-001")
+    feedback.record_answer_feedback(kb, False, "faq:faq-ga-001", "补身份证多少钱")
+    feedback.record_offer(kb, ["faq:faq-ga-001", "item:ga-idcard-reissue", "item:rs-sscard-apply"])
+    feedback.record_offer(kb, [], chosen="item:ga-idcard-reissue")
+    body = as_role("editor").get("/admin/stats/entries", params={"days": 30}).json()
+    by_ref = {(e["type"], e["id"]): e for e in body["entries"]}
+    faq = by_ref[("faq", "faq-ga-001")]  # the 没帮助 one no longer counts as answered
+    assert (faq["answered"], faq["not_helpful"], faq["offered"], faq["offered_not_chosen"]) == (1, 1, 1, 1)
+    item = by_ref[("item", "ga-idcard-reissue")]
+    assert (item["answered"], item["offered"], item["chosen"], item["offered_not_chosen"]) == (0, 1, 1, 0)
+    assert by_ref[("item", "rs-sscard-apply")]["offered_not_chosen"] == 1
+    never = [(e["type"], e["id"]) for e in body["never_hit"]]
+    assert never == [("app", "app-sscard-query"), ("package", "pk-newborn")] and body["never_hit_total"] == 2
+    assert as_role("editor").get("/admin/stats/entries", params={"days": 0}).status_code == 422

@@ -44,9 +44,7 @@ def test_import_from_the_command_line(kb, db_url, tmp_path):
 
     # a real export's shape: an unknown department and a question a live FAQ asks are warnings, not refusals
     warned = tmp_path / "warned.csv"
-    warned.write_text(
-        HEADER + "GIP_1,命令行导入的问题,,另一个部门的答案。,某市数据局,,published\n", encoding="utf-8"
-    )
+    warned.write_text(HEADER + "GIP_1,命令行导入的问题,,另一个部门的答案。,某市数据局,,published\n", encoding="utf-8")
     checked = cli(db_url, "import", "--dry-run", str(warned))
     assert checked.returncode == 0, checked.stderr
     assert "提醒：第 2 行" in checked.stdout and "新建部门：某市数据局" in checked.stdout

@@ -27,6 +27,12 @@ class StaffCreate(BaseModel):
     role: constr(strip_whitespace=True) = Field(..., description="editor | reviewer | admin")
 
 
+class SimilarFromQuestions(BaseModel):
+    faq_id: constr(strip_whitespace=True, min_length=1, max_length=64) = Field(
+        ..., description="要补充相似问法的常见问题编号"
+    )
+
+
 class FaqFromQuestions(BaseModel):
     id: Optional[constr(strip_whitespace=True, max_length=64)] = None
     question: Optional[constr(strip_whitespace=True, max_length=200)] = None

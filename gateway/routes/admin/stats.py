@@ -30,3 +30,22 @@ def summary(
     result = kb_stats.summary(admin.store, start, end, top=top)
     result["since"], result["until"] = since, until
     return result
+
+
+@router.get(
+    "/entries", summary="每个条目：作答次数、有无帮助、被列为选项与被选中的次数；期间从未命中的条目", **allow("read")
+)
+def entries(
+    days: int = Query(30, ge=1, le=366, description="统计最近多少天（默认 30）"),
+    limit: int = Query(100, ge=1, le=1000, description="每个列表最多列出多少条"),
+    admin: AdminServices = Depends(services),
+) -> Dict:
+    end = dt.datetime.utcnow()
+    result = kb_stats.entry_stats(admin.store, end - dt.timedelta(days=days), end)
+    return {
+        "days": days,
+        "total": len(result["entries"]),
+        "never_hit_total": len(result["never_hit"]),
+        "entries": result["entries"][:limit],
+        "never_hit": result["never_hit"][:limit],
+    }

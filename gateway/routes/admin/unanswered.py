@@ -1,4 +1,5 @@
-"""/admin/unanswered: what the bot could not answer, grouped by similarity with counts; make an FAQ from it."""
+"""/admin/unanswered: what the bot could not answer, grouped by similarity with counts; make an FAQ from it,
+or add its ways of asking to an existing FAQ as similar questions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Dict
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from gateway.routes.admin.deps import MAX_INT, AdminServices, allow, current_staff, services, workflow_errors
-from gateway.routes.admin.schemas import FaqFromQuestions
+from gateway.routes.admin.schemas import FaqFromQuestions, SimilarFromQuestions
 from knowledge import feedback
 from knowledge.staff import StaffMember
 
@@ -53,6 +54,19 @@ def make_faq(
     who: StaffMember = Depends(current_staff),
 ) -> Dict:
     return feedback.faq_from_group(admin.store, admin.workflow, group_id, body.dict(), who)
+
+
+@router.post(
+    "/{group_id}/similar", status_code=201, summary="把这组问题加为已有 FAQ 的相似问法（待审核发布）", **allow("edit")
+)
+@workflow_errors
+def add_as_similar(
+    group_id: GroupId,
+    body: SimilarFromQuestions,
+    admin: AdminServices = Depends(services),
+    who: StaffMember = Depends(current_staff),
+) -> Dict:
+    return feedback.similar_from_group(admin.store, admin.workflow, group_id, body.faq_id, who)
 
 
 @router.post("/{group_id}/ignore", summary="忽略这组问题", **allow("edit"))
