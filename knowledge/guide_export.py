@@ -7,13 +7,16 @@ Rows are grouped into items (by the item's code, or its name and 业务办理项
 situation in the order they come, and the place, hours and phone by region. Values that differ between rows
 of one item where they should not (the fee, the time limits) are reported, not silently overwritten.
 
-This module only reads and groups (`read_guides`); turning the groups into entries of the knowledge base, the
-review and the chat's question which situation applies are the next steps (see the issue)."""
+`import_guides` turns the groups into items and imports them like any other item import (knowledge/importer.py:
+drafts for review, or published by a reviewer; dry run; all-or-nothing or partial), so they are searched and
+answered without retraining. An item whose materials differ by situation keeps them per situation
+(`Item.situations`) and all of them in `materials`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -179,3 +182,81 @@ def split_list(text: str, mapping: Mapping) -> List[str]:
 def situation_names(guide: Guide) -> List[str]:
     """The situations whose materials differ, in the export's order: what the bot will ask about."""
     return [s for s in guide.situations if s] if len(guide.situations) > 1 else []
+
+
+DEFAULT_MAPPING = Path(__file__).resolve().parent / "sample" / "exports" / "guides.mapping.yml"
+
+
+def _unique(values: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    seen, out = set(), []
+    for value in values:
+        if value["name"] not in seen:
+            seen.add(value["name"])
+            out.append(value)
+    return out
+
+
+def to_record(guide: Guide, mapping: Mapping, status: str, hotline: str = "12345") -> Dict[str, Any]:
+    """An item record as knowledge/importer.py takes it (the department by name or id)."""
+    f = guide.fields
+    named = [name for name in guide.situations if name]
+    situations = (
+        [{"name": name, "materials": guide.situations[name]} for name in named] if len(guide.situations) > 1 else []
+    )
+    places = [{"region": region, **place} for region, place in guide.places.items() if place.get("address")]
+    phones = [p["phone"] for p in places if p.get("phone")]
+    return {
+        "id": guide.code or guide.key,
+        "name": guide.name,
+        "aliases": [guide.key.split("|")[0]] if guide.sub_item and guide.sub_item != guide.key.split("|")[0] else [],
+        "department": f.get("department", ""),
+        "conditions": f.get("conditions", ""),
+        "materials": _unique([m for materials in guide.situations.values() for m in materials]),
+        "situations": situations,
+        "steps": split_list(f.get("steps", ""), mapping),
+        "legal_time_limit": f.get("legal_time_limit", ""),
+        "promised_time_limit": f.get("promised_time_limit", ""),
+        "fee": f.get("fee", ""),
+        "places": places,
+        "hotline": phones[0] if phones else hotline,
+        "online": {"available": guide.online},
+        "legal_basis": split_list(f.get("legal_basis", ""), mapping),
+        "status": status,
+    }
+
+
+def import_guides(
+    store,
+    filename: str,
+    content: bytes,
+    who,
+    mapping_text: Optional[str] = None,
+    status: str = "draft",
+    dry_run: bool = False,
+    mode: str = "all",
+) -> Dict[str, Any]:
+    """Reads the export with the mapping (the shipped one when none is given) and imports its items; the result
+    is the item import's, with the export's own row problems (`export_problems`) and how many rows it had."""
+    from knowledge.importer import import_file
+    from knowledge.tabular import write_jsonl
+
+    mapping = Mapping.load(mapping_text if mapping_text is not None else DEFAULT_MAPPING.read_text(encoding="utf-8"))
+    guides, problems = read_guides(filename, content, mapping)
+    if not guides:
+        raise MappingError("表中没有可导入的事项")
+    records = [to_record(g, mapping, status) for g in guides]
+    result = import_file(
+        store,
+        "item",
+        "guides.jsonl",
+        write_jsonl(records),
+        who,
+        source="guide-export",
+        dry_run=dry_run,
+        mode=mode,
+        create_departments=True,
+    )
+
+    result["export_rows"] = sum(len(g.rows) for g in guides) + len(problems)
+    result["export_problems"] = [{"row": p.row, "reason": p.reason} for p in problems]
+    return result

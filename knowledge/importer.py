@@ -188,7 +188,11 @@ def check_rows(
     return [e for _, e in checked.entries], checked.errors
 
 
-def check_file_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str]) -> Checked:
+def check_file_rows(
+    kind: str, rows: Rows, known: KnownIds, live_questions: Dict[str, str], create_departments: bool = False
+) -> Checked:
+    """`create_departments`: an item's unknown department (by name) is created with a warning, as a FAQ's
+    always is (the 办事指南 catalogue export names its 实施主体); otherwise an item's department must exist."""
     model = EDITABLE_MODELS[kind]
     out = Checked()
     seen_ids: Dict[str, int] = {}
@@ -217,7 +221,7 @@ def check_file_rows(kind: str, rows: Rows, known: KnownIds, live_questions: Dict
             record["id"] = synonym_id(record["official"].strip())
         warnings: List[Problem] = []
         department = record.get("department")
-        if isinstance(department, str) and department.strip() and kind != "item":
+        if isinstance(department, str) and department.strip() and (kind != "item" or create_departments):
             department = department.strip()
             found = known.department_id(department) or out.new_departments.get(department)
             if not found:
@@ -277,6 +281,7 @@ def import_file(
     source: str = "import",
     dry_run: bool = False,
     mode: str = "all",
+    create_departments: bool = False,
 ) -> Dict[str, Any]:
     """Checks every row, then writes the importable ones in one transaction.
 
@@ -308,7 +313,7 @@ def import_file(
     known = KnownIds.load(store)
     live = {e["id"]: {k: v for k, v in e.items() if k != "kind"} for e in store.iter_entries(kind, status=None)}
     live_questions = {e["question"]: e["id"] for e in live.values()} if kind == "faq" else {}
-    checked = check_file_rows(kind, rows, known, live_questions)
+    checked = check_file_rows(kind, rows, known, live_questions, create_departments)
     if checked.errors and mode == "all" and not dry_run:
         raise _rejected(checked.errors)
     report = _row_report(rows, checked, live)

@@ -100,6 +100,16 @@ class Online(BaseModel):
         extra = "forbid"
 
 
+class Situation(BaseModel):
+    """One 情形 of an item whose materials differ by situation (首次申领 / 到期换领 / 丢失补领)."""
+
+    name: str = Field(..., min_length=1, max_length=64)
+    materials: List[Material]
+
+    class Config:
+        extra = "forbid"
+
+
 class Item(_Editable):
     """政务服务事项 with its full 办事指南."""
 
@@ -123,6 +133,7 @@ class Item(_Editable):
     cross_province: bool = False  # 跨省通办
     cross_region: List[str] = []  # regional 通办 labels from the profile's cross_region_labels, e.g. 西南区域通办
     legal_basis: List[str] = []
+    situations: List[Situation] = []  # when materials differ by 情形; `materials` then lists them all
     updated_at: dt.date
 
 

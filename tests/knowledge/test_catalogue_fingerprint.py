@@ -21,7 +21,7 @@ from knowledge.loader import load_profile
 ROOT = Path(__file__).resolve().parents[2]
 SHANXI = ROOT / "knowledge" / "sample" / "shanxi"
 REFERENCE = Path(__file__).resolve().parent / "fixtures" / "shanxi_fingerprint.json"
-NEW_FIELDS = ("cross_region",)  # added after the reference was taken; empty for Shanxi
+NEW_FIELDS = ("cross_region", "situations")  # added after the reference was taken; empty for Shanxi
 WHITESPACE = re.compile(r"\s+")
 
 
