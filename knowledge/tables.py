@@ -4,6 +4,7 @@ Live content:   kb_entries (what chat and search use), kb_changes (change log fo
                 kb_meta (profile, synonym list, loader fingerprints), kb_versions (every published version).
 Staff work:     kb_revisions (drafts and changes under review), kb_audit (who did what, when),
                 staff_tokens (hashed bearer tokens with roles).
+Hit tests:      kb_hit_test_sets (saved test sets), kb_hit_test_reviews (a change's before/after).
 Feedback:       kb_questions (each question and whether it was answered), kb_unanswered_groups
                 (the unanswered-question queue, grouped by similarity), kb_events (hand-offs, ratings).
 """
@@ -147,3 +148,28 @@ events = sa.Table(
     sa.Column("channel", sa.String(16), nullable=False, default=""),
     sa.Column("comment", sa.String(500), nullable=False, default=""),  # masked
 )
+
+hit_test_sets = sa.Table(
+    "kb_hit_test_sets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("rows", sa.Text, nullable=False),  # JSON: [{"row", "question", "expected": "kind:id" | null}]
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("last_run", sa.Text, nullable=True),  # JSON of the last run's result
+    sa.Column("last_run_at", sa.DateTime, nullable=True),
+)
+"""Staff's hit-test sets (命中测试): test questions with the entry each should find, run through the chat's
+retrieval and answer policy (search/hit_tests.py) before publishing."""
+
+hit_test_reviews = sa.Table(
+    "kb_hit_test_reviews",
+    metadata,
+    sa.Column("rev", sa.Integer, primary_key=True),  # kb_revisions.rev
+    sa.Column("set_id", sa.Integer, primary_key=True),  # kb_hit_test_sets.id
+    sa.Column("basis", sa.String(128), nullable=False),  # what it was computed on (see knowledge/hit_tests.py)
+    sa.Column("result", sa.Text, nullable=False),  # JSON: counts before/after and the rows that changed
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+"""A change under review run against each saved hit-test set: live content vs live content + the change."""

@@ -163,3 +163,66 @@ def test_unanswered_question_becomes_an_faq_and_bad_imports_show_their_rows(gate
         .headers["content-security-policy"]
         .startswith("default-src 'self'")
     )
+
+
+def test_a_hit_test_sheet_shows_its_counts_and_misses_and_the_review_what_gets_better(
+    gateway, staff_tokens, page, tmp_path
+):
+    # A new FAQ under review, which one row of the sheet expects.
+    editor = {"Authorization": "Bearer " + staff_tokens["editor"]}
+    mars = {"id": "faq-mars-001", "question": "火星移民签证", "answer": "不属于政务服务事项。", "department": "ga"}
+    assert httpx.post(gateway.url + "/admin/faqs", json=mars, headers=editor, timeout=30).status_code == 201
+    sheet = tmp_path / "命中测试.csv"
+    sheet.write_text(
+        "问题,应命中\n"
+        "补办身份证要多少钱,faq:faq-ga-001\n"  # right
+        "社保查询,无\n"  # wrong: the app is answered
+        "火星移民签证,faq:faq-mars-001\n",  # nothing yet: the FAQ is not published
+        encoding="utf-8",
+    )
+    log_in(page, gateway.url, staff_tokens["editor"], "张编辑（编辑）")
+    page.click("nav button[data-tab=hittests]")
+    page.fill("#hittest-name", "上线前检查")
+    page.set_input_files("#hittest-file", str(sheet))
+    page.click("#hittest-form button[type=submit]")
+    page.wait_for_selector("#hittest-counts")
+    assert page.inner_text("#hittest-upload") == "已保存测试集“上线前检查”：3 条问题"
+    counts = {
+        o: page.inner_text(f"#hittest-counts dd[data-outcome={o}]") for o in ("right", "offered", "wrong", "nothing")
+    }
+    assert counts == {"right": "1", "offered": "0", "wrong": "1", "nothing": "1"}
+    misses = [page.locator("#hittest-misses tr").nth(i).inner_text().split("\t") for i in (1, 2)]
+    assert misses == [
+        ["3", "社保查询", "无", "答错", "社保查询（app:app-sscard-query）"],
+        ["4", "火星移民签证", "火星移民签证（faq:faq-mars-001）", "没答出", "（无）"],
+    ]
+    page.wait_for_selector("#hittest-table tr[data-id] td:has-text('答对 1，给出选项 0，答错 1，没答出 1')")
+    page.screenshot(path=str(tmp_path / "hit-tests.png"), full_page=True)
+    # A bad sheet: the rows and their reasons, in Chinese.
+    sheet.write_text("问题,应命中\n补办身份证要多少钱,faq:不存在\n", encoding="utf-8")
+    page.set_input_files("#hittest-file", str(sheet))
+    page.click("#hittest-form button[type=submit]")
+    page.wait_for_selector("#hittest-errors")
+    assert page.locator("#hittest-errors tr").nth(1).inner_text().split("\t") == [
+        "2",
+        "应命中的条目 faq:不存在 不存在（线上与待审核中都没有）",
+    ]
+
+    assert httpx.post(gateway.url + "/admin/faqs/faq-mars-001/submit", headers=editor, timeout=30).status_code == 200
+    page.click("#logout")
+    log_in(page, gateway.url, staff_tokens["reviewer"], "李审核（审核员）")
+    page.click("nav button[data-tab=reviews]")
+    card = page.locator(".review[data-id='faq-mars-001']")
+    card.locator(".hit-comparison").wait_for(timeout=60_000)
+    comparison = card.locator(".hit-comparison [data-set='上线前检查']")
+    assert comparison.locator("p").first.inner_text() == (
+        "测试集“上线前检查”：答对 1，给出选项 0，答错 1，没答出 1 → 答对 2，给出选项 0，答错 1，没答出 0"
+    )
+    assert comparison.locator(".better tr").nth(1).inner_text().split("\t") == [
+        "火星移民签证",
+        "火星移民签证（faq:faq-mars-001）",
+        "没答出：（无）",
+        "答对：火星移民签证（faq:faq-mars-001）",
+    ]
+    assert comparison.locator(".worse p").inner_text() == "变差 0 条"
+    page.screenshot(path=str(tmp_path / "hit-review.png"), full_page=True)

@@ -6,6 +6,8 @@ from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
+from gateway.resources import Resources, resources
+from gateway.routes.admin import hit_tests
 from gateway.routes.admin.deps import MAX_INT, AdminServices, allow, services
 from gateway.routes.admin.entry_routes import title_of
 from knowledge.diff import diff_entries
@@ -21,6 +23,7 @@ def review_queue(
     offset: int = Query(0, ge=0, le=MAX_INT),
     limit: int = Query(50, ge=1, le=500),
     admin: AdminServices = Depends(services),
+    res: Resources = Depends(resources),
 ) -> Dict:
     if kind is not None and kind not in KIND_NAMES:
         raise HTTPException(422, "kind（类别）只能是 " + "、".join(f"{k}（{v}）" for k, v in KIND_NAMES.items()))
@@ -37,6 +40,8 @@ def review_queue(
                 "live_version": live["version"] if live else None,
                 "stale": (live["version"] if live else 0) != change["base_version"],
                 "changes": diff_entries(before, change["data"]),
+                # Saved hit-test sets on live content vs live + this change (changes under review only).
+                "hit_tests": hit_tests.for_change(admin.store, res.searcher, change) if state == "review" else None,
             }
         )
     return {"total": total, "items": out}

@@ -98,7 +98,14 @@ async function loadDepartments() {
 
 // -- tabs ---------------------------------------------------------------------------------------------
 
-const LOADERS = { faqs: loadFaqs, reviews: loadReviews, unanswered: loadUnanswered, stats: loadStats, transfer: () => {} };
+const LOADERS = {
+  faqs: loadFaqs,
+  reviews: loadReviews,
+  unanswered: loadUnanswered,
+  hittests: loadHitTests,
+  stats: loadStats,
+  transfer: async () => {},
+};
 
 function showTab(name) {
   document.querySelectorAll("nav button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
@@ -310,6 +317,7 @@ async function loadReviews() {
       list.append(li);
     });
     card.append(list);
+    if (change.hit_tests) card.append(hitTestComparison(change.hit_tests));
     const path = "/admin/" + PLURAL[change.kind] + "/" + encodeURIComponent(change.id);
     if (canPublish()) {
       card.append(button("发布", () => reviewStep(async () => {
@@ -366,6 +374,138 @@ async function loadUnanswered() {
       element("td", String(group.last_at).replace("T", " ").slice(0, 16)), element("td", others), actions);
     body.append(tr);
   });
+}
+
+// -- hit tests (命中测试) --------------------------------------------------------------------------------
+
+const OUTCOME_ORDER = [["right", "答对"], ["offered", "给出选项"], ["wrong", "答错"], ["nothing", "没答出"]];
+
+function describeCounts(counts) {
+  return OUTCOME_ORDER.map(([key, name]) => name + " " + counts[key]).join("，");
+}
+
+function describeGot(got) {
+  return got.length ? got.map((g) => g.title + "（" + g.key + "）").join(" / ") : "（无）";
+}
+
+function describeExpected(row) {
+  return row.expected ? (row.expected_title ? row.expected_title + "（" + row.expected + "）" : row.expected) : "无";
+}
+
+function showHitTestRun(result) {
+  const box = $("#hittest-result");
+  box.replaceChildren();
+  box.append(element("h3", "测试集“" + result.name + "”的结果（共 " + result.total + " 条）"));
+  const counts = element("dl");
+  counts.id = "hittest-counts";
+  OUTCOME_ORDER.forEach(([key, name]) => {
+    const dt = element("dt", name);
+    const dd = element("dd", result.counts[key]);
+    dd.dataset.outcome = key;
+    counts.append(dt, dd);
+  });
+  box.append(counts);
+  if (!result.misses.length) {
+    box.append(element("p", "全部答对"));
+    return;
+  }
+  const table = element("table");
+  table.id = "hittest-misses";
+  const head = element("tr");
+  ["行", "问题", "应命中", "结果", "实际给出"].forEach((t) => head.append(element("th", t)));
+  table.append(head);
+  result.misses.forEach((row) => {
+    const tr = element("tr");
+    tr.dataset.outcome = row.outcome;
+    tr.append(element("td", row.row), element("td", row.question), element("td", describeExpected(row)),
+      element("td", row.outcome_name), element("td", describeGot(row.got)));
+    table.append(tr);
+  });
+  box.append(table);
+}
+
+async function loadHitTests() {
+  const data = await api("GET", "/admin/hit-tests");
+  const body = $("#hittest-table tbody");
+  body.replaceChildren();
+  data.items.forEach((set) => {
+    const tr = element("tr");
+    tr.dataset.id = set.id;
+    const actions = element("td");
+    actions.append(button("运行", () => runHitTest(set.id)), " ", button("删除", async () => {
+      if (!window.confirm("删除测试集“" + set.name + "”？")) return;
+      try {
+        await api("DELETE", "/admin/hit-tests/" + set.id);
+        await loadHitTests();
+      } catch (error) {
+        say(error.message, true);
+      }
+    }));
+    tr.append(element("td", set.name), element("td", set.size), element("td", set.created_by),
+      element("td", set.last_counts ? describeCounts(set.last_counts) : "尚未运行"), actions);
+    body.append(tr);
+  });
+}
+
+async function runHitTest(id) {
+  $("#hittest-result").replaceChildren(element("p", "正在运行……"));
+  try {
+    showHitTestRun(await api("POST", "/admin/hit-tests/" + id + "/run"));
+    await loadHitTests();
+  } catch (error) {
+    $("#hittest-result").replaceChildren(element("p", error.message, "error"));
+  }
+}
+
+async function uploadHitTest(event) {
+  event.preventDefault();
+  const box = $("#hittest-upload");
+  box.replaceChildren();
+  const form = new FormData();
+  form.append("name", $("#hittest-name").value.trim());
+  form.append("file", $("#hittest-file").files[0]);
+  try {
+    const saved = await api("POST", "/admin/hit-tests/import", form, true);
+    box.append(element("p", (saved.replaced ? "已替换" : "已保存") + "测试集“" + saved.name + "”：" + saved.size + " 条问题"));
+    await loadHitTests();
+    await runHitTest(saved.id);
+  } catch (error) {
+    box.append(element("p", error.message, "error"));
+    if (error.errors.length) box.append(problemTable("hittest-errors", error.errors));
+  }
+}
+
+function hitTestRows(title, rows, className) {
+  const part = element("div", undefined, className);
+  part.append(element("p", title + " " + rows.length + " 条" + (rows.length ? "：" : "")));
+  if (!rows.length) return part;
+  const table = element("table");
+  const head = element("tr");
+  ["问题", "应命中", "现在", "发布后"].forEach((t) => head.append(element("th", t)));
+  table.append(head);
+  rows.forEach((row) => {
+    const tr = element("tr");
+    tr.append(element("td", row.question), element("td", describeExpected(row)),
+      element("td", row.before.outcome_name + "：" + describeGot(row.before.got)),
+      element("td", row.after.outcome_name + "：" + describeGot(row.after.got)));
+    table.append(tr);
+  });
+  part.append(table);
+  return part;
+}
+
+function hitTestComparison(found) {
+  const box = element("section", undefined, "hit-comparison");
+  box.append(element("h4", "命中测试（现在 → 发布这份修改后）"));
+  if (found.error) box.append(element("p", found.error, "error"));
+  found.sets.forEach((set) => {
+    const part = element("div");
+    part.dataset.set = set.name;
+    part.append(element("p", "测试集“" + set.name + "”：" + describeCounts(set.before) + " → " + describeCounts(set.after)));
+    part.append(hitTestRows("变好", set.better, "better"), hitTestRows("变差", set.worse, "worse"));
+    box.append(part);
+  });
+  return box;
 }
 
 // -- statistics ---------------------------------------------------------------------------------------
@@ -479,6 +619,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#faq-new").addEventListener("click", () => newFaq());
   $("#import-form").addEventListener("submit", importFile);
+  $("#hittest-form").addEventListener("submit", uploadHitTest);
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportFile(b.dataset.export)));
   bindEditor();
   if (state.token) login(state.token);
