@@ -72,14 +72,53 @@ def aspect_message(item: Dict, aspect: str, region: Optional[str], elder: bool =
     return {"type": "text", "text": text, "sources": [render.source_of("item", item)]}
 
 
+def situation_of(item: Dict, text: str) -> Optional[int]:
+    """The 情形 the message names ("丢了要补" → 丢失补领), by the words it shares with the situation's name."""
+    names = [s["name"] for s in item.get("situations") or []]
+    return choices.pick_by_name(text, names) if len(names) > 1 else None
+
+
+def situation_message(item: Dict, index: int, region: Optional[str], elder: bool = False) -> Dict:
+    """The materials of one 情形 (the item's other parts do not differ by situation)."""
+    situation = item["situations"][index]
+    narrowed = dict(item, materials=situation["materials"], situations=[])
+    message = aspect_message(narrowed, "materials", region, elder)
+    heading = wording.text("utter_aspect_heading", elder, item=item["name"], aspect=ASPECT_TITLES["materials"])
+    named = wording.text("utter_situation_heading", elder, item=item["name"], situation=situation["name"])
+    message["text"] = message["text"].replace(heading, named, 1)
+    return message
+
+
+def ask_situation(dispatcher: CollectingDispatcher, tracker: Tracker, item: Dict) -> List[Dict]:
+    options = [choices.Option(f"situation:{n}", s["name"]) for n, s in enumerate(item["situations"])]
+    names = [s["name"] for s in item["situations"]]
+    return choices.ask(
+        dispatcher,
+        "utter_ask_situation",
+        options,
+        {PENDING_SLOT: "materials"},
+        elder_mode.is_on(tracker),
+        item=item["name"],
+        situations="、".join(names[:-1]) + "还是" + names[-1],
+    )
+
+
 def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str, aspect: str) -> List[Dict]:
-    """Answers `aspect` (or the whole guide) of one item; the item becomes the conversation's context."""
+    """Answers `aspect` (or the whole guide) of one item; the item becomes the conversation's context. The
+    materials of an item whose materials differ by 情形: those of the situation the message names, or the
+    question which situation applies ("您是首次申领、到期换领还是丢失补领？")."""
     item = knowledge_store().get("item", item_id)
     if item is None or item.get("status", "published") != "published":
         wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return [SlotSet(PENDING_SLOT, None)]
     ctx = tracker_context(tracker)
     events = [SlotSet(ITEM_SLOT, item_id), SlotSet(PENDING_SLOT, None), SlotSet(choices.SLOT, None)]
+    if aspect == "materials" and len(item.get("situations") or []) > 1:
+        index = situation_of(item, tracker.latest_message.get("text") or "")
+        if index is None:
+            return events[:1] + ask_situation(dispatcher, tracker, item)
+        dispatcher.utter_message(json_message=situation_message(item, index, ctx.region, ctx.elder_mode))
+        return events
     if aspect != GUIDE:
         dispatcher.utter_message(json_message=aspect_message(item, aspect, ctx.region, ctx.elder_mode))
         return events

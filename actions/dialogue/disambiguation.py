@@ -37,12 +37,16 @@ async def respond_for_item(
     return aspects.answer_item(dispatcher, tracker, item_id, aspect or aspects.GUIDE)
 
 
-def option_title(ref: str) -> str:
+def option_title(ref: str, item_id: str = "") -> str:
     kind, value = ref.split(":", 1)
     if kind == "aspect":
         return ASPECT_LABELS.get(value, aspects.ASPECT_TITLES.get(value, value))
     if kind == "service":
         return SERVICE_LABELS.get(value, value)
+    if kind == "situation":
+        item = knowledge_store().get("item", item_id) if item_id else None
+        situations = (item or {}).get("situations") or []
+        return situations[int(value)]["name"] if value.isdigit() and int(value) < len(situations) else value
     entry = knowledge_store().get(kind, value) if kind in ("item", "faq", "package", "app") else None
     if entry:
         return entry.get("name") or entry.get("question") or value
@@ -115,11 +119,11 @@ class ActionChooseOption(Action):
         refs = [
             r
             for r in choices.offered(tracker)
-            if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app", "service")
+            if r.split(":", 1)[0] in ("item", "aspect", "faq", "package", "app", "service", "situation")
         ]
         if not refs:  # "那个那个" with nothing offered: the bot did not understand — one step up the ladder
             return fallback.climb(dispatcher, tracker)
-        titles = [option_title(r) for r in refs]
+        titles = [option_title(r, tracker.get_slot(ITEM_SLOT) or "") for r in refs]
         index = choices.picked_index(tracker, titles)
         if index is None:
             options = [choices.Option(r, t) for r, t in zip(refs, titles, strict=False)]
@@ -131,6 +135,15 @@ class ActionChooseOption(Action):
             if pending in (None, aspects.GUIDE):  # the whole guide: an answer like any other
                 events += after_pick(dispatcher, tracker, kind, value)
             return events
+        if kind == "situation":  # the 情形 of the item in context: its materials
+            item = knowledge_store().get("item", tracker.get_slot(ITEM_SLOT) or "")
+            if not item or int(value) >= len(item.get("situations") or []):
+                wording.say(dispatcher, "utter_ask_which_item", elder_mode.is_on(tracker))
+                return [SlotSet(choices.SLOT, None)]
+            ctx = tracker_context(tracker)
+            message = aspects.situation_message(item, int(value), ctx.region, ctx.elder_mode)
+            dispatcher.utter_message(json_message=message)
+            return [SlotSet(choices.SLOT, None), SlotSet(aspects.PENDING_SLOT, None)]
         if kind == "aspect":
             item_id = tracker.get_slot(ITEM_SLOT)
             if not item_id:
