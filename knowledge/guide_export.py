@@ -14,6 +14,7 @@ answered without retraining. An item whose materials differ by situation keeps t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -143,7 +144,7 @@ def read_guides(filename: str, content: bytes, mapping: Mapping) -> Tuple[List[G
             continue
         code, name, sub = values.get("item_code", ""), values["item"], values.get("sub_item", "")
         key = code or f"{name}|{sub}"
-        guide = guides.setdefault(key, Guide(key, sub or name, code, sub))
+        guide = guides.setdefault(key, Guide(key, sub or name, code, sub, fields={"item_name": name}))
         guide.rows.append(number)
         for item_field in ITEM_FIELDS:
             new = values.get(item_field, "")
@@ -196,6 +197,22 @@ def _unique(values: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return out
 
 
+# What a catalogue name ends with that citizens leave out: "导游证核发" is asked as "导游证".
+_ACTION_ENDING = re.compile(r"(?:的)?(?:核发|申领|换发|补发|换领|补领|登记|办理|审批|审核|备案|注销|变更|申请)$")
+
+
+def aliases_of(guide: Guide) -> List[str]:
+    """The item's other names: the 事项名称 beside the 业务办理项, and both without their action word."""
+    item_name = guide.key.split("|")[0] if not guide.code else ""
+    names = [n for n in (guide.fields.get("item_name", ""), item_name) if n]
+    out: List[str] = []
+    for name in names + [guide.name]:
+        for form in (name, _ACTION_ENDING.sub("", name)):
+            if len(form) >= 2 and form != guide.name and form not in out:
+                out.append(form)
+    return out
+
+
 def to_record(guide: Guide, mapping: Mapping, status: str, hotline: str = "12345") -> Dict[str, Any]:
     """An item record as knowledge/importer.py takes it (the department by name or id)."""
     f = guide.fields
@@ -208,7 +225,7 @@ def to_record(guide: Guide, mapping: Mapping, status: str, hotline: str = "12345
     return {
         "id": guide.code or guide.key,
         "name": guide.name,
-        "aliases": [guide.key.split("|")[0]] if guide.sub_item and guide.sub_item != guide.key.split("|")[0] else [],
+        "aliases": aliases_of(guide),
         "department": f.get("department", ""),
         "conditions": f.get("conditions", ""),
         "materials": _unique([m for materials in guide.situations.values() for m in materials]),

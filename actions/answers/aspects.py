@@ -6,6 +6,7 @@ the whole guide, a numbered menu of its parts (one step at a time).
 from __future__ import annotations
 
 import functools
+import re
 from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -75,7 +76,13 @@ def aspect_message(item: Dict, aspect: str, region: Optional[str], elder: bool =
 def situation_of(item: Dict, text: str) -> Optional[int]:
     """The 情形 the message names ("丢了要补" → 丢失补领), by the words it shares with the situation's name."""
     names = [s["name"] for s in item.get("situations") or []]
-    return choices.pick_by_name(text, names) if len(names) > 1 else None
+    if len(names) < 2:
+        return None
+    for name in sorted([item.get("name", "")] + list(item.get("aliases") or []), key=len, reverse=True):
+        bare = re.sub(r"[（(][^）)]*[）)]", "", name)  # "导游证申领（演示）" → 导游证申领
+        if bare:
+            text = text.replace(bare, " ")  # the item's own name says nothing of the situation ("申领")
+    return choices.pick_by_name(text, names)
 
 
 def situation_message(item: Dict, index: int, region: Optional[str], elder: bool = False) -> Dict:

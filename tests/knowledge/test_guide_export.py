@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.guide_export import Mapping, MappingError, read_guides, situation_names
+from knowledge.guide_export import Mapping, MappingError, aliases_of, read_guides, situation_names
 
 EXPORTS = Path(__file__).resolve().parents[2] / "knowledge" / "sample" / "exports"
 
@@ -18,15 +18,17 @@ def test_the_sample_export_groups_into_items_situations_and_places(mapping):
     guides, problems = read_guides("guides-demo.csv", (EXPORTS / "guides-demo.csv").read_bytes(), mapping)
     assert problems == []
     by_code = {g.code: g for g in guides}
-    idcard = by_code["DEMO-0001"]
-    assert idcard.name == "居民身份证换领补领（演示）" and situation_names(idcard) == ["丢失补领", "损坏换领"]
-    assert [m["name"] for m in idcard.situations["损坏换领"]] == ["居民户口簿", "损坏的居民身份证"]
-    assert idcard.situations["丢失补领"][1] == {"name": "本人近期免冠彩色人像", "form": "电子版", "copies": 1}
-    assert list(idcard.places) == ["太原市", "大同市"]  # in the export's order
-    assert idcard.places["大同市"]["phone"] == "0352-0000001"
-    assert idcard.fields["fee"] == "补领、换领收取工本费20元" and idcard.online is False
-    marriage = by_code["DEMO-0002"]
-    assert situation_names(marriage) == [] and marriage.situations[""][2]["copies"] == 3
+    guide_licence = by_code["DEMO-0001"]
+    assert guide_licence.name == "导游证申领" and situation_names(guide_licence) == ["首次申领", "遗失补领"]
+    assert [m["name"] for m in guide_licence.situations["遗失补领"]] == ["导游资格证", "遗失声明"]
+    assert guide_licence.situations["首次申领"][2] == {"name": "本人近期免冠彩色人像", "form": "电子版", "copies": 1}
+    assert list(guide_licence.places) == ["太原市", "大同市"]  # in the export's order
+    assert guide_licence.places["大同市"]["phone"] == "0352-0000001"
+    assert guide_licence.fields["fee"] == "不收费" and guide_licence.online is True
+    # how citizens name it: the 事项名称 too, and both without the action word ("导游证核发" → 导游证)
+    assert aliases_of(guide_licence) == ["导游证核发", "导游证"]
+    seafarer = by_code["DEMO-0002"]
+    assert situation_names(seafarer) == [] and seafarer.situations[""][2]["copies"] == 2
 
 
 def test_rows_that_contradict_their_item_or_lack_a_material_are_reported(mapping):
