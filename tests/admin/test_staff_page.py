@@ -226,3 +226,29 @@ def test_a_hit_test_sheet_shows_its_counts_and_misses_and_the_review_what_gets_b
     ]
     assert comparison.locator(".worse p").inner_text() == "变差 0 条"
     page.screenshot(path=str(tmp_path / "hit-review.png"), full_page=True)
+
+
+def test_a_group_becomes_similar_questions_and_the_entries_table_shows_hits(gateway, staff_tokens, page, kb):
+    """Issue #15 part 4 on the page: 加为相似问法 on an unanswered group; per-entry counts and never-hit entries."""
+    group = feedback.record_unanswered(kb, "补身份证得花几个钱")
+    feedback.record_question(kb, "补办身份证要多少钱", answered=True, source_kind="faq", source_id="faq-ga-001")
+    feedback.record_offer(kb, ["faq:faq-ga-001", "item:rs-sscard-apply"])
+    log_in(page, gateway.url, staff_tokens["editor"], "张编辑（编辑）")
+    page.click("nav button[data-tab=unanswered]")
+    row = page.locator(f"#unanswered-table tr[data-id='{group}']")
+    row.wait_for()
+    row.locator("button", has_text="加为相似问法").click()
+    page.wait_for_selector("#message:has-text('请先填写要补充相似问法的 FAQ 编号')")
+    row.locator("input").fill("faq-ga-001")
+    row.locator("button", has_text="加为相似问法").click()
+    page.wait_for_selector("#message:has-text('已把这组问法加到 faq-ga-001 的相似问法')")
+    pending = gateway.get("/admin/faqs/faq-ga-001").json()["pending"]
+    assert "补身份证得花几个钱" in pending["data"]["similar_questions"]
+    page.wait_for_function("() => document.querySelectorAll('#unanswered-table tbody tr').length === 0")
+
+    page.click("nav button[data-tab=stats]")
+    faq = page.locator("#entry-stats tr[data-id='faq:faq-ga-001']")
+    faq.wait_for()
+    assert [faq.locator("td").nth(n).inner_text() for n in range(2, 6)] == ["1", "0", "1", "1"]
+    page.wait_for_selector("#never-hit li:has-text('一件事：新生儿出生一件事')")
+    assert "共 3 条" in page.inner_text("#never-hit-title")  # the app, the 一件事 and the item never offered

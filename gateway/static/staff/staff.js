@@ -362,7 +362,7 @@ async function loadUnanswered() {
       } catch (error) {
         say(error.message, true);
       }
-    }), " ", button("忽略", async () => {
+    }), " ", similarControl(group), " ", button("忽略", async () => {
       try {
         await api("POST", "/admin/unanswered/" + group.id + "/ignore");
         await loadUnanswered();
@@ -374,6 +374,30 @@ async function loadUnanswered() {
       element("td", String(group.last_at).replace("T", " ").slice(0, 16)), element("td", others), actions);
     body.append(tr);
   });
+}
+
+// The group's ways of asking become similar questions of an existing FAQ (a change for review).
+function similarControl(group) {
+  const box = element("span", null, "similar");
+  const input = element("input");
+  input.placeholder = "已有 FAQ 编号";
+  input.setAttribute("aria-label", "要补充相似问法的 FAQ 编号");
+  input.maxLength = 64;
+  box.append(input, " ", button("加为相似问法", async () => {
+    const faqId = input.value.trim();
+    if (!faqId) {
+      say("请先填写要补充相似问法的 FAQ 编号", true);
+      return;
+    }
+    try {
+      const change = await api("POST", "/admin/unanswered/" + group.id + "/similar", { faq_id: faqId });
+      say("已把这组问法加到 " + change.id + " 的相似问法（草稿，待提交审核）");
+      await loadUnanswered();
+    } catch (error) {
+      say(error.message, true);
+    }
+  }));
+  return box;
 }
 
 // -- hit tests (命中测试) --------------------------------------------------------------------------------
@@ -532,6 +556,27 @@ async function loadStats() {
   const top = $("#stats-top");
   top.replaceChildren();
   s.top_questions.forEach((q) => top.append(element("li", q.text + "（" + q.count + " 次）")));
+  await loadEntryStats();
+}
+
+const ENTRY_KINDS = { faq: "FAQ", item: "事项", package: "一件事", app: "应用" };
+
+async function loadEntryStats() {
+  const e = await api("GET", "/admin/stats/entries?days=30");
+  const body = $("#entry-stats tbody");
+  body.replaceChildren();
+  e.entries.forEach((row) => {
+    const tr = element("tr");
+    tr.dataset.id = row.type + ":" + row.id;
+    tr.append(element("td", ENTRY_KINDS[row.type] || row.type), element("td", row.title || row.id),
+      element("td", row.answered), element("td", row.not_helpful), element("td", row.offered),
+      element("td", row.offered_not_chosen));
+    body.append(tr);
+  });
+  $("#never-hit-title").textContent = "30 天内从未命中的条目（共 " + e.never_hit_total + " 条）";
+  const never = $("#never-hit");
+  never.replaceChildren();
+  e.never_hit.forEach((row) => never.append(element("li", (ENTRY_KINDS[row.type] || row.type) + "：" + (row.title || row.id))));
 }
 
 // -- import and export --------------------------------------------------------------------------------
