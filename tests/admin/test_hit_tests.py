@@ -11,6 +11,7 @@ import time
 import pytest
 from openpyxl import Workbook
 
+from devtools.support.waiting import wait_until
 from tests.admin.gateway_process import GatewayProcess
 from tests.conftest import needs
 
@@ -157,12 +158,25 @@ MARS_FAQ = {
 }
 
 
+def _stored_reviews(kb, rev):
+    import sqlalchemy as sa
+
+    from knowledge.tables import hit_test_reviews
+
+    with kb.engine.connect() as conn:
+        return conn.execute(sa.select(hit_test_reviews.c.set_id).where(hit_test_reviews.c.rev == rev)).all()
+
+
 def test_the_review_queue_shows_what_a_change_makes_better_or_worse(gateway, kb):
     assert gateway.post("/admin/faqs", json=MARS_FAQ).status_code == 201
     # A new entry still in draft may be what a row expects.
     sheet = SHEET.replace("火星移民签证,faq:faq-ga-001", "火星移民签证,faq:faq-mars-001")
     assert upload(gateway, sheet).status_code == 201
-    assert gateway.post("/admin/faqs/faq-mars-001/submit").status_code == 200
+    submitted = gateway.post("/admin/faqs/faq-mars-001/submit")
+    assert submitted.status_code == 200
+    # run when the change is submitted, before any reviewer opens the queue
+    rev = submitted.json()["rev"]
+    wait_until(lambda: _stored_reviews(kb, rev), 30, "the comparison computed on submit", interval=0.2)
     queue = gateway.get("/admin/reviews").json()["items"]
     change = next(c for c in queue if c["id"] == "faq-mars-001")
     assert change["hit_tests"]["error"] is None

@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, Optional, Tuple
 
-from fastapi import APIRouter, Body, Depends, File, Path, Query, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, File, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
+from gateway.resources import Resources, resources
+from gateway.routes.admin import hit_tests
 from gateway.routes.admin.deps import MAX_INT, AdminServices, allow, current_staff, services, workflow_errors
 from gateway.routes.admin.schemas import RejectRequest, ReviewNote, RollbackRequest
 from knowledge.exporter import export_file
@@ -164,9 +166,16 @@ def build_router(kind: str, plural: str) -> APIRouter:
     @router.post("/{entry_id:path}/submit", summary="提交审核", **allow("edit"))
     @workflow_errors
     def submit(
-        entry_id: str, admin: AdminServices = Depends(services), who: StaffMember = Depends(current_staff)
+        entry_id: str,
+        background: BackgroundTasks,
+        admin: AdminServices = Depends(services),
+        who: StaffMember = Depends(current_staff),
+        res: Resources = Depends(resources),
     ) -> Dict:
-        return admin.workflow.submit(kind, entry_id, who)
+        change = admin.workflow.submit(kind, entry_id, who)
+        # the saved 命中测试 sets run on "live + this change" now, so the reviewer finds the comparison ready
+        background.add_task(hit_tests.for_change, admin.store, res.searcher, change)
+        return change
 
     @router.post("/{entry_id:path}/publish", summary="审核发布（审核员、管理员）", **allow("publish", PUBLISH_REFUSED))
     @workflow_errors
