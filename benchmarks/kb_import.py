@@ -17,7 +17,7 @@ departments, 2 rows with an empty answer, so it goes in with `--mode partial`):
     .venv/bin/python benchmarks/kb_import.py --file ../shared/data/tpe-faq/faqs.jsonl --mode partial
 
 The file is uploaded as it is (its name gives the format); the searchable check then uses rows of the file
-whose question is unique, not over 100 characters (the search box's limit) and whose answer is not empty, and asks that the row's id be among the top 3.
+whose question is unique, not over 500 characters (the search box's limit) and whose answer is not empty, and asks that the row's id be among the top 3.
 """
 
 from __future__ import annotations
@@ -123,8 +123,8 @@ def file_rows(content: bytes) -> list:
         if isinstance(r.get("similar_questions"), list)
         else {"id": r["id"], "question": r["question"], "similar_questions": r.get("similar_questions") or ""}
         for r in records
-        if counts[r.get("question", "")] == 1 and str(r.get("answer", "")).strip() and len(r["question"]) <= 100
-    ]  # GET /api/search takes at most 100 characters
+        if counts[r.get("question", "")] == 1 and str(r.get("answer", "")).strip() and len(r["question"]) <= 500
+    ]  # GET /api/search takes at most 500 characters
 
 
 def cpu_seconds(pid: int) -> float:
