@@ -18,29 +18,36 @@ def test_an_editor_imports_drafts_and_a_reviewer_publishes(client, as_role, kb):
     checked = upload(as_role("editor"), dry_run="true")
     assert checked.status_code == 200, checked.text
     body = checked.json()
-    assert body["totals"]["new"] == 2 and body["export_rows"] == 14 and body["export_problems"] == []
+    assert body["totals"]["new"] == 33 and body["export_rows"] == 532 and body["export_problems"] == []
     assert kb.get("item", "DEMO-0001") is None
 
     drafts = upload(as_role("editor"))
     assert drafts.status_code == 200, drafts.text
-    assert drafts.json()["drafts"] == 2 and kb.get("item", "DEMO-0001") is None  # waiting for review
+    assert drafts.json()["drafts"] == 33 and kb.get("item", "DEMO-0001") is None  # waiting for review
     refused = upload(as_role("editor"), publish="true")
     assert refused.status_code == 403 and "编辑不能直接发布" in refused.json()["detail"]
 
     published = upload(as_role("reviewer"), publish="true")
     assert published.status_code == 200, published.text
     item = kb.get("item", "DEMO-0001")
-    assert [s["name"] for s in item["situations"]] == ["丢失补领", "损坏换领"]
-    assert [m["name"] for m in item["situations"][1]["materials"]] == ["居民户口簿", "损坏的居民身份证"]
-    assert [m["name"] for m in item["materials"]] == ["居民户口簿", "本人近期免冠彩色人像", "损坏的居民身份证"]
+    assert [s["name"] for s in item["situations"]] == ["首次申领", "遗失补领"]
+    assert [m["name"] for m in item["situations"][1]["materials"]] == ["导游资格证", "遗失声明"]
+    assert [m["name"] for m in item["materials"]] == [
+        "导游资格证",
+        "与旅行社订立的劳动合同",
+        "本人近期免冠彩色人像",
+        "遗失声明",
+    ]
     assert [(p["region"], p["phone"]) for p in item["places"]] == [
         ("太原市", "0351-0000001"),
         ("大同市", "0352-0000001"),
     ]
-    assert item["department"] == "ga" and item["steps"] == ["受理", "审核", "制证", "领证"]
+    assert item["steps"] == ["申请", "审核", "制证", "领证"] and item["online"]["available"] is True
+    departments = {d["name"] for d in kb.iter_entries("department")}
+    assert {"山西省文化和旅游厅", "山西省农业农村厅"} <= departments  # the 实施主体, created with a warning
     assert kb.get("item", "DEMO-0002")["situations"] == []  # one situation: nothing to ask
     again = upload(as_role("reviewer"), publish="true").json()
-    assert again["totals"]["unchanged"] == 2  # the same file again changes nothing
+    assert again["totals"]["unchanged"] == 33  # the same file again changes nothing
 
 
 def test_a_bad_mapping_or_export_is_a_chinese_4xx(client, as_role):

@@ -30,7 +30,7 @@ def test_the_imported_catalogue_answers_materials_per_situation_and_place_per_ci
         timeout=60,
     )
     assert response.status_code == 200, response.text
-    assert response.json()["published"] == 2
+    assert response.json()["published"] == 33
 
     def answered(text, **extra):
         def check():

@@ -31,6 +31,15 @@ def test_the_sample_export_groups_into_items_situations_and_places(mapping):
     assert situation_names(seafarer) == [] and seafarer.situations[""][2]["copies"] == 2
 
 
+def test_the_sample_export_is_a_catalogue_of_at_least_32_items_in_three_cities(mapping):
+    guides, problems = read_guides("guides-demo.csv", (EXPORTS / "guides-demo.csv").read_bytes(), mapping)
+    assert problems == [] and len(guides) >= 32 and len({g.code for g in guides}) == len(guides)
+    assert sum(1 for g in guides if len(situation_names(g)) >= 2) >= 10
+    new = [g for g in guides if g.code not in ("DEMO-0001", "DEMO-0002")]  # the first two: 太原市 and 大同市 only
+    assert new and all(list(g.places) == ["太原市", "大同市", "长治市"] for g in new)
+    assert all(place["address"] and place["hours"] and place["phone"] for g in guides for place in g.places.values())
+
+
 def test_rows_that_contradict_their_item_or_lack_a_material_are_reported(mapping):
     header = "区划,事项编码,事项名称,业务办理项,情形,材料名称,材料形式,份数,受理条件,办理流程,法定办结时限,承诺办结时限,是否收费,收费标准,办理地点,办理时间,咨询电话,是否网办,办理依据,实施主体\n"
     rows = (
