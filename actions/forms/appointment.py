@@ -20,7 +20,7 @@ from actions.dialogue import choices, elder_mode
 from actions.dialogue.context import ITEM_SLOT, entity_values, resolve_items, tracker_context
 from actions.dialogue.rating_offer import offer_message
 from actions.forms import login
-from actions.forms.common import FormValidator, requested, reset, today
+from actions.forms.common import FormValidator, ask_confirmation, requested, reset, today
 from actions.platform import submission
 from actions.resources import knowledge_store, searcher
 from privacy.masking import mask_phone
@@ -338,23 +338,16 @@ class ActionAskAppointmentConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         item = _item(tracker) or {}
-        elder = elder_mode.is_on(tracker)
-        name = "utter_ask_appointment_confirm_summary"
-        text = wording.text(
-            name,
-            elder,
+        ask_confirmation(
+            dispatcher,
+            tracker,
+            "appointment",
             item=item.get("name", ""),
             place=place_title(item, tracker.get_slot(PLACE) or ""),
             day=day_title(tracker.get_slot(DATE)),
             slot=tracker.get_slot(SLOT),
             phone=tracker.get_slot(PHONE),
         )
-        buttons = [
-            {"title": wording.text("utter_appointment_confirm_button"), "payload": "/affirm"},
-            {"title": wording.text("utter_appointment_cancel_button"), "payload": "/deny"},
-        ]
-        text = elder_mode.with_hotline([text]) if elder else text
-        dispatcher.utter_message(text=text, buttons=buttons, utter_action=name)
         return []
 
 

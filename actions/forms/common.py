@@ -64,6 +64,20 @@ def cancel_hint(form: str) -> Optional[str]:
     return "utter_progress_cancel_hint" if form == "progress_form" else None
 
 
+def ask_confirmation(dispatcher: CollectingDispatcher, tracker: Tracker, form: str, **values: Any) -> None:
+    """The summary of what the form collected (utter_ask_<form>_confirm_summary, its elder variation ending with
+    the hotline line) with the 确认 / 不要了 buttons (utter_<form>_confirm_button / utter_<form>_cancel_button)."""
+    elder = elder_mode.is_on(tracker)
+    name = f"utter_ask_{form}_confirm_summary"
+    text = wording.text(name, elder, **values)
+    buttons = [
+        {"title": wording.text(f"utter_{form}_confirm_button"), "payload": "/affirm"},
+        {"title": wording.text(f"utter_{form}_cancel_button"), "payload": "/deny"},
+    ]
+    text = elder_mode.with_hotline([text]) if elder else text
+    dispatcher.utter_message(text=text, buttons=buttons, utter_action=name)
+
+
 def today() -> dt.date:
     return dt.datetime.now(TIMEZONE).date()
 

@@ -14,7 +14,16 @@ from actions.dialogue import elder_mode
 from actions.dialogue.context import entity_values, tracker_context
 from actions.dialogue.rating_offer import offer_message
 from actions.forms import login
-from actions.forms.common import STOP_INTENTS, FormValidator, intent_of, is_just_yes, requested, reset, text_of
+from actions.forms.common import (
+    STOP_INTENTS,
+    FormValidator,
+    ask_confirmation,
+    intent_of,
+    is_just_yes,
+    requested,
+    reset,
+    text_of,
+)
 from actions.platform import submission
 from privacy.masking import mask_phone
 
@@ -159,22 +168,15 @@ class ActionAskWorkorderConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        elder = elder_mode.is_on(tracker)
-        name = "utter_ask_workorder_confirm_summary"
-        text = wording.text(
-            name,
-            elder,
+        ask_confirmation(
+            dispatcher,
+            tracker,
+            "workorder",
             kind=kind_label(tracker),
             content=tracker.get_slot(CONTENT),
             location=tracker.get_slot(LOCATION),
             contact=tracker.get_slot(CONTACT),
         )
-        buttons = [
-            {"title": wording.text("utter_workorder_confirm_button"), "payload": "/affirm"},
-            {"title": wording.text("utter_workorder_cancel_button"), "payload": "/deny"},
-        ]
-        text = elder_mode.with_hotline([text]) if elder else text
-        dispatcher.utter_message(text=text, buttons=buttons, utter_action=name)
         return []
 
 
