@@ -4,7 +4,6 @@ and any other scheme are refused when staff save an entry, and never sent to a c
 
 from __future__ import annotations
 
-import json
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 from urllib.parse import urlsplit
 
@@ -24,12 +23,7 @@ def allowed_schemes(profile: Optional[Dict]) -> Set[str]:
 
 def schemes_of_store(store) -> Set[str]:
     """The allowed schemes of the profile loaded into `store` (https only when none is loaded)."""
-    raw = store.get_meta("profile")
-    try:
-        profile = json.loads(raw) if raw else {}
-    except ValueError:
-        profile = {}
-    return allowed_schemes(profile if isinstance(profile, dict) else {})
+    return allowed_schemes(store.loaded_profile())
 
 
 def scheme_of(link: str) -> str:

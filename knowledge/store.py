@@ -459,6 +459,16 @@ class KnowledgeStore:
             row = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).first()
         return row.value if row else None
 
+    def loaded_profile(self) -> Dict[str, Any]:
+        """The province's profile loaded into the store (knowledge/sync.py writes it: knowledge.schema.Regions as
+        JSON); {} when none is loaded or it cannot be read."""
+        raw = self.get_meta("profile")
+        try:
+            value = json.loads(raw) if raw else {}
+        except ValueError:
+            value = {}
+        return value if isinstance(value, dict) else {}
+
     def set_meta(self, key: str, value: str, conn: Optional[Connection] = None) -> None:
         if conn is None:
             with self.transaction(entries_lock=False) as own:

@@ -5,9 +5,10 @@ back to generic values then (`DEFAULTS`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, List
+
+from knowledge.placeholders import profile_values
 
 logger = logging.getLogger(__name__)
 
@@ -17,31 +18,18 @@ DEFAULTS = {
     "hotline": "12345",
     "hotline_name": "政务服务便民热线",
 }
-# The fields the bot's responses may name as {variables} (bot/domain/*.yml, docs/profiles.md).
-WORDING_FIELDS = (
-    "platform",
-    "platform_short",
-    "app_name",
-    "mini_program_name",
-    "hotline",
-    "hotline_name",
-    "complaint_entry",
-    "province",
-    "greeting",
-    "login_explanation",
-)
+# Profile texts the responses name besides the placeholder values (knowledge/placeholders.py `profile_values`).
+TEXT_FIELDS = ("complaint_entry", "greeting", "login_explanation")
 
 
 def platform_profile() -> Dict[str, Any]:
     from actions.resources import knowledge_store
 
     try:
-        raw = knowledge_store().get_meta("profile")
-        profile = json.loads(raw) if raw else {}
-    except Exception:  # no knowledge base yet, or an unreadable profile
+        return knowledge_store().loaded_profile()
+    except Exception:  # no knowledge base yet
         logger.warning("the profile could not be read", exc_info=True)
-        profile = {}
-    return profile if isinstance(profile, dict) else {}
+        return {}
 
 
 def _text(profile: Dict[str, Any], field: str) -> str:
@@ -60,12 +48,12 @@ def platform_name() -> str:
 
 
 def wording_values() -> Dict[str, str]:
-    """The profile's values the responses fill in: `platform_short` is the full name when not set, the app
-    and mini-program names follow from it (as knowledge/schema.py documents)."""
+    """The profile's values the responses fill in ({platform}, {platform_short}, {app_name}, {hotline}, …):
+    the same values and derived defaults as the knowledge base's placeholders, with a generic platform name
+    when none is loaded, plus the profile's own texts; the complaint entry is the app when not set."""
     profile = platform_profile()
-    values = {field: _text(profile, field) for field in WORDING_FIELDS}
-    values["platform_short"] = values["platform_short"] or values["platform"]
-    values["app_name"] = values["app_name"] or values["platform_short"] + "APP"
+    values = profile_values({**profile, "platform": _text(profile, "platform")})
+    values.update({field: _text(profile, field) for field in TEXT_FIELDS})
     values["complaint_entry"] = values["complaint_entry"] or values["app_name"]
     return values
 

@@ -5,7 +5,6 @@ filled with the loaded profile's values (platform, app, hotline). The profile is
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Dict
 
@@ -28,13 +27,7 @@ def profile(store: KnowledgeStore) -> Dict:
     cached = _profiles.get(key)
     if cached and cached[0] > time.monotonic():
         return cached[1]
-    raw = store.get_meta("profile")
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        value = {}
-    if not isinstance(value, dict):
-        value = {}
+    value = store.loaded_profile()
     _profiles[key] = (time.monotonic() + PROFILE_SECONDS, value)
     return value
 

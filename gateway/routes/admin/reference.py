@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Dict
 
 from fastapi import APIRouter, Depends
@@ -24,4 +23,4 @@ def departments(admin: AdminServices = Depends(services)) -> Dict:
 
 @router.get("/admin/regions", summary="省、市、县（区）", **allow("read"))
 def regions(admin: AdminServices = Depends(services)) -> Dict:
-    return json.loads(admin.store.get_meta("profile") or "{}")
+    return admin.store.loaded_profile()
