@@ -55,13 +55,16 @@ def aspect_lines(item: Dict, aspect: str, region: Optional[str]) -> List[str]:
     return sections.get(ASPECT_TITLES[aspect], [])
 
 
-def aspect_message(item: Dict, aspect: str, region: Optional[str], elder: bool = False) -> Dict:
-    """One part of the guide as a text message with its source."""
+def aspect_message(
+    item: Dict, aspect: str, region: Optional[str], elder: bool = False, heading: Optional[str] = None
+) -> Dict:
+    """One part of the guide as a text message with its source; `heading`: another first line than
+    utter_aspect_heading (one 情形's materials)."""
     lines = aspect_lines(item, aspect, region)
     title = ASPECT_TITLES[aspect]
     if aspect == "materials" and len(lines) > 1:
         lines = elder_mode.numbered(lines)
-    heading = wording.text("utter_aspect_heading", elder, item=item["name"], aspect=title)
+    heading = heading or wording.text("utter_aspect_heading", elder, item=item["name"], aspect=title)
     if elder:
         body = [heading]
         for line in lines:
@@ -89,11 +92,8 @@ def situation_message(item: Dict, index: int, region: Optional[str], elder: bool
     """The materials of one 情形 (the item's other parts do not differ by situation)."""
     situation = item["situations"][index]
     narrowed = dict(item, materials=situation["materials"], situations=[])
-    message = aspect_message(narrowed, "materials", region, elder)
-    heading = wording.text("utter_aspect_heading", elder, item=item["name"], aspect=ASPECT_TITLES["materials"])
-    named = wording.text("utter_situation_heading", elder, item=item["name"], situation=situation["name"])
-    message["text"] = message["text"].replace(heading, named, 1)
-    return message
+    heading = wording.text("utter_situation_heading", elder, item=item["name"], situation=situation["name"])
+    return aspect_message(narrowed, "materials", region, elder, heading)
 
 
 def ask_situation(dispatcher: CollectingDispatcher, tracker: Tracker, item: Dict) -> List[Dict]:
