@@ -328,31 +328,8 @@ def faq_template(store, group_id: int) -> Optional[Dict]:
     }
 
 
-def faq_from_group(store, workflow, group_id: int, fields: Dict, who) -> Dict:
-    """Drafts an FAQ from an unanswered group (staff give the answer) and closes the group, in one
-    transaction. Returns the draft (an open change waiting for review)."""
-    from knowledge import audit
-    from knowledge.workflow import Conflict, NotFound
-
-    template = faq_template(store, group_id)
-    if template is None:
-        raise NotFound(f"未答问题组 {group_id} 不存在")
-    group = unanswered_group(store, group_id)
-    if group["state"] != "open":
-        raise Conflict(f"未答问题组 {group_id} 已处理（{group['state']}）")
-    entry = {**template, **{k: v for k, v in fields.items() if v not in (None, "")}}
-
-    def close(conn) -> None:
-        close_group(conn, group_id, "resolved", who.name, entry["id"])
-        audit.record(conn, who.name, who.role, "unanswered_to_faq", "faq", entry["id"], group=group_id)
-
-    return workflow.save("faq", entry, who, create=True, origin="unanswered", then=close)
-
-
-def similar_from_group(store, workflow, group_id: int, faq_id: str, who) -> Dict:
-    """Adds the group's ways of asking to an existing FAQ as similar questions (a change waiting for review,
-    like any other) and closes the group, in one transaction. Returns the change."""
-    from knowledge import audit
+def _open_group(store, group_id: int) -> Dict:
+    """The group, still open — else the workflow's Chinese not-found / conflict."""
     from knowledge.workflow import Conflict, NotFound
 
     group = unanswered_group(store, group_id)
@@ -360,6 +337,35 @@ def similar_from_group(store, workflow, group_id: int, faq_id: str, who) -> Dict
         raise NotFound(f"未答问题组 {group_id} 不存在")
     if group["state"] != "open":
         raise Conflict(f"未答问题组 {group_id} 已处理（{group['state']}）")
+    return group
+
+
+def _closing(group_id: int, who, action: str, faq_id: str):
+    """What closes the group as resolved by `faq_id`, in the transaction that saves the FAQ's change."""
+    from knowledge import audit
+
+    def close(conn) -> None:
+        close_group(conn, group_id, "resolved", who.name, faq_id)
+        audit.record(conn, who.name, who.role, action, "faq", faq_id, group=group_id)
+
+    return close
+
+
+def faq_from_group(store, workflow, group_id: int, fields: Dict, who) -> Dict:
+    """Drafts an FAQ from an unanswered group (staff give the answer) and closes the group, in one
+    transaction. Returns the draft (an open change waiting for review)."""
+    _open_group(store, group_id)
+    entry = {**faq_template(store, group_id), **{k: v for k, v in fields.items() if v not in (None, "")}}
+    close = _closing(group_id, who, "unanswered_to_faq", entry["id"])
+    return workflow.save("faq", entry, who, create=True, origin="unanswered", then=close)
+
+
+def similar_from_group(store, workflow, group_id: int, faq_id: str, who) -> Dict:
+    """Adds the group's ways of asking to an existing FAQ as similar questions (a change waiting for review,
+    like any other) and closes the group, in one transaction. Returns the change."""
+    from knowledge.workflow import NotFound
+
+    group = _open_group(store, group_id)
     change = workflow.open_change("faq", faq_id)
     current = (change or {}).get("data") or store.get("faq", faq_id)
     if not current:
@@ -372,11 +378,7 @@ def similar_from_group(store, workflow, group_id: int, faq_id: str, who) -> Dict
             similar.append(text)
             asked.add(normalize(text))
     entry["similar_questions"] = similar
-
-    def close(conn) -> None:
-        close_group(conn, group_id, "resolved", who.name, faq_id)
-        audit.record(conn, who.name, who.role, "unanswered_to_similar", "faq", faq_id, group=group_id)
-
+    close = _closing(group_id, who, "unanswered_to_similar", faq_id)
     return workflow.save("faq", entry, who, origin="unanswered", then=close)
 
 
