@@ -106,7 +106,7 @@ def ask_situation(dispatcher: CollectingDispatcher, tracker: Tracker, item: Dict
         {PENDING_SLOT: "materials"},
         elder_mode.is_on(tracker),
         item=item["name"],
-        situations="、".join(names[:-1]) + "还是" + names[-1],
+        situations=wording.text("utter_situation_alternatives", others="、".join(names[:-1]), last=names[-1]),
     )
 
 
