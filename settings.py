@@ -90,6 +90,17 @@ class Settings(BaseSettings):
     wechat_allow_plain: bool = Field(
         False, description="已配置 EncodingAESKey 时是否仍接受明文消息（默认拒绝，仅在迁移期临时打开）"
     )
+    live_chat_enabled: bool = Field(
+        True, description="转人工接入在线客服（坐席工作台）；false 则“转人工”只告知热线电话"
+    )
+    live_chat_timezone: str = Field("Asia/Shanghai", description="人工服务时间（档案 live_chat.hours）所用的时区")
+    live_agent_timeout_seconds: float = Field(
+        30.0, description="坐席工作台超过此秒数没有心跳（浏览器关闭、断网）即视为离线，其会话退回排队"
+    )
+    live_abandon_minutes: float = Field(
+        120.0, description="排队中的群众超过此分钟数没有发消息即视为已离开，会话移出排队、交还智能客服"
+    )
+    live_poll_seconds: float = Field(2.0, description="网页在人工会话中拉取客服消息的间隔（秒）")
     log_level: str = Field("INFO", description="日志级别")
 
     class Config:

@@ -31,6 +31,18 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa answered {response.status_code}", kind="rasa_error")
         return response.json()
 
+    async def control(self, sender: str, event: str) -> bool:
+        """Pauses or resumes the conversation (`event` "pause" | "resume"); returns whether it is paused now."""
+        try:
+            response = await self._client.post(
+                f"{self.base_url}/webhooks/gateway/control", json={"sender": sender, "event": event}
+            )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(str(exc)) from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered {response.status_code}", kind="rasa_error")
+        return bool(response.json().get("paused"))
+
     async def ping(self, path: str = "/webhooks/gateway/") -> Optional[str]:
         """None when Rasa answers, else why not."""
         try:

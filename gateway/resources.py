@@ -11,6 +11,7 @@ from fastapi import Request
 from gateway.channels.button_memory import ButtonMemory
 from gateway.client_address import Network, parse_networks
 from gateway.kv import KeyValueStore, open_store
+from gateway.live.desk import LiveDesk
 from gateway.middleware.metrics import GatewayMetrics
 from gateway.middleware.rate_limit import RateLimiter
 from gateway.rasa_client import RasaClient
@@ -32,14 +33,16 @@ class Resources:
     address_limiters: Dict[str, RateLimiter]  # per client address: "chat", "search"
     trusted_proxies: Tuple[Network, ...]  # whose X-Forwarded-For is believed
     metrics: GatewayMetrics
+    live: LiveDesk  # 转人工: the agents' queue and sessions, in the knowledge database
 
 
 def build_resources(settings: Settings) -> Resources:
     kv = open_store(settings.redis_url)
+    store = KnowledgeStore(settings.database)
     return Resources(
         settings=settings,
         rasa=RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
-        store=KnowledgeStore(settings.database),
+        store=store,
         searcher=KnowledgeSearcher(
             settings.index_dir,
             open_channel(settings.vectors_path, settings.semantic_search, settings.semantic_threads),
@@ -53,6 +56,7 @@ def build_resources(settings: Settings) -> Resources:
         },
         trusted_proxies=tuple(parse_networks(settings.trusted_proxies)),
         metrics=GatewayMetrics(),
+        live=LiveDesk(store.engine, settings.live_agent_timeout_seconds),
     )
 
 

@@ -34,6 +34,11 @@ class ChatResponse(BaseModel):
     messages: List[dict]
     sources: List[Source]
     intent: Intent
+    live: Optional[dict] = Field(
+        None,
+        description="转人工时才有：会话编号与状态（waiting 排队、active 人工接待中、offline_message 离线留言）；"
+        "客服的回复用 GET /api/chat/{sender_id}/events 拉取",
+    )
 
 
 class SearchResult(BaseModel):

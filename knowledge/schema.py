@@ -193,6 +193,40 @@ class City(BaseModel):
     counties: List[County] = []
 
 
+class ServiceHours(BaseModel):
+    """When agents answer 转人工: ISO weekdays (1 = Monday) and "HH:MM-HH:MM" periods, local time."""
+
+    days: List[int] = [1, 2, 3, 4, 5]
+    periods: List[str] = ["09:00-12:00", "13:30-17:30"]
+
+    class Config:
+        extra = "forbid"
+
+    @validator("days", each_item=True)
+    def _weekday(cls, value: int) -> int:
+        if not 1 <= value <= 7:
+            raise ValueError("days 取 1（周一）到 7（周日）")
+        return value
+
+    @validator("periods", each_item=True)
+    def _period(cls, value: str) -> str:
+        match = re.fullmatch(r"([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)", value.strip())
+        if not match or value.strip()[:5] >= value.strip()[6:]:
+            raise ValueError(f"时段“{value}”应写成 09:00-17:30，且开始早于结束")
+        return value.strip()
+
+
+class LiveChat(BaseModel):
+    """转人工 (docs/live-agents.md): service hours, by default and per department id, and the queue limit."""
+
+    hours: ServiceHours = ServiceHours()
+    departments: Dict[str, ServiceHours] = {}
+    queue_limit: int = Field(20, ge=0)
+
+    class Config:
+        extra = "forbid"
+
+
 class Regions(BaseModel):
     """A province's profile (profile.yml): its platform, links, wording and regions (docs/profiles.md)."""
 
@@ -220,6 +254,7 @@ class Regions(BaseModel):
     province_short: str = ""
     province_unit: str = ""
     capital: str = ""
+    live_chat: LiveChat = LiveChat()
 
     @property
     def short_name(self) -> str:

@@ -1,7 +1,8 @@
 """Staff members, their roles and bearer tokens (stored only as SHA-256 hashes).
 
 Roles, each including the one before it:
-    editor    读取、编辑草稿、提交审核、导入草稿、查看未答问题与统计
+    agent     在线客服坐席：接待转人工的会话、答复离线留言（只用坐席工作台，不能读写知识库管理接口）
+    editor    + 读取、编辑草稿、提交审核、导入草稿、查看未答问题与统计
     reviewer  + 审核发布、退回、回滚、直接发布的导入、查看审计日志
     admin     + 管理工作人员令牌
 An editor cannot publish: every change an editor makes is published by a reviewer or an admin.
@@ -22,11 +23,12 @@ import sqlalchemy as sa
 from knowledge import audit
 from knowledge.tables import staff_tokens
 
-ROLES = ("editor", "reviewer", "admin")
-ROLE_NAMES = {"editor": "编辑", "reviewer": "审核员", "admin": "管理员"}
+ROLES = ("agent", "editor", "reviewer", "admin")
+ROLE_NAMES = {"agent": "坐席", "editor": "编辑", "reviewer": "审核员", "admin": "管理员"}
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 PERMISSIONS: Dict[str, str] = {
+    "live_chat": "agent",
     "read": "editor",
     "edit": "editor",
     "publish": "reviewer",

@@ -88,6 +88,9 @@ def find_problems(bundle: KnowledgeBundle) -> List[str]:
         for place in package.places:
             if place.region != "*" and place.region not in city_names:
                 problems.append(f"一件事 {package.id}：办理地点的地区 {place.region} 不在 profile.yml 中")
+    for department in bundle.profile.live_chat.departments:
+        if department not in department_ids:
+            problems.append(f"profile.yml：live_chat.departments 中的部门 {department} 不存在")
     problems += _link_problems(bundle)
     problems += _cross_region_problems(bundle)
     return list(dict.fromkeys(problems))

@@ -76,8 +76,13 @@ def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bo
     else:
         text = "\n".join(lines)
     hotline = wording.wording_values()["hotline"]
+    message = {"type": "handoff", "hotline": hotline, "text": text}
+    item_id = tracker.get_slot(ITEM_SLOT)
+    item = knowledge_store().get("item", item_id) if item_id else None
+    if item:  # the gateway routes a live hand-over to the item's department (gateway/live/handover.py)
+        message.update(item=item_id, department=item.get("department", ""))
     dispatcher.utter_message(
-        json_message={"type": "handoff", "hotline": hotline, "text": text}, utter_action="utter_handoff"
+        json_message=message, utter_action="utter_handoff"
     )
 
 

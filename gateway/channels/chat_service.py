@@ -11,6 +11,7 @@ from typing import Dict, Optional
 from gateway.action_server import action_server_state
 from gateway.channels import messages as convert
 from gateway.channels.wording import channel_text
+from gateway.live import handover
 from gateway.rasa_client import RasaUnavailable
 from gateway.resources import Resources
 from knowledge.responses import render
@@ -102,6 +103,11 @@ async def handle_turn(
     if not decision.allowed:
         metrics.rate_limited.labels(label).inc()
         raise RateLimited(decision.retry_after)
+    if res.settings.live_chat_enabled:  # a live session, a 离线留言 or a rating: the gateway answers itself
+        live = await handover.before_turn(res, sender_id, text, channel)
+        if live is not None:
+            metrics.turns.labels(label).inc()
+            return live
     if not trusted_payload and not readable(text):  # only emoji, symbols or punctuation: the NLU reads nothing
         text, trusted_payload = NOT_UNDERSTOOD, True
     is_payload = trusted_payload or (allow_payloads and await res.buttons.is_sent_payload(sender_id, text))
@@ -139,6 +145,8 @@ async def handle_turn(
         )
         metrics.errors.labels(label, failed).inc()
         reply.update(messages=[{"type": "text", "text": channel_text(UNAVAILABLE, res.store)}], sources=[])
+    if not failed:
+        await handover.after_turn(res, sender_id, channel, text, reply)
     await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
     fallback, handoff = (False, False) if failed else (is_fallback(reply), is_handoff(reply))
     metrics.turns.labels(label).inc()

@@ -4,9 +4,10 @@ paths."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 TURN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 13.0, 20.0, 30.0)
+LIVE_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -34,6 +35,22 @@ class GatewayMetrics:
         self.handoffs = Counter(
             "chat_handoffs_total", "转办/转人工的轮数（按渠道与意图）", ["channel", "intent"], registry=r
         )
+        self.live_sessions = Counter(
+            "live_sessions_total",
+            "转人工会话事件：opened 进入排队、taken 接入、cancelled 取消、requeued 退回排队、transferred 转部门、"
+            "closed_<结果> 结束、ticket 离线留言",
+            ["event"],
+            registry=r,
+        )
+        self.live_wait = Histogram("live_wait_seconds", "转人工排队等待时长（秒）", buckets=LIVE_BUCKETS, registry=r)
+        self.live_first_response = Histogram(
+            "live_first_response_seconds", "接入后客服首次回复的时长（秒）", buckets=LIVE_BUCKETS, registry=r
+        )
+        self.live_ratings = Counter(
+            "live_ratings_total", "人工服务后的评价（5 满意、3 基本满意、1 不满意）", ["rating"], registry=r
+        )
+        self.live_waiting = Gauge("live_queue_waiting", "正在排队等待人工的会话数", registry=r)
+        self.live_agents_online = Gauge("live_agents_online", "在线的坐席数", registry=r)
         self.errors = Counter("chat_errors_total", "对话出错次数（按渠道与原因）", ["channel", "kind"], registry=r)
         self.rate_limited = Counter(
             "chat_rate_limited_total", "因发送过快被限流的消息数（按渠道）", ["channel"], registry=r

@@ -18,6 +18,7 @@ router = APIRouter()
 @router.post(
     "/api/chat",
     response_model=ChatResponse,
+    response_model_exclude_unset=True,
     summary="对话：发送一句话，返回机器人的回复与出处",
     dependencies=[Depends(limit_by_address("chat"))],
 )

@@ -11,6 +11,7 @@ from typing import Optional
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.concurrency import run_in_threadpool
 
 router = APIRouter()
 
@@ -32,4 +33,7 @@ def allowed(settings, authorization: Optional[str]) -> None:
 async def metrics(request: Request, authorization: Optional[str] = Header(None)) -> Response:
     resources = request.app.state.resources
     allowed(resources.settings, authorization)
+    # the queue is shared by every replica: read at scrape time from the database
+    resources.metrics.live_waiting.set(await run_in_threadpool(resources.live.waiting_count))
+    resources.metrics.live_agents_online.set(await run_in_threadpool(resources.live.agents_online))
     return Response(resources.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -55,7 +55,7 @@ def bearer(token: str) -> dict:
 def tokens(client) -> dict:
     """A token per role, made by the bootstrap admin through the API; plus the bootstrap's own."""
     out = {"bootstrap": BOOTSTRAP}
-    for name, role in (("张编辑", "editor"), ("李审核", "reviewer"), ("王管理", "admin")):
+    for name, role in (("赵坐席", "agent"), ("张编辑", "editor"), ("李审核", "reviewer"), ("王管理", "admin")):
         response = client.post("/admin/staff", json={"name": name, "role": role}, headers=bearer(BOOTSTRAP))
         assert response.status_code == 201, response.text
         out[role] = response.json()["token"]

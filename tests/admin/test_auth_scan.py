@@ -11,7 +11,14 @@ from gateway.routes.admin.deps import INVALID_TOKEN, UNAUTHENTICATED
 from knowledge.staff import ROLES
 from tests.admin.conftest import bearer
 
-PATH_VALUES = {"entry_id": "faq-ga-001", "number": "1", "group_id": "1", "token_id": "999"}
+PATH_VALUES = {
+    "entry_id": "faq-ga-001",
+    "number": "1",
+    "group_id": "1",
+    "token_id": "999",
+    "session_id": "1",
+    "ticket_id": "1",
+}
 
 
 def concrete(path: str) -> str:
@@ -69,7 +76,7 @@ def test_no_admin_route_answers_without_a_valid_token(client, tokens):
 
 
 def test_roles_are_enforced_on_every_admin_route(client, tokens):
-    by_role = {"editor": 0, "reviewer": 0, "admin": 0}
+    by_role = {"agent": 0, "editor": 0, "reviewer": 0, "admin": 0}
     for path, method, op in admin_operations(client.app):
         required = op.get("x-required-role")
         assert required in ROLES, (method, path)
@@ -80,4 +87,5 @@ def test_roles_are_enforced_on_every_admin_route(client, tokens):
             assert response.json()["detail"].startswith(("权限不足", "编辑不能发布")), response.text
         response = call(client, method, path, bearer(tokens[required]))
         assert response.status_code not in (401, 403), (required, method, path, response.text)
-    assert by_role["editor"] >= 40 and by_role["reviewer"] >= 10 and by_role["admin"] == 3
+    assert by_role["editor"] >= 40 and by_role["reviewer"] >= 10 and by_role["admin"] == 4
+    assert by_role["agent"] >= 12  # the agents' console (/admin/live) and nothing else

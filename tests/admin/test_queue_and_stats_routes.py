@@ -58,21 +58,23 @@ def test_staff_management(client, as_role):
     admin = as_role("admin")
     listed = admin.get("/admin/staff").json()["items"]
     assert [(m["name"], m["role"]) for m in listed] == [
+        ("赵坐席", "agent"),
         ("张编辑", "editor"),
         ("李审核", "reviewer"),
         ("王管理", "admin"),
     ]
     assert all("token" not in m and "token_hash" not in m for m in listed)
     wrong = admin.post("/admin/staff", json={"name": "赵", "role": "boss"})
-    assert wrong.status_code == 422 and wrong.json()["detail"].startswith("role（角色）只能是 editor（编辑）")
+    assert wrong.status_code == 422 and wrong.json()["detail"].startswith("role（角色）只能是 agent（坐席）、editor（编辑）")
     me = client.get("/admin/me", headers=bearer(BOOTSTRAP)).json()
     assert me == {
         "name": "内置管理员",
         "role": "admin",
         "role_name": "管理员",
-        "permissions": ["audit", "edit", "manage_staff", "publish", "read"],
+        "permissions": ["audit", "edit", "live_chat", "manage_staff", "publish", "read"],
     }
-    assert as_role("editor").get("/admin/me").json()["permissions"] == ["edit", "read"]
+    assert as_role("editor").get("/admin/me").json()["permissions"] == ["edit", "live_chat", "read"]
+    assert as_role("agent").get("/admin/me").json()["permissions"] == ["live_chat"]
 
 
 def test_index_status_reports_what_is_waiting_for_the_index(client, as_role, kb, tmp_path):

@@ -36,6 +36,7 @@ from tests.channels.wechat_client import (
     SECRET,
     TOKEN,
 )
+from tests.conftest import STACK_ADMIN_TOKEN
 from tests.stack.conftest import Stack
 
 REDIS_DB = 12  # Rasa's tracker and the gateway's keys; Rasa's locks in 13
@@ -153,6 +154,7 @@ def start_live(workdir: Path) -> Live:
         "MINIPROGRAM_APP_SECRET": MINI_SECRET,
         "WECHAT_API_BASE": fake_url,
         "RATE_LIMIT_MESSAGES": "30",
+        "STAFF_ADMIN_TOKEN": STACK_ADMIN_TOKEN,  # the live-agent tests create agents and set service hours
     }
     stack = Stack(workdir, env)
     procs = [fake_proc]

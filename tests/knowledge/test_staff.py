@@ -37,11 +37,12 @@ def test_bootstrap_admin_comes_from_the_setting_and_is_not_stored(make_store):
 
 def test_roles_include_the_ones_below():
     table = {
-        role: [p for p in ("read", "edit", "publish", "audit", "manage_staff") if allowed(role, p)]
-        for role in ("editor", "reviewer", "admin")
+        role: [p for p in ("live_chat", "read", "edit", "publish", "audit", "manage_staff") if allowed(role, p)]
+        for role in ("agent", "editor", "reviewer", "admin")
     }
     assert table == {
-        "editor": ["read", "edit"],
-        "reviewer": ["read", "edit", "publish", "audit"],
-        "admin": ["read", "edit", "publish", "audit", "manage_staff"],
+        "agent": ["live_chat"],  # the agents' console only: no knowledge-base API
+        "editor": ["live_chat", "read", "edit"],
+        "reviewer": ["live_chat", "read", "edit", "publish", "audit"],
+        "admin": ["live_chat", "read", "edit", "publish", "audit", "manage_staff"],
     }

@@ -16,6 +16,7 @@ from gateway.routes.admin import (
     hit_tests,
     index_status,
     items,
+    live,
     packages,
     page,
     reference,
@@ -42,6 +43,7 @@ RESOURCES = (
     staff,
     reference,
     index_status,
+    live,
 )
 
 protected = APIRouter(dependencies=[Depends(current_staff)])

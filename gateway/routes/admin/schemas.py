@@ -41,3 +41,20 @@ class FaqFromQuestions(BaseModel):
     department: constr(strip_whitespace=True, max_length=64) = ""
     keywords: List[constr(strip_whitespace=True, max_length=32)] = []
     items: List[constr(strip_whitespace=True, max_length=64)] = []
+
+
+class LiveText(BaseModel):
+    text: constr(strict=True, strip_whitespace=True, min_length=1, max_length=2000)
+
+
+class LiveEntry(BaseModel):
+    kind: constr(strict=True, regex=r"^(item|faq|package|app)$")
+    id: constr(strict=True, strip_whitespace=True, min_length=1, max_length=64)
+
+
+class LiveClose(BaseModel):
+    outcome: constr(strict=True, regex=r"^(resolved|unresolved)$")
+
+
+class LiveTransfer(BaseModel):
+    department: constr(strict=True, strip_whitespace=True, max_length=64)

@@ -13,7 +13,7 @@ from knowledge.staff import ROLE_NAMES, ROLES, StaffMember
 router = APIRouter(tags=["管理：工作人员"])
 
 
-@router.get("/admin/me", summary="当前令牌对应的工作人员与权限", **allow("read"))
+@router.get("/admin/me", summary="当前令牌对应的工作人员与权限（任何角色）", **allow("live_chat"))
 def me(who: StaffMember = Depends(current_staff)) -> Dict:
     from knowledge.staff import PERMISSIONS
 
