@@ -2,9 +2,9 @@
 
 This package stands in for the external system that the customer-service bot hands citizens
 over to (identity, appointments, application drafts with pre-filled forms, 12345 work orders,
-good/bad service evaluations). It is a self-contained FastAPI app backed by SQLite: of the rest of
-the repository it imports only the leaf `pydantic_zh` (the Chinese validation messages every service
-shares), and nothing of the product imports it; the bot talks to it over HTTP only.
+good/bad service evaluations, the message push to a citizen's phone). It is a self-contained FastAPI
+app backed by SQLite: of the rest of the repository it imports only the leaf `pydantic_zh` (the Chinese
+validation messages every service shares), and nothing of the product imports it; the bot talks to it over HTTP only.
 
 Run it with::
 
@@ -14,13 +14,15 @@ Behaviour worth knowing when writing tests against it:
 
 * ``POST /auth/token`` issues a bearer token for any well-formed ``user_id`` (dev identity
   issuer); ``GET /auth/me`` returns deterministic fake identity data for that user.
-* Every create (and the appointment cancel) needs the bearer token and honours an
+* Every create (and the appointment cancel) except the message push needs the bearer token and honours an
   ``Idempotency-Key`` header, scoped per user: a repeat with the same body replays the first
   handler outcome (status and body, also business 4xx such as 409) with the header
   ``Idempotent-Replayed: true``; a repeat with another body or path answers 422.
   Requests rejected before the handler runs (401, request validation 422, 413, fault modes)
   are not remembered, so a retry with the same key after them is processed normally.
 * Reads (``GET`` by number and the ``?user_id=`` listings) need no token.
+* ``POST /messages`` (the platform's message push, 站内信/短信, by phone) is a service-to-service call: no
+  token; its ``Idempotency-Key`` is scoped to that service. ``GET /messages?phone=`` lists what was pushed.
 * Application drafts start as ``待补充`` and advance one step per
   ``POST /_control/applications/{no}/advance`` (待补充 -> 已受理 -> 审核中 -> 已办结); work
   orders start as ``已受理`` and advance per ``POST /_control/workorders/{no}/advance``

@@ -19,6 +19,7 @@ from .routes_auth import router as auth_router
 from .routes_control import health_router
 from .routes_control import router as control_router
 from .routes_evaluations import router as evaluations_router
+from .routes_messages import router as messages_router
 from .routes_workorders import router as workorders_router
 from .store import Store
 
@@ -26,12 +27,14 @@ DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600
 
 _DESCRIPTION = """
 政务服务平台“申办”接口的参考实现，供智能客服转办联调与测试使用（开发用身份签发、预约、申办草稿与表单预填、
-12345 投诉建议、好差评）。
+12345 投诉建议、好差评、消息推送）。
 
 * 创建类接口（及取消预约）需要 `Authorization: Bearer <令牌>`，令牌由 `POST /auth/token` 签发；
   支持 `Idempotency-Key` 请求头：同一用户以相同键和相同请求体重复请求，返回首次的状态码与响应体（响应头
   `Idempotent-Replayed: true`），不会重复创建；相同键用于不同请求返回 422“幂等键已用于其他请求”。
 * 查询接口（按编号查询、按 `user_id` 列表）无需令牌。
+* 消息推送 `POST /messages`（站内信/短信，按电话）是服务间调用，无需用户令牌，同样支持 `Idempotency-Key`；
+  `GET /messages?phone=` 列出推送给该电话的消息。
 * 所有错误以 `{"detail": "中文说明"}` 返回；请求体超过 64 KB 返回 413。
 * `/_control` 下为测试控制接口：故障模式（延迟、强制状态码）、收到的请求记录、推进办件/工单状态。
 """
@@ -76,6 +79,7 @@ def create_app(
         applications_router,
         workorders_router,
         evaluations_router,
+        messages_router,
         control_router,
     ):
         app.include_router(router)

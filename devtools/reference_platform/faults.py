@@ -27,7 +27,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 EXEMPT_PATHS = {"/healthz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 CONTROL_PREFIX = "/_control"
-CREATE_PATHS = {"/appointments", "/applications", "/workorders", "/evaluations"}
+CREATE_PATHS = {"/appointments", "/applications", "/workorders", "/evaluations", "/messages"}
 
 _CST = timezone(timedelta(hours=8), "CST")
 

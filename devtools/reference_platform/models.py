@@ -40,6 +40,9 @@ MOBILE_REGEX = r"^1[3-9]\d{9}$"
 CONTACT_PHONE_REGEX = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+MESSAGE_SENT = "已发送"
+MESSAGE_MAX_CHARS = 2000
+
 FORM_MAX_FIELDS = 100
 FORM_MAX_VALUE_CHARS = 2000
 
@@ -223,6 +226,37 @@ class Evaluation(BaseModel):
     created_at: str
 
 
+# --- message push (站内信/短信) -----------------------------------------------------------------
+
+
+def check_contact_phone(value: str) -> str:
+    value = value.strip()
+    if not re.match(CONTACT_PHONE_REGEX, value):
+        raise ValueError("应为手机号（11 位）或座机号（如 0351-1234567）")
+    return value
+
+
+class MessageCreate(BaseModel):
+    phone: str = Field(..., description="接收的手机号或座机号（座机收语音通知）")
+    sender_id: Optional[constr(strip_whitespace=True, min_length=1, max_length=160)] = Field(
+        None, description="对话渠道中的用户标识（便于平台把消息同时放进站内信）"
+    )
+    title: constr(strip_whitespace=True, min_length=1, max_length=64) = Field(..., description="消息标题")
+    text: constr(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX_CHARS) = Field(..., description="消息正文")
+
+    _phone = validator("phone", allow_reuse=True)(check_contact_phone)
+
+
+class PushedMessage(BaseModel):
+    message_id: str = Field(..., description="消息编号，例如 XX2026112300001")
+    phone: str
+    sender_id: Optional[str]
+    title: str
+    text: str
+    status: str = Field(..., description="固定为“已发送”（参考实现不真的发短信）")
+    created_at: str
+
+
 # --- lists, control -------------------------------------------------------------------------
 
 
@@ -240,6 +274,10 @@ class WorkorderList(BaseModel):
 
 class EvaluationList(BaseModel):
     items: List[Evaluation]
+
+
+class PushedMessageList(BaseModel):
+    items: List[PushedMessage]
 
 
 class ErrorResponse(BaseModel):

@@ -67,7 +67,8 @@ def reset_control(ctx: AppContext = Depends(get_ctx)) -> ControlState:
     "/received",
     response_model=ReceivedList,
     summary="列出收到的创建请求",
-    description="按到达顺序列出收到的每个创建请求（POST /appointments、/applications、/workorders、/evaluations）"
+    description="按到达顺序列出收到的每个创建请求（POST /appointments、/applications、/workorders、/evaluations、"
+    "/messages）"
     "和取消预约请求（DELETE /appointments/{id}），包括被故障模式拒绝的：方法、路径、幂等键、请求体及应答状态码。",
 )
 def list_received(ctx: AppContext = Depends(get_ctx)) -> ReceivedList:

@@ -82,6 +82,17 @@ CREATE TABLE IF NOT EXISTS evaluations (
     created_at TEXT NOT NULL,
     UNIQUE (user_id, target_type, target_id)
 );
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    phone TEXT NOT NULL,
+    sender_id TEXT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_messages_phone ON messages (phone);
 CREATE TABLE IF NOT EXISTS idempotency (
     user_id TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -409,3 +420,18 @@ class Store:
     def _evaluation(row: sqlite3.Row) -> Dict[str, Any]:
         keys = ("evaluation_id", "user_id", "target_type", "target_id", "rating", "comment", "created_at")
         return {k: row[k] for k in keys}
+
+    # --- pushed messages ------------------------------------------------------------------
+
+    _MESSAGE_KEYS = ("message_id", "phone", "sender_id", "title", "text", "status", "created_at")
+
+    def insert_message(self, record: Dict[str, Any]) -> None:
+        self._exec(
+            "INSERT INTO messages (message_id, phone, sender_id, title, text, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            tuple(record[k] for k in self._MESSAGE_KEYS),
+        )
+
+    def list_messages(self, phone: str) -> List[Dict[str, Any]]:
+        rows = self._all("SELECT * FROM messages WHERE phone = ? ORDER BY seq", (phone,))
+        return [{k: r[k] for k in self._MESSAGE_KEYS} for r in rows]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.devtools.reference_platform.users import as_user
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CREATE_PATHS = ("/appointments", "/applications", "/workorders", "/evaluations")
+CREATE_PATHS = ("/appointments", "/applications", "/workorders", "/evaluations", "/messages")
 
 
 def test_body_over_64_kb_is_413(client, auth, ref):
@@ -93,6 +93,7 @@ def test_nasty_field_values_never_give_a_500(app, ref):
             "/applications": ref.application(),
             "/workorders": ref.workorder(),
             "/evaluations": {"target_type": "conversation", "target_id": "c", "rating": 5, "comment": "好"},
+            "/messages": {"phone": "13812345678", "sender_id": "s", "title": "留言答复", "text": "答复"},
         }
         for path, base in bases.items():
             for field in base:
@@ -145,6 +146,9 @@ def _random_json_key(rng: random.Random) -> str:
         "target_id",
         "rating",
         "comment",
+        "title",
+        "text",
+        "sender_id",
         "x",
         "",
     ]
@@ -191,6 +195,8 @@ def test_openapi_documents_every_endpoint_with_chinese_summaries(client):
         ("GET", "/workorders/{workorder_no}"),
         ("POST", "/evaluations"),
         ("GET", "/evaluations"),
+        ("POST", "/messages"),
+        ("GET", "/messages"),
         ("GET", "/_control"),
         ("POST", "/_control"),
         ("POST", "/_control/reset"),
