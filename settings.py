@@ -95,7 +95,9 @@ class Settings(BaseSettings):
     )
     live_chat_timezone: str = Field("Asia/Shanghai", description="人工服务时间（档案 live_chat.hours）所用的时区")
     live_agent_timeout_seconds: float = Field(
-        30.0, description="坐席工作台超过此秒数没有心跳（浏览器关闭、断网）即视为离线，其会话退回排队"
+        150.0,
+        description="坐席工作台超过此秒数没有心跳（浏览器关闭、断网）即视为离线，其会话退回排队；"
+        "浏览器会把后台标签页的定时器降到每分钟一次，故默认留出两分半",
     )
     live_abandon_minutes: float = Field(
         120.0, description="排队中的群众超过此分钟数没有发消息即视为已离开，会话移出排队、交还智能客服"

@@ -49,7 +49,7 @@ def _row(row) -> Dict[str, Any]:
 
 
 class LiveDesk:
-    def __init__(self, engine: sa.engine.Engine, agent_timeout_seconds: float = 30.0) -> None:
+    def __init__(self, engine: sa.engine.Engine, agent_timeout_seconds: float = 150.0) -> None:
         self.engine = engine
         self.agent_timeout = dt.timedelta(seconds=agent_timeout_seconds)
         tables.create(engine)

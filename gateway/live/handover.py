@@ -182,7 +182,7 @@ async def _offline_step(res: Resources, sender_id: str, text: str, channel: str,
             sender_id,
             channel,
             state.get("department", ""),
-            state.get("topic", ""),
+            state.get("topic") or state["message"],  # nothing asked before: the message is the topic
             state.get("offered", []),
             state.get("transcript", []),
             kind="ticket",

@@ -1,4 +1,6 @@
 // 问答库管理页面：只调用 /admin 接口；令牌保存在 sessionStorage（关闭标签页即失效）。
+// Tabs are shown by permission (/admin/me): the knowledge-base tabs need `read`, 坐席工作台 needs `live_chat`
+// (an agent sees only that one).
 "use strict";
 
 const PLURAL = { faq: "faqs", item: "items", package: "packages", app: "apps", synonym: "synonyms" };
@@ -55,8 +57,12 @@ function say(text, isError) {
   box.className = isError ? "error" : "";
 }
 
+function can(permission) {
+  return Boolean(state.me && state.me.permissions.includes(permission));
+}
+
 function canPublish() {
-  return state.me && state.me.permissions.includes("publish");
+  return can("publish");
 }
 
 // -- login --------------------------------------------------------------------------------------------
@@ -75,11 +81,16 @@ async function login(token) {
   $("#whoami").hidden = false;
   $("#who").textContent = state.me.name + "（" + state.me.role_name + "）";
   document.querySelectorAll(".reviewer-only").forEach((node) => { node.hidden = !canPublish(); });
-  await loadDepartments();
-  showTab("faqs");
+  document.querySelectorAll("nav button[data-needs]").forEach((node) => { node.hidden = !can(node.dataset.needs); });
+  $("header h1").textContent = can("read") ? "问答库管理" : "坐席工作台";
+  if (can("read")) await loadDepartments();
+  showTab(can("read") ? "faqs" : "live");
 }
 
 function logout(reason) {
+  stopDesk();
+  desk.started = false;
+  desk.selected = null;
   sessionStorage.removeItem("staffToken");
   state.token = "";
   state.me = null;
@@ -105,9 +116,11 @@ const LOADERS = {
   hittests: loadHitTests,
   stats: loadStats,
   transfer: async () => {},
+  live: startDesk,
 };
 
 function showTab(name) {
+  if (name !== "live") stopDesk();  // away from the console the agent is not watching it: no heartbeat
   document.querySelectorAll("nav button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
   document.querySelectorAll(".tab").forEach((s) => { s.hidden = s.id !== "tab-" + name; });
   LOADERS[name]().catch((error) => say(error.message, true));
@@ -649,6 +662,364 @@ async function exportFile(format) {
   URL.revokeObjectURL(url);
 }
 
+// -- 坐席工作台 (live agents) ---------------------------------------------------------------------------
+// While this tab is shown it beats (POST /admin/live/heartbeat) every 10 s — the agent counts as online
+// — and refreshes the queue and the open session every 2.5 s. A closed browser simply stops beating: its
+// sessions go back to the queue after the desk's timeout. 退出 signs off at once.
+
+const LIVE_REFRESH_MS = 2500;
+const LIVE_HEARTBEAT_MS = 10000;
+const SENDABLE = new Set(["faq", "item", "package", "app"]);  // the kinds POST .../entries accepts
+const CHANNEL_NAMES = { web: "网页", app: "APP", wechat: "公众号", miniprogram: "小程序" };
+const SESSION_STATUS = { waiting: "排队中", active: "接待中", closed: "已结束", cancelled: "已取消" };
+const OUTCOME_NAMES = { resolved: "已解决", unresolved: "未解决" };
+const desk = { started: false, timers: [], selected: null, mine: new Set(), seq: 0, shownSeq: 0, shownKey: "",
+  transcriptOf: null, ticketKey: "" };
+
+function channelName(channel) {
+  return CHANNEL_NAMES[channel] || channel || "未知渠道";
+}
+
+function waited(seconds) {
+  const total = Math.max(0, Math.round(seconds || 0));
+  return total < 60 ? total + " 秒" : Math.floor(total / 60) + " 分 " + (total % 60) + " 秒";
+}
+
+function clock(at) {
+  if (!at) return "";
+  const when = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(at) ? at : at + "Z");  // the desk's times are UTC
+  return isNaN(when) ? String(at) : when.toLocaleString("zh-CN", { hour12: false });
+}
+
+function deliveryNote(name) {
+  return element("span", name, "delivery" + (/未送达/.test(name || "") ? " failed" : ""));
+}
+
+function stopDesk() {
+  desk.timers.forEach(clearInterval);
+  desk.timers = [];
+}
+
+async function startDesk() {
+  stopDesk();
+  desk.started = true;
+  const quietly = (action) => () => action().catch((error) => say(error.message, true));
+  desk.timers.push(setInterval(quietly(beat), LIVE_HEARTBEAT_MS), setInterval(quietly(refreshDesk), LIVE_REFRESH_MS));
+  await beat();
+  await loadLiveDepartments();
+  desk.ticketKey = "";
+  await refreshDesk();
+}
+
+async function beat() {
+  await api("POST", "/admin/live/heartbeat");
+}
+
+async function signOff() {
+  if (!desk.started || !state.token) return;
+  stopDesk();
+  try {  // not api(): a refused sign-off must not log out twice
+    await fetch("/admin/live/sign-off", { method: "POST", headers: { Authorization: "Bearer " + state.token } });
+  } catch (error) {
+    // the heartbeat's timeout returns the sessions anyway
+  }
+}
+
+async function loadLiveDepartments() {
+  const { items } = await api("GET", "/admin/live/departments");
+  const filter = $("#live-filter");
+  const chosen = filter.value;
+  filter.replaceChildren(new Option("全部部门", ""));
+  items.filter((d) => d.id).forEach((d) => filter.add(new Option(d.name, d.id)));
+  filter.value = chosen;
+  const to = $("#live-transfer-to");
+  to.replaceChildren();
+  items.forEach((d) => to.add(new Option(d.name + (d.open_now ? "" : "（非服务时间）"), d.id)));
+}
+
+async function refreshDesk() {
+  const seq = ++desk.seq;
+  const department = $("#live-filter").value;
+  const data = await api("GET", "/admin/live/queue" + (department ? "?department=" + encodeURIComponent(department) : ""));
+  if (seq < desk.shownSeq) return;  // a later refresh has shown newer data already
+  desk.shownSeq = seq;
+  showQueue(data);
+  const ticketKey = $("#live-ticket-status").value + ":" + data.open_tickets;
+  if (ticketKey !== desk.ticketKey) {  // a 离线留言 came or was answered: the list again (drafts are kept)
+    desk.ticketKey = ticketKey;
+    await loadTickets();
+  }
+  if (desk.selected) await showSession(desk.selected);
+}
+
+function showQueue(data) {
+  $("#live-status").textContent = "在线坐席 " + data.agents_online + " 人；排队 " + data.waiting.length
+    + " 人；我接待中 " + data.mine.length + " 人；待答复留言 " + data.open_tickets + " 条";
+  $("#live-waiting-count").textContent = "（" + data.waiting.length + " 人）";
+  $("#live-ticket-count").textContent = "（待答复 " + data.open_tickets + " 条）";
+  const body = $("#live-queue tbody");
+  body.replaceChildren();
+  if (!data.waiting.length) {
+    const cell = element("td", "没有排队中的群众", "empty");
+    cell.colSpan = 5;
+    const tr = element("tr");
+    tr.append(cell);
+    body.append(tr);
+  }
+  data.waiting.forEach((s) => {
+    const tr = element("tr", undefined, "clickable" + (desk.selected === s.id ? " selected" : ""));
+    tr.dataset.id = s.id;
+    const actions = element("td");
+    actions.append(button("接入", (event) => {
+      event.stopPropagation();
+      takeSession(s.id);
+    }));
+    tr.append(element("td", s.citizen + "（" + channelName(s.channel) + "）"), element("td", s.department_name),
+      element("td", s.topic || "（未知）"), element("td", waited(s.waited_seconds) + (s.requeued ? "（退回排队）" : "")),
+      actions);
+    tr.addEventListener("click", () => selectSession(s.id));
+    body.append(tr);
+  });
+  desk.mine = new Set(data.mine.map((s) => s.id));
+  const mine = $("#live-mine");
+  mine.replaceChildren();
+  if (!data.mine.length) mine.append(element("li", "（暂无）", "empty"));
+  data.mine.forEach((s) => {
+    const li = element("li", s.citizen + " · " + (s.topic || "（未知话题）") + " · " + s.department_name,
+      desk.selected === s.id ? "selected" : "");
+    li.dataset.id = s.id;
+    li.addEventListener("click", () => selectSession(s.id));
+    mine.append(li);
+  });
+}
+
+async function takeSession(id) {
+  try {
+    await api("POST", "/admin/live/sessions/" + id + "/take");
+    say("已接入会话 " + id);
+    await selectSession(id);
+  } catch (error) {
+    say(error.message, true);  // 409: someone else took it (the desk's words name who)
+  }
+  await refreshDesk().catch((error) => say(error.message, true));
+}
+
+async function selectSession(id) {
+  desk.selected = id;
+  desk.shownKey = "";
+  desk.transcriptOf = null;
+  $("#live-entry-results").replaceChildren();
+  $("#live-delivery").textContent = "";
+  document.querySelectorAll("#live-queue tr, #live-mine li").forEach((node) => {
+    node.classList.toggle("selected", Number(node.dataset.id) === id);
+  });
+  try {
+    await showSession(id);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function showSession(id) {
+  const s = await api("GET", "/admin/live/sessions/" + id);
+  if (desk.selected !== id) return;
+  $("#live-session").hidden = false;
+  $("#live-title").textContent = "会话 " + s.id + "：" + (s.topic || "（未知话题）");
+  $("#live-meta").textContent = [s.citizen + "（" + channelName(s.channel) + "）", s.department_name,
+    SESSION_STATUS[s.status] || s.status, s.agent ? "坐席：" + s.agent : "",
+    s.outcome ? "结果：" + (OUTCOME_NAMES[s.outcome] || s.outcome) : "", s.contact ? "联系方式：" + s.contact : ""]
+    .filter(Boolean).join(" · ");
+  if (desk.transcriptOf !== s.id) {
+    desk.transcriptOf = s.id;
+    showTranscript(s);
+  }
+  const last = s.messages.length ? s.messages[s.messages.length - 1].id : 0;
+  const key = s.id + ":" + s.messages.length + ":" + last;
+  if (key !== desk.shownKey) {
+    desk.shownKey = key;
+    showLiveMessages(s.messages);
+  }
+  const mine = s.status === "active" && desk.mine.has(s.id);
+  $("#live-controls").hidden = !mine;
+  document.querySelectorAll("#live-offered button").forEach((node) => { node.hidden = !mine; });
+  $("#live-take-selected").hidden = s.status !== "waiting";
+}
+
+function showTranscript(s) {
+  const list = $("#live-transcript");
+  list.replaceChildren();
+  if (!s.transcript.length) list.append(element("li", "（转人工前没有对话）"));
+  s.transcript.forEach((turn) => {
+    const li = element("li");
+    li.append(element("div", "群众：" + turn.question));
+    if (turn.answer) li.append(element("div", "智能客服：" + turn.answer, "answer"));
+    if (turn.sources && turn.sources.length) {
+      li.append(element("div", "依据：" + turn.sources.map((x) => x.title || x.id).join("、"), "answer"));
+    }
+    list.append(li);
+  });
+  const offered = $("#live-offered");
+  offered.replaceChildren();
+  if (!s.offered.length) return;
+  offered.append(element("p", "智能客服给出过的条目："));
+  const entries = element("ul");
+  s.offered.forEach((entry) => {
+    const li = element("li", (ENTRY_KINDS[entry.type] || entry.type) + "：" + (entry.title || entry.id) + " ");
+    li.dataset.id = entry.type + ":" + entry.id;
+    if (SENDABLE.has(entry.type)) li.append(button("发给群众", () => sendEntry(entry.type, entry.id)));
+    entries.append(li);
+  });
+  offered.append(entries);
+}
+
+function showLiveMessages(found) {
+  const list = $("#live-messages");
+  list.replaceChildren();
+  if (!found.length) list.append(element("li", "（还没有人工消息）", "empty"));
+  found.forEach((m) => {
+    const li = element("li");
+    li.dataset.author = m.author;
+    li.dataset.id = m.id;
+    const by = m.author === "citizen" ? "群众" : m.author === "agent" ? "坐席 " + (m.name || "") : "系统";
+    li.append(element("span", by + " " + clock(m.at), "by"), element("span", m.text, "text"));
+    if (m.source) li.append(element("span", "知识库条目：" + (m.source.title || m.source.id), "delivery"));
+    if (m.author !== "citizen" && m.delivery_name) li.append(deliveryNote(m.delivery_name));
+    list.append(li);
+  });
+  list.scrollTop = list.scrollHeight;
+}
+
+function showDelivery(sent) {
+  const box = $("#live-delivery");
+  box.textContent = "刚发送的消息：" + sent.delivery_name;
+  box.className = /未送达/.test(sent.delivery_name || "") ? "failed" : "";
+}
+
+async function sendReply(event) {
+  event.preventDefault();
+  const text = $("#live-text").value.trim();
+  if (!text || !desk.selected) return;
+  try {
+    const sent = await api("POST", "/admin/live/sessions/" + desk.selected + "/messages", { text });
+    $("#live-text").value = "";
+    showDelivery(sent);
+    await showSession(desk.selected);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function searchEntries(event) {
+  event.preventDefault();
+  const q = $("#live-entry-query").value.trim();
+  const list = $("#live-entry-results");
+  list.replaceChildren();
+  if (!q) return;
+  try {
+    const { items } = await api("GET", "/admin/live/entries?q=" + encodeURIComponent(q));
+    const usable = items.filter((hit) => SENDABLE.has(hit.type));
+    if (!usable.length) list.append(element("li", "知识库中没有找到"));
+    usable.forEach((hit) => {
+      const li = element("li");
+      li.dataset.id = hit.type + ":" + hit.id;
+      li.append(element("strong", (ENTRY_KINDS[hit.type] || hit.type) + "：" + hit.title), " ",
+        button("发给群众", () => sendEntry(hit.type, hit.id)));
+      if (hit.snippet) li.append(element("div", hit.snippet, "snippet"));
+      list.append(li);
+    });
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function sendEntry(kind, id) {
+  if (!desk.selected) return;
+  try {
+    const sent = await api("POST", "/admin/live/sessions/" + desk.selected + "/entries", { kind, id });
+    showDelivery(sent);
+    say("已把条目发给群众：" + kind + ":" + id);
+    await showSession(desk.selected);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function transferSession() {
+  const to = $("#live-transfer-to");
+  const id = desk.selected;
+  if (!id || !to.selectedOptions.length) return;
+  try {
+    await api("POST", "/admin/live/sessions/" + id + "/transfer", { department: to.value });
+    say("会话 " + id + " 已转到" + to.selectedOptions[0].textContent + "排队");
+    await showSession(id);
+    await refreshDesk();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function closeSession(outcome) {
+  const id = desk.selected;
+  if (!id) return;
+  try {
+    await api("POST", "/admin/live/sessions/" + id + "/close", { outcome });
+    say("会话 " + id + " 已结束（" + OUTCOME_NAMES[outcome] + "）");
+    await refreshDesk();
+    await showSession(id);
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+async function loadTickets() {
+  const status = $("#live-ticket-status").value;
+  const { items } = await api("GET", "/admin/live/tickets?status=" + status);
+  const box = $("#live-tickets");
+  const drafts = {};  // what an agent is typing survives a refresh
+  box.querySelectorAll(".ticket").forEach((card) => {
+    const draft = card.querySelector("textarea");
+    if (draft && draft.value) drafts[card.dataset.id] = draft.value;
+  });
+  box.replaceChildren();
+  if (!items.length) box.append(element("p", status === "open" ? "没有待答复的留言" : "没有已答复的留言", "empty"));
+  items.forEach((t) => {
+    const card = element("article", undefined, "ticket");
+    card.dataset.id = t.id;
+    card.append(element("h4", "留言 " + t.id + "：" + (t.topic || "（未知话题）")));
+    card.append(element("p", [t.citizen + "（" + channelName(t.channel) + "）", t.department_name,
+      "联系方式：" + (t.contact || "未留"), clock(t.created_at)].join(" · ")));
+    card.append(element("p", "留言：" + t.message, "ticket-message"));
+    if (t.answer) {
+      card.append(element("p", "答复：" + t.answer));
+      if (t.delivery) card.append(deliveryNote(t.delivery));
+    } else {
+      const text = element("textarea");
+      text.rows = 2;
+      text.maxLength = 2000;
+      text.setAttribute("aria-label", "答复留言 " + t.id);
+      text.value = drafts[String(t.id)] || "";
+      card.append(text, button("答复", () => answerTicket(t.id, text)));
+    }
+    box.append(card);
+  });
+}
+
+async function answerTicket(id, input) {
+  const text = input.value.trim();
+  if (!text) {
+    say("请先填写答复内容", true);
+    return;
+  }
+  try {
+    const sent = await api("POST", "/admin/live/tickets/" + id + "/reply", { text });
+    input.value = "";
+    say("已答复留言 " + id + "：" + sent.delivery_name, /未送达/.test(sent.delivery_name || ""));
+    await loadTickets();
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
 // -- start --------------------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -656,7 +1027,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     login($("#token").value.trim());
   });
-  $("#logout").addEventListener("click", () => logout());
+  $("#logout").addEventListener("click", () => signOff().then(() => logout()));
   document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
   $("#faq-search").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -666,6 +1037,14 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#import-form").addEventListener("submit", importFile);
   $("#hittest-form").addEventListener("submit", uploadHitTest);
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => exportFile(b.dataset.export)));
+  $("#live-filter").addEventListener("change", () => refreshDesk().catch((error) => say(error.message, true)));
+  $("#live-ticket-status").addEventListener("change", () => loadTickets().catch((error) => say(error.message, true)));
+  $("#live-reply").addEventListener("submit", sendReply);
+  $("#live-entry-search").addEventListener("submit", searchEntries);
+  $("#live-transfer").addEventListener("click", transferSession);
+  $("#live-close-resolved").addEventListener("click", () => closeSession("resolved"));
+  $("#live-close-unresolved").addEventListener("click", () => closeSession("unresolved"));
+  $("#live-take-selected").addEventListener("click", () => desk.selected && takeSession(desk.selected));
   bindEditor();
   if (state.token) login(state.token);
 });

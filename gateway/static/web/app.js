@@ -5,23 +5,30 @@
 // aloud. The platform's name and hotline come from the profile too; until the welcome arrives (or when it
 // fails) the page stays generic. Every text goes in through textContent — never innerHTML — so nothing a
 // reply contains can run as code.
+// 转人工: while a conversation is with a live agent (a reply carries `live`, waiting or active) the page pulls
+// what the agent says from /api/chat/{sender_id}/events every poll_seconds, shows it apart from the bot's
+// answers, and shows where the session stands above the composer; it pulls once on load, so a session still
+// open (or an answer to a 离线留言) shows up after a reload.
 (function () {
   "use strict";
 
-  var KEYS = { sender: "zw.sender", history: "zw.history.v1", elder: "zw.elder" };
+  var KEYS = { sender: "zw.sender", history: "zw.history.v1", elder: "zw.elder", live: "zw.live.next" };
   var MAX_HISTORY = 100;
   var MAX_CHARS = 500;
   var SAFE_LINK = /^(https?:|[a-z][a-z0-9+.-]*:\/\/)/i;  // http(s) or an app deep link; never javascript:
   var BAD_SCHEME = /^\s*(javascript|data|vbscript|file):/i;
   var ELDER_RATE = 0.85;  // speech a little slower in 长辈模式
   var SENTENCE = /[^。！？!?\n]+[。！？!?]*/g;  // read sentence by sentence: long utterances stall in some browsers
+  var MAX_POLL_SECONDS = 30;  // the longest wait between pulls after failures
 
-  var log, input, sendButton, elderToggle, voiceButton, readingBar;
+  var log, input, sendButton, elderToggle, voiceButton, readingBar, liveBar, liveText, liveEnd;
   var history = [];
   var busy = false;
   var reading = null;  // the last utterance queued, while reading
   // What the page takes from the province's profile (/web/api/welcome); generic until it arrives.
   var profile = { hotline: "12345", hotlineName: "政务服务便民热线", highContrast: false, readAloud: false };
+  // The live session as last heard (null when none is open) and the pull's cursor: the last event shown.
+  var live = { state: null, next: 0, pollSeconds: 2, timer: null, pulling: false, again: false, failures: 0 };
 
   function store(key, value) {
     try { localStorage.setItem(key, value); } catch (e) { /* private mode: history is kept for this page only */ }
@@ -232,8 +239,11 @@
   }
 
   function renderEntry(entry) {
+    // roles: user, bot, agent (a live agent's message), notice (the live desk's: taken, transferred, closed),
+    // system (this page's own notices)
     var row = el("div", "row " + entry.role);
-    if (entry.role === "bot") {
+    if (entry.role === "bot" || entry.role === "agent" || entry.role === "notice") {
+      if (entry.role === "agent") row.appendChild(el("div", "who", "人工客服" + (entry.agent ? " " + entry.agent : "")));
       (entry.messages || []).forEach(function (message) { row.appendChild(renderMessage(message)); });
       if (entry.sources && entry.sources.length) {
         row.appendChild(el("p", "sources", "依据：" + entry.sources.map(function (s) { return s.title || s.id; }).join("、")));
@@ -293,8 +303,13 @@
     }).then(function (body) {
       typing.remove();
       var reply = { role: "bot", messages: body.messages || [], sources: body.sources || [] };
-      add(reply);
-      if (elderMode() && profile.readAloud) speak(spokenText(reply));
+      var state = liveOf(body);
+      // While an agent serves the citizen the bot says nothing: an empty reply shows nothing.
+      if (reply.messages.length || state === undefined) {
+        add(reply);
+        if (elderMode() && profile.readAloud) speak(spokenText(reply));
+      }
+      if (state !== undefined) followLive(state);
     }).catch(function (error) {
       typing.remove();
       var text = error && error.message && !/fetch|network/i.test(error.message)
@@ -304,6 +319,102 @@
       setBusy(false);
       input.focus();
     });
+  }
+
+  // ---- 转人工: the live agent's messages, pulled ------------------------------------------------------
+
+  function isOpen(state) {
+    return !!state && typeof state === "object" && (state.status === "waiting" || state.status === "active");
+  }
+
+  function liveOf(body) {
+    // What a reply says about a live session: on its handoff message when the reply starts one, on the reply
+    // itself while one is open (null once it is over); undefined for an ordinary answer of the bot.
+    var found;
+    (body.messages || []).forEach(function (message) {
+      if (message && message.type === "handoff" && message.live !== undefined) found = message.live;
+    });
+    if (found !== undefined) return found;
+    return Object.prototype.hasOwnProperty.call(body, "live") ? body.live : undefined;
+  }
+
+  function showLive(state) {
+    live.state = isOpen(state) ? state : null;
+    if (!live.state) {
+      liveBar.hidden = true;
+      return;
+    }
+    if (live.state.status === "waiting") {
+      liveText.textContent = typeof live.state.ahead === "number"
+        ? "排队中，前面还有 " + live.state.ahead + " 位" : "排队中，请稍候";
+      liveEnd.textContent = "取消排队";
+    } else {
+      liveText.textContent = live.state.agent ? "人工客服 " + live.state.agent + " 为您服务" : "人工客服为您服务";
+      liveEnd.textContent = "结束人工服务";
+    }
+    if (liveBar.hidden) {
+      liveBar.hidden = false;
+      scrollDown();  // the bar takes room from the log
+    }
+  }
+
+  function followLive(state) {
+    // A reply said where the session stands: pull while it is open, and once more when it has just ended
+    // (the desk's closing words may come after the session is marked over).
+    var was = live.state;
+    showLive(state);
+    if (live.state) schedulePull(live.pollSeconds);
+    else if (was) pull();
+  }
+
+  function schedulePull(seconds) {
+    if (live.timer) clearTimeout(live.timer);
+    live.timer = setTimeout(pull, seconds * 1000);
+  }
+
+  function addEvent(event) {
+    var entry = {
+      role: event.author === "agent" ? "agent" : "notice",
+      agent: typeof event.agent === "string" ? event.agent : "",
+      messages: Array.isArray(event.messages) ? event.messages : [],
+      sources: Array.isArray(event.sources) ? event.sources : []
+    };
+    add(entry);
+    if (elderMode() && profile.readAloud) speak(spokenText(entry));
+  }
+
+  function pull() {
+    if (live.timer) { clearTimeout(live.timer); live.timer = null; }
+    if (live.pulling) { live.again = true; return; }
+    live.pulling = true;
+    live.again = false;
+    var was = live.state;
+    fetch("/api/chat/" + encodeURIComponent(senderId()) + "/events?after=" + live.next, { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (body) {
+        live.failures = 0;
+        if (typeof body.poll_seconds === "number" && body.poll_seconds > 0) live.pollSeconds = body.poll_seconds;
+        (Array.isArray(body.events) ? body.events : []).forEach(function (event) {
+          if (typeof event.id === "number" && event.id <= live.next) return;  // shown already
+          addEvent(event);
+        });
+        if (typeof body.next === "number" && body.next > live.next) {
+          live.next = body.next;
+          store(KEYS.live, String(live.next));
+        }
+        showLive(body.live);
+        live.pulling = false;
+        if (live.again) pull();
+        else if (live.state || was) schedulePull(live.pollSeconds);  // open, or just over: once more
+      }).catch(function () {
+        live.pulling = false;
+        if (live.again || live.state) {
+          live.failures += 1;  // the network is back sooner or later: keep trying, less often
+          schedulePull(Math.min(MAX_POLL_SECONDS, live.pollSeconds * Math.pow(2, live.failures)));
+        }
+      });
   }
 
   function welcome() {
@@ -396,6 +507,10 @@
     elderToggle = document.getElementById("elder-toggle");
     voiceButton = document.getElementById("voice");
     readingBar = document.getElementById("reading");
+    liveBar = document.getElementById("live");
+    liveText = document.getElementById("live-text");
+    liveEnd = document.getElementById("live-end");
+    live.next = parseInt(load(KEYS.live), 10) || 0;
     try { history = JSON.parse(load(KEYS.history) || "[]"); } catch (e) { history = []; }
     if (!Array.isArray(history)) history = [];
     document.getElementById("composer").addEventListener("submit", function (event) {
@@ -406,6 +521,7 @@
     });
     elderToggle.addEventListener("click", function () { setElder(!elderMode()); });
     document.getElementById("stop-reading").addEventListener("click", stopReading);
+    liveEnd.addEventListener("click", function () { send("取消"); });
     document.getElementById("clear").addEventListener("click", function () {
       history = [];
       store(KEYS.history, "[]");
@@ -416,6 +532,7 @@
     setupVoice();
     setElder(load(KEYS.elder) === "1");
     welcome();
+    pull();  // a session still open, or what an agent said while the page was closed
   }
 
   document.addEventListener("DOMContentLoaded", start);
