@@ -109,7 +109,8 @@ def test_a_message_left_out_of_hours_is_answered_on_the_chat_the_citizen_still_l
     ]
     assert pushed_to(live, phone) == []  # the chat got it: no push as well
     answered = agent.ticket(number, "answered")
-    assert answered["answer"] == expected and answered["delivery"] == "已发送（对方页面自动接收）"
+    assert answered["answer"] == expected and answered["delivery"] == "pull"
+    assert answered["delivery_name"] == "已发送（对方页面自动接收）"
     assert agent.ticket(number) is None  # no longer among the open ones
 
 
@@ -133,7 +134,7 @@ def test_a_citizen_who_left_gets_the_answer_by_the_platform_push_once(live, clos
     again = agent.answer(number, "再答复一次")
     assert again.status_code == 409 and again.json() == {"detail": "该留言已被答复或不存在"}
     assert len(pushed_to(live, phone)) == 1
-    assert agent.ticket(number, "answered")["delivery"] == "已通过平台消息推送送达"
+    assert agent.ticket(number, "answered")["delivery_name"] == "已通过平台消息推送送达"
     # the chat keeps the answer as well, for when the citizen comes back
     assert [e["messages"][0]["text"] for e in pull(live, say.sender)["events"]] == [expected]
 

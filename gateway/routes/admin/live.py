@@ -285,19 +285,16 @@ async def tickets(
     items = []
     for ticket in found:
         messages = await run_in_threadpool(res.live.messages_of, ticket["id"])
+        answer = next((m for m in messages if m["author"] == "agent"), None)
         items.append(
             {
                 **_summary(res, ticket, now),
                 "message": next((m["text"] for m in messages if m["author"] == "citizen"), ""),
-                "answer": next((m["text"] for m in messages if m["author"] == "agent"), None),
-                "delivery": next(
-                    (
-                        delivery.DELIVERY_NAMES.get(m["delivery"], m["delivery"])
-                        for m in messages
-                        if m["author"] == "agent"
-                    ),
-                    None,
-                ),
+                "answer": answer["text"] if answer else None,
+                "delivery": answer["delivery"] if answer else None,  # a code, as on a session's messages
+                "delivery_name": delivery.DELIVERY_NAMES.get(answer["delivery"], answer["delivery"])
+                if answer
+                else None,
                 "transcript": ticket["transcript"],
             }
         )

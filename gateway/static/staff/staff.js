@@ -991,7 +991,7 @@ async function loadTickets() {
     card.append(element("p", "留言：" + t.message, "ticket-message"));
     if (t.answer) {
       card.append(element("p", "答复：" + t.answer));
-      if (t.delivery) card.append(deliveryNote(t.delivery));
+      if (t.delivery_name) card.append(deliveryNote(t.delivery_name));
     } else {
       const text = element("textarea");
       text.rows = 2;
