@@ -202,16 +202,19 @@ class LiveDesk:
     def heartbeat(self, agent: Agent) -> List[Dict[str, Any]]:
         """The agent's console is open: it counts as on duty, and keeps its sessions. Returns its sessions."""
         now = _now()
-        with self._write() as conn, conn.begin():
-            if not conn.execute(
-                agents.update().where(agents.c.agent_key == agent.key).values(name=agent.name, heartbeat_at=now)
-            ).rowcount:
-                conn.execute(agents.insert().values(agent_key=agent.key, name=agent.name, heartbeat_at=now))
-            conn.execute(
-                sessions.update()
-                .where(sessions.c.agent_key == agent.key, sessions.c.status == "active")
-                .values(heartbeat_at=now)
-            )
+        try:
+            with self._write() as conn, conn.begin():
+                if not conn.execute(
+                    agents.update().where(agents.c.agent_key == agent.key).values(name=agent.name, heartbeat_at=now)
+                ).rowcount:
+                    conn.execute(agents.insert().values(agent_key=agent.key, name=agent.name, heartbeat_at=now))
+                conn.execute(
+                    sessions.update()
+                    .where(sessions.c.agent_key == agent.key, sessions.c.status == "active")
+                    .values(heartbeat_at=now)
+                )
+        except sa.exc.IntegrityError:  # PostgreSQL: another console of the agent inserted the row meanwhile
+            return self.heartbeat(agent)
         return self.sessions_of(agent)
 
     def agents_online(self) -> int:

@@ -1,4 +1,5 @@
-"""/admin/stats: top questions, answer rate, hand-offs, satisfaction and 有帮助/没帮助 per answer over a period."""
+"""/admin/stats: top questions, answer rate, hand-offs, satisfaction and 有帮助/没帮助 per answer over a period,
+and 转人工 (the live agents' sessions, gateway/live/stats.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
+from gateway.live import stats as live_stats
 from gateway.routes.admin.deps import AdminServices, allow, services
 from knowledge import stats as kb_stats
 
 router = APIRouter(prefix="/admin/stats", tags=["管理：统计"])
 
 
-@router.get("", summary="统计：热门问题、回答率、转办、满意度、答案有无帮助", **allow("read"))
+@router.get("", summary="统计：热门问题、回答率、转办、满意度、答案有无帮助、人工客服", **allow("read"))
 def summary(
     since: Optional[dt.date] = Query(None, description="起始日期（含），默认 30 天前"),
     until: Optional[dt.date] = Query(None, description="结束日期（含），默认今天"),
@@ -28,6 +30,7 @@ def summary(
     start = dt.datetime.combine(since, dt.time())
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
     result = kb_stats.summary(admin.store, start, end, top=top)
+    result["live"] = live_stats.summary(admin.store.engine, start, end)
     result["since"], result["until"] = since, until
     return result
 
