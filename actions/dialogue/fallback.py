@@ -81,9 +81,7 @@ def human_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, missed: bo
     item = knowledge_store().get("item", item_id) if item_id else None
     if item:  # the gateway routes a live hand-over to the item's department (gateway/live/handover.py)
         message.update(item=item_id, department=item.get("department", ""))
-    dispatcher.utter_message(
-        json_message=message, utter_action="utter_handoff"
-    )
+    dispatcher.utter_message(json_message=message, utter_action="utter_handoff")
 
 
 def search_options(text: str) -> List[choices.Option]:

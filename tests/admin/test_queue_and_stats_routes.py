@@ -65,7 +65,9 @@ def test_staff_management(client, as_role):
     ]
     assert all("token" not in m and "token_hash" not in m for m in listed)
     wrong = admin.post("/admin/staff", json={"name": "赵", "role": "boss"})
-    assert wrong.status_code == 422 and wrong.json()["detail"].startswith("role（角色）只能是 agent（坐席）、editor（编辑）")
+    assert wrong.status_code == 422 and wrong.json()["detail"].startswith(
+        "role（角色）只能是 agent（坐席）、editor（编辑）"
+    )
     me = client.get("/admin/me", headers=bearer(BOOTSTRAP)).json()
     assert me == {
         "name": "内置管理员",
