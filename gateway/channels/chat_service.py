@@ -11,6 +11,7 @@ from typing import Dict, Optional
 from gateway.action_server import action_server_state
 from gateway.channels import messages as convert
 from gateway.channels.wording import channel_text
+from gateway.kv import KVError
 from gateway.live import handover
 from gateway.rasa_client import RasaUnavailable
 from gateway.resources import Resources
@@ -104,7 +105,11 @@ async def handle_turn(
         metrics.rate_limited.labels(label).inc()
         raise RateLimited(decision.retry_after)
     if res.settings.live_chat_enabled:  # a live session, a 离线留言 or a rating: the gateway answers itself
-        live = await handover.before_turn(res, sender_id, text, channel)
+        try:
+            live = await handover.before_turn(res, sender_id, text, channel)
+        except (KVError, OSError) as exc:  # the key-value store is down: the bot answers, as without live chat
+            logger.warning("live-chat state unavailable: %s", exc)
+            live = None
         if live is not None:
             metrics.turns.labels(label).inc()
             return live
@@ -146,7 +151,10 @@ async def handle_turn(
         metrics.errors.labels(label, failed).inc()
         reply.update(messages=[{"type": "text", "text": channel_text(UNAVAILABLE, res.store)}], sources=[])
     if not failed:
-        await handover.after_turn(res, sender_id, channel, text, reply)
+        try:
+            await handover.after_turn(res, sender_id, channel, text, reply)
+        except (KVError, OSError) as exc:
+            logger.warning("live-chat state not kept: %s", exc)
     await res.buttons.remember(sender_id, convert.button_payloads(reply["messages"]))
     fallback, handoff = (False, False) if failed else (is_fallback(reply), is_handoff(reply))
     metrics.turns.labels(label).inc()
