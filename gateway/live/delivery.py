@@ -84,7 +84,8 @@ async def _wechat(wechat, session: Dict, text: str) -> str:
 
 async def platform_push(res: Resources, session: Dict, message_id: int, text: str) -> str:
     """The platform's message push (站内信/短信) through the application API, once per message."""
-    body = {"phone": session["contact"], "sender_id": session["sender_id"], "title": "留言答复", "text": text}
+    title = channel_text("utter_live_push_title", res.store)
+    body = {"phone": session["contact"], "sender_id": session["sender_id"], "title": title, "text": text}
     url = res.settings.application_api_url.rstrip("/") + "/messages"
     try:
         async with httpx.AsyncClient(timeout=res.settings.application_api_timeout_seconds) as client:

@@ -48,6 +48,10 @@ def _row(row) -> Dict[str, Any]:
     return data
 
 
+def _message(row) -> Dict[str, Any]:
+    return {**dict(row._mapping), "extra": json.loads(row.extra or "{}")}
+
+
 class LiveDesk:
     def __init__(self, engine: sa.engine.Engine, agent_timeout_seconds: float = 150.0) -> None:
         self.engine = engine
@@ -143,7 +147,7 @@ class LiveDesk:
                 .order_by(messages.c.id)
                 .limit(limit)
             ).all()
-        return [{**dict(r._mapping), "extra": json.loads(r.extra or "{}")} for r in rows]
+        return [_message(r) for r in rows]
 
     def last_event_id(self, sender_id: str) -> int:
         with self.engine.connect() as conn:
@@ -366,9 +370,10 @@ class LiveDesk:
     def close(self, session_id: int, outcome: str, agent: Optional[Agent] = None) -> Dict[str, Any]:
         """Closed by its agent (`agent`) or by the citizen (agent None: from waiting or active)."""
         condition = [sessions.c.id == session_id, sessions.c.kind == "chat"]
-        condition.append(sessions.c.agent_key == agent.key if agent else sessions.c.status.in_(OPEN_CHAT))
         if agent:
-            condition.append(sessions.c.status == "active")
+            condition += [sessions.c.agent_key == agent.key, sessions.c.status == "active"]
+        else:
+            condition.append(sessions.c.status.in_(OPEN_CHAT))
         with self._write() as conn, conn.begin():
             done = conn.execute(
                 sessions.update().where(*condition).values(status="closed", outcome=outcome, closed_at=_now())
@@ -419,11 +424,20 @@ class LiveDesk:
         return _row(row)
 
     def messages_of(self, session_id: int) -> List[Dict[str, Any]]:
+        return self.messages_of_many([session_id]).get(session_id, [])
+
+    def messages_of_many(self, session_ids: List[int]) -> Dict[int, List[Dict[str, Any]]]:
+        """Each session's messages in order, in one query (the console lists up to 200 tickets)."""
+        found: Dict[int, List[Dict[str, Any]]] = {}
+        if not session_ids:
+            return found
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(messages).where(messages.c.session_id == session_id).order_by(messages.c.id)
+                sa.select(messages).where(messages.c.session_id.in_(session_ids)).order_by(messages.c.id)
             ).all()
-        return [{**dict(r._mapping), "extra": json.loads(r.extra or "{}")} for r in rows]
+        for row in rows:
+            found.setdefault(row.session_id, []).append(_message(row))
+        return found
 
     def set_delivery(self, message_id: int, delivery: str) -> None:
         with self._write() as conn, conn.begin():

@@ -26,13 +26,13 @@ from gateway.live.desk import LiveDeskError
 from gateway.live.hours import describe, effective_config, hours_for, is_open, local_now, zone
 from gateway.rasa_client import RasaUnavailable
 from gateway.resources import Resources
+from knowledge.responses import variation
 from nlu.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
 CANCEL_WORDS = {"取消", "取消转人工", "不转了", "不用了", "结束", "结束人工", "结束对话", "退出人工", "回到智能客服"}
 RATINGS = {"满意": 5, "好评": 5, "非常满意": 5, "基本满意": 3, "一般": 3, "不满意": 1, "差评": 1}
-RATING_BUTTONS = ("满意", "基本满意", "不满意")
 LEAVE_MESSAGE = {"留言", "我要留言", "留个言", "好", "好的", "是", "要", "可以"}
 OFFLINE_STATE = {"status": "offline_message"}
 NO_CONTACT = {"不留", "不用", "不留了", "不需要", "无"}
@@ -68,8 +68,13 @@ def text_message(text: str) -> Dict:
     return {"type": "text", "text": text}
 
 
-def rating_message(text: str) -> Dict:
-    buttons = [{"title": title, "payload": title} for title in RATING_BUTTONS]
+def rating_buttons(name: str) -> List[Dict]:
+    """The rating choices of a closing response (bot/domain/live_chat.yml)."""
+    return [{"title": b["title"], "payload": b["payload"]} for b in variation(name).get("buttons") or []]
+
+
+def rating_message(res: Resources, name: str) -> Dict:
+    text, buttons = channel_text(name, res.store), rating_buttons(name)
     return {"type": "buttons", "text": convert.buttons_text(text, buttons), "buttons": buttons}
 
 
@@ -100,8 +105,9 @@ async def before_turn(res: Resources, sender_id: str, text: str, channel: str) -
     if pending:
         await res.kv.delete(_rating_key(sender_id))
         word = _word(text)
-        if word in ("1", "2", "3"):  # a text-only channel shows the choices numbered (WeChat)
-            word = RATING_BUTTONS[int(word) - 1]
+        choices = rating_buttons("utter_live_closed")
+        if word.isdigit() and 1 <= int(word) <= len(choices):  # a text-only channel numbers the choices (WeChat)
+            word = choices[int(word) - 1]["title"]
         value = RATINGS.get(word)
         if value and await run_in_threadpool(res.live.rate, int(pending), value):
             res.metrics.live_ratings.labels(str(value)).inc()
@@ -127,7 +133,7 @@ async def _in_session(res: Resources, session: Dict, text: str) -> Dict:
             fresh = await run_in_threadpool(desk.open_chat, sender_id)
             return await _in_session(res, fresh, text) if fresh else reply(sender_id, [])
         await finished(res, closed)
-        return reply(sender_id, [rating_message(channel_text("utter_live_ended_by_citizen", res.store))])
+        return reply(sender_id, [rating_message(res, "utter_live_ended_by_citizen")])
     await run_in_threadpool(desk.citizen_message, session["id"], sender_id, text)
     if session["rasa_paused"]:
         await _record_in_rasa(res, sender_id, text)
@@ -204,7 +210,7 @@ async def after_turn(res: Resources, sender_id: str, channel: str, text: str, an
     turns = await recent.recall(res.kv, sender_id)
     if handoff is not None and res.settings.live_chat_enabled:
         await _hand_over(res, sender_id, channel, text, handoff, turns)
-    await recent.remember(res.kv, sender_id, text, convert.plain_text(answer["messages"]), answer["sources"])
+    await recent.remember(res.kv, sender_id, text, convert.plain_text(answer["messages"]), answer["sources"], turns)
 
 
 def department_of(res: Resources, handoff: Dict, offered: List[Dict]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Dict, Optional
 
+from knowledge.responses import render
 from knowledge.schema import LiveChat, ServiceHours
 
 WEEKDAYS = "一二三四五六日"
@@ -59,11 +60,11 @@ def describe(hours: ServiceHours) -> str:
     """E.g. "周一至周五 09:00-12:00、13:30-17:30"."""
     days = sorted(set(hours.days))
     if not days or not hours.periods:
-        return "暂未开放"
+        return render("utter_live_hours_none", {})
     if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-        when = f"周{WEEKDAYS[days[0] - 1]}至周{WEEKDAYS[days[-1] - 1]}"
+        when = render("utter_live_days_range", {"first": WEEKDAYS[days[0] - 1], "last": WEEKDAYS[days[-1] - 1]})
     else:
-        when = "、".join(f"周{WEEKDAYS[d - 1]}" for d in days)
+        when = "、".join(render("utter_live_day", {"day": WEEKDAYS[d - 1]}) for d in days)
     return f"{when} {'、'.join(hours.periods)}"
 
 

@@ -18,15 +18,17 @@ def _key(sender_id: str) -> str:
     return f"live:recent:{sender_id}"
 
 
-async def remember(kv: KeyValueStore, sender_id: str, question: str, answer: str, sources: List[Dict]) -> None:
-    turns = await recall(kv, sender_id)
-    turns.append(
+async def remember(
+    kv: KeyValueStore, sender_id: str, question: str, answer: str, sources: List[Dict], turns: List[Dict]
+) -> None:
+    """Adds the turn to `turns` (what `recall` gave for this sender this turn) and keeps the last ones."""
+    turns = turns + [
         {
             "question": mask_text(question)[:MAX_CHARS],
             "answer": mask_text(answer)[:MAX_CHARS],
             "sources": [{"type": s["type"], "id": s["id"], "title": s.get("title", "")} for s in sources][:5],
         }
-    )
+    ]
     await kv.set(_key(sender_id), json.dumps(turns[-KEEP_TURNS:], ensure_ascii=False), ttl=KEEP_SECONDS)
 
 

@@ -268,10 +268,8 @@ async def close(
     except LiveDeskError as exc:
         return _refused(exc)
     await handover.finished(res, session)
-    rating = handover.rating_message(channel_text("utter_live_closed", res.store))
-    await _system(
-        request, res, session_id, channel_text("utter_live_closed", res.store), {"buttons": rating["buttons"]}
-    )
+    buttons = handover.rating_buttons("utter_live_closed")
+    await _system(request, res, session_id, channel_text("utter_live_closed", res.store), {"buttons": buttons})
     return _summary(res, session, dt.datetime.utcnow())
 
 
@@ -282,9 +280,10 @@ async def tickets(
 ) -> Dict:
     now = dt.datetime.utcnow()
     found = await run_in_threadpool(res.live.tickets, status)
+    by_ticket = await run_in_threadpool(res.live.messages_of_many, [t["id"] for t in found])
     items = []
     for ticket in found:
-        messages = await run_in_threadpool(res.live.messages_of, ticket["id"])
+        messages = by_ticket.get(ticket["id"], [])
         answer = next((m for m in messages if m["author"] == "agent"), None)
         items.append(
             {
