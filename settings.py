@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     action_server_url: str = Field("http://127.0.0.1:5055", description="动作服务器地址")
     application_api_url: str = Field("http://127.0.0.1:8100", description="平台办事接口（开发时为参考服务器）")
     rasa_model: Optional[Path] = Field(None, description="Rasa 模型文件；默认 var/models/bot.tar.gz")
+    application_api_service_token: Optional[str] = Field(
+        None,
+        description="网关以服务身份调用平台接口（离线留言答复的消息推送 POST /messages）时带的令牌"
+        "（Authorization: Bearer）；不设则不带。本机的参考服务器用同一个值校验",
+    )
     application_api_timeout_seconds: float = Field(5.0, description="调用平台办事接口的超时（秒）")
     application_api_breaker_failures: int = Field(5, description="平台办事接口连续失败几次后暂停调用（熔断）")
     application_api_breaker_reset_seconds: float = Field(30.0, description="熔断后多少秒再试探调用")
@@ -77,6 +82,11 @@ class Settings(BaseSettings):
     rate_limit_search_requests: int = Field(
         300, description="同一客户端地址每个时间窗内最多的搜索请求数（/api/search 与联想）；0 为不限"
     )
+    rate_limit_address_events: int = Field(
+        1800,
+        description="同一客户端地址每个时间窗内最多拉取多少次客服消息（/api/chat/{sender_id}/events）；"
+        "网页人工会话中每 2 秒拉一次，即每分钟 30 次，默认够同一出口地址后约 60 人同时在人工会话中；0 为不限",
+    )
     trusted_proxies: str = Field(
         "", description="可信反向代理的地址或网段，逗号分隔；只有来自它们的 X-Forwarded-For 才被采信"
     )
@@ -103,6 +113,11 @@ class Settings(BaseSettings):
         120.0, description="排队中的群众超过此分钟数没有发消息即视为已离开，会话移出排队、交还智能客服"
     )
     live_poll_seconds: float = Field(2.0, description="网页在人工会话中拉取客服消息的间隔（秒）")
+    live_sweep_seconds: float = Field(
+        15.0,
+        description="每隔多少秒检查一次：坐席掉线的会话退回排队；坐席全部离线时排队中的会话转为离线留言；"
+        "0 为只在坐席读排队时检查",
+    )
     log_level: str = Field("INFO", description="日志级别")
 
     class Config:

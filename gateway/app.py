@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from gateway import errors, index_sync
 from gateway.channels.wechat.channels import WeChatChannels
+from gateway.live import sweep as live_sweep
 from gateway.middleware.admin_body_limit import AdminAwareBodyLimit
 from gateway.middleware.cors import install_cors
 from gateway.middleware.json_guard import JsonTextGuard
@@ -40,6 +41,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.wechat = WeChatChannels(res)
     errors.install(app)
     index_sync.install(app)  # keeps this node's search index current (background task)
+    live_sweep.install(app)  # 转人工: requeues sessions of agents gone, turns an unattended queue into tickets
     for router in ROUTERS:  # one module per resource (gateway/routes/)
         app.include_router(router)
     app.add_middleware(JsonTextGuard)  # lone surrogates, too-deep JSON: Chinese 422 (inside the size limit)

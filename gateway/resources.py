@@ -30,7 +30,7 @@ class Resources:
     kv: KeyValueStore  # shared state of the channels: WeChat dedupe, tokens, rate limits, button payloads
     buttons: ButtonMemory  # button payloads last sent per sender, in `kv`
     rate_limiter: RateLimiter  # per sender
-    address_limiters: Dict[str, RateLimiter]  # per client address: "chat", "search"
+    address_limiters: Dict[str, RateLimiter]  # per client address: "chat", "search", "events"
     trusted_proxies: Tuple[Network, ...]  # whose X-Forwarded-For is believed
     metrics: GatewayMetrics
     live: LiveDesk  # 转人工: the agents' queue and sessions, in the knowledge database
@@ -53,6 +53,7 @@ def build_resources(settings: Settings) -> Resources:
         address_limiters={
             "chat": RateLimiter(kv, settings.rate_limit_address_messages, settings.rate_limit_window_seconds),
             "search": RateLimiter(kv, settings.rate_limit_search_requests, settings.rate_limit_window_seconds),
+            "events": RateLimiter(kv, settings.rate_limit_address_events, settings.rate_limit_window_seconds),
         },
         trusted_proxies=tuple(parse_networks(settings.trusted_proxies)),
         metrics=GatewayMetrics(),

@@ -24,6 +24,8 @@ ACTION_NAMES = {
     "staff_revoke": "停用工作人员令牌",
     "unanswered_to_faq": "由未答问题生成 FAQ",
     "unanswered_ignore": "忽略未答问题",
+    "live_hours": "设置人工服务时间",
+    "live_hours_reset": "人工服务时间恢复为档案设置",
 }
 
 

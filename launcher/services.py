@@ -59,6 +59,8 @@ def build_services(settings) -> Dict[str, Service]:
                 str(settings.data_dir / "reference_api.sqlite3"),
             ],
             ready_url=f"http://{host}:{port}/healthz",
+            # the service-to-service calls (the message push) then need the token the gateway sends
+            env={"REFERENCE_API_SERVICE_TOKEN": settings.application_api_service_token or ""},
         )
     host, port = _host_port(settings.action_server_url, 5055)
     services["action-server"] = Service(

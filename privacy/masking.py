@@ -11,7 +11,7 @@ Two renderings of the same policy:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 from urllib.parse import unquote
 
 _ID18 = re.compile(
@@ -111,6 +111,19 @@ def mask_text(text: str) -> str:
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _BANK_CARD.sub(lambda m: f"{m.group(1)}{'*' * (len(m.group(0)) - 8)}{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
+
+
+def find_phone(text: str) -> Optional[str]:
+    """The first phone number in `text` by the same patterns that mask phones (+86, spaces and dashes as
+    people type them), written plainly: a mobile as its 11 digits, a landline as area code-number."""
+    found = []
+    mobile = _MOBILE.search(text)
+    if mobile:
+        found.append((mobile.start(), re.sub(r"\D", "", mobile.group(1))[-3:] + mobile.group(2) + mobile.group(3)))
+    landline = _LANDLINE.search(text)
+    if landline:
+        found.append((landline.start(), f"{landline.group(1)}-{landline.group(2)}{landline.group(3)}"))
+    return min(found)[1] if found else None
 
 
 ID_PLACEHOLDER, PHONE_PLACEHOLDER, CARD_PLACEHOLDER = "[身份证号]", "[电话]", "[卡号]"

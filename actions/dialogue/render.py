@@ -6,6 +6,7 @@ from typing import Dict, List, Optional
 
 from actions import wording
 from actions.platform.profile import platform_profile
+from knowledge import guide_text
 from knowledge.excerpt import excerpt, full_answer_path
 from knowledge.link_schemes import allowed_schemes, link_allowed
 from settings import get_settings
@@ -16,74 +17,20 @@ def source_of(kind: str, entry: Dict) -> Dict:
     return {"type": kind, "id": entry["id"], "title": title}
 
 
-def place_for(entry: Dict, region: Optional[str]) -> Optional[Dict]:
-    """The place for the user's city (or county) if the guide names one, else the province-wide one."""
-    places = entry.get("places", [])
-    if region:
-        for place in places:
-            if place["region"] != "*" and (place["region"] in region or region in place["region"]):
-                return place
-    return next((p for p in places if p["region"] == "*"), places[0] if places else None)
-
-
-def _material_line(material: Dict) -> str:
-    line = f"{material['name']}（{material.get('form', '原件')}{material.get('copies', 1)}份）"
-    if material.get("e_license_exempt"):
-        line += wording.text("utter_material_e_license_exempt")
-    if material.get("note"):
-        line += f"，{material['note']}"
-    return line
-
-
 def guide_sections(item: Dict, region: Optional[str]) -> List[Dict]:
-    place = place_for(item, region)
-    online = item.get("online", {})
-    sections = [
-        {"title": "办理条件", "lines": [item["conditions"]]},
-        {"title": "所需材料", "lines": [_material_line(m) for m in item.get("materials", [])]},
-        {
-            "title": "办理时限",
-            "lines": [f"承诺时限：{item['promised_time_limit']}（法定时限：{item['legal_time_limit']}）"],
-        },
-        {"title": "收费标准", "lines": [item["fee"]]},
-    ]
-    if place:
-        sections.append(
-            {
-                "title": "办理地点",
-                "lines": [place["address"], f"办公时间：{place['hours']}"]
-                + ([f"电话：{place['phone']}"] if place.get("phone") else []),
-            }
-        )
-    online_line = (
-        wording.text(
-            "utter_online_available", channel=online.get("channel") or wording.text("utter_online_channel_default")
-        )
-        if online.get("available")
-        else wording.text("utter_online_unavailable")
-    )
-    if online.get("note"):
-        online_line += f"（{online['note']}）"
-    sections.append({"title": "网上办理", "lines": [online_line]})
-    sections.append({"title": "咨询电话", "lines": [item["hotline"]]})
-    return sections
+    return guide_text.guide_sections(item, region, wording.text)
 
 
 def guide_card(item: Dict, region: Optional[str] = None) -> Dict:
     """The whole 办事指南 of an item as a `guide_card` message."""
     sections = guide_sections(item, region)
-    updated = item.get("updated_at", "")
-    lines = [wording.text("utter_guide_title", item=item["name"])]
-    for section in sections:
-        lines.append(f"{section['title']}：" + "；".join(section["lines"]))
-    lines.append(wording.text("utter_guide_updated", date=updated))
     return {
         "type": "guide_card",
         "title": item["name"],
         "sections": sections,
-        "updated_at": updated,
+        "updated_at": item.get("updated_at", ""),
         "link": servable(item.get("online", {}).get("link", "")),
-        "text": "\n".join(lines),
+        "text": guide_text.guide_text(item, sections, wording.text),
     }
 
 

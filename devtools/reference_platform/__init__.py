@@ -22,7 +22,8 @@ Behaviour worth knowing when writing tests against it:
   are not remembered, so a retry with the same key after them is processed normally.
 * Reads (``GET`` by number and the ``?user_id=`` listings) need no token.
 * ``POST /messages`` (the platform's message push, 站内信/短信, by phone) is a service-to-service call: no
-  token; its ``Idempotency-Key`` is scoped to that service. ``GET /messages?phone=`` lists what was pushed.
+  citizen's token, but the service token when the server was started with one (REFERENCE_API_SERVICE_TOKEN);
+  its ``Idempotency-Key`` is scoped to that service. ``GET /messages?phone=`` lists what was pushed.
 * Application drafts start as ``待补充`` and advance one step per
   ``POST /_control/applications/{no}/advance`` (待补充 -> 已受理 -> 审核中 -> 已办结); work
   orders start as ``已受理`` and advance per ``POST /_control/workorders/{no}/advance``

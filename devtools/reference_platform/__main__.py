@@ -24,6 +24,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help=f"SQLite 数据库文件（环境变量 REFERENCE_API_DB，默认 {DEFAULT_DB}）",
     )
     parser.add_argument("--slot-capacity", type=int, default=None, help="每个预约时段的号源数（默认 2）")
+    parser.add_argument(
+        "--service-token",
+        default=os.environ.get("REFERENCE_API_SERVICE_TOKEN", ""),
+        help="设置后，服务间调用（消息推送 POST /messages）须带 Authorization: Bearer <此令牌>"
+        "（环境变量 REFERENCE_API_SERVICE_TOKEN，默认不设）",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn 日志级别")
     return parser.parse_args(argv)
 
@@ -37,7 +43,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     Path(args.db).expanduser().parent.mkdir(parents=True, exist_ok=True)
     capacity = args.slot_capacity if args.slot_capacity is not None else DEFAULT_SLOT_CAPACITY
-    app = create_app(args.db, slot_capacity=capacity)
+    app = create_app(args.db, slot_capacity=capacity, service_token=args.service_token)
     # No websockets here; "none" also avoids uvicorn importing an incompatible websockets package.
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, ws="none")
     return 0

@@ -33,7 +33,8 @@ _DESCRIPTION = """
   支持 `Idempotency-Key` 请求头：同一用户以相同键和相同请求体重复请求，返回首次的状态码与响应体（响应头
   `Idempotent-Replayed: true`），不会重复创建；相同键用于不同请求返回 422“幂等键已用于其他请求”。
 * 查询接口（按编号查询、按 `user_id` 列表）无需令牌。
-* 消息推送 `POST /messages`（站内信/短信，按电话）是服务间调用，无需用户令牌，同样支持 `Idempotency-Key`；
+* 消息推送 `POST /messages`（站内信/短信，按电话）是服务间调用，无需用户令牌；以服务令牌启动时
+  （`REFERENCE_API_SERVICE_TOKEN`）须带 `Authorization: Bearer <服务令牌>`；同样支持 `Idempotency-Key`；
   `GET /messages?phone=` 列出推送给该电话的消息。
 * 所有错误以 `{"detail": "中文说明"}` 返回；请求体超过 64 KB 返回 413。
 * `/_control` 下为测试控制接口：故障模式（延迟、强制状态码）、收到的请求记录、推进办件/工单状态。
@@ -46,9 +47,11 @@ def create_app(
     slot_capacity: int = DEFAULT_SLOT_CAPACITY,
     clock: Optional[Callable[[], datetime]] = None,
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
+    service_token: str = "",
 ) -> FastAPI:
     """Build the app on the SQLite database at ``db_path`` (created with its folder if missing).
 
+    ``service_token``: when set, the service-to-service message push must carry it as a bearer token.
     ``clock`` (returning an aware datetime, or a naive one taken as China Standard Time)
     decides "today", timestamps and business numbers; tests pass a fixed one.
     """
@@ -56,7 +59,12 @@ def create_app(
     clock = clock or system_clock
     faults = FaultState(clock)
     ctx = AppContext(
-        store=store, faults=faults, clock=clock, slot_capacity=slot_capacity, token_ttl_seconds=token_ttl_seconds
+        store=store,
+        faults=faults,
+        clock=clock,
+        slot_capacity=slot_capacity,
+        token_ttl_seconds=token_ttl_seconds,
+        service_token=service_token,
     )
 
     @contextlib.asynccontextmanager

@@ -4,6 +4,7 @@ idempotent-create helper shared by the route modules."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -33,6 +34,7 @@ class AppContext:
     clock: Callable[[], datetime]
     slot_capacity: int
     token_ttl_seconds: int
+    service_token: str = ""  # set: service-to-service calls (the message push) must carry it
 
     def now(self) -> datetime:
         current = self.clock()
@@ -72,6 +74,21 @@ def current_user(
     if user_id is None:
         raise unauthorized()
     return user_id
+
+
+MSG_SERVICE_TOKEN = "服务令牌缺失或无效：推送消息须带 Authorization: Bearer <服务令牌>"
+
+
+def calling_service(
+    ctx: AppContext = Depends(get_ctx),
+    credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer),
+) -> None:
+    """401 unless the call carries the service token (when the server was started with one)."""
+    if not ctx.service_token:
+        return
+    given = credentials.credentials.strip() if credentials is not None and credentials.credentials else ""
+    if not hmac.compare_digest(given.encode(), ctx.service_token.encode()):
+        raise ApiError(401, MSG_SERVICE_TOKEN, {"WWW-Authenticate": "Bearer"})
 
 
 def idempotency_key(

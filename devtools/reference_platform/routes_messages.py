@@ -8,7 +8,7 @@ from typing import Any, Dict, Tuple
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from .context import AppContext, get_ctx, idempotency_key, run_idempotent
+from .context import AppContext, calling_service, get_ctx, idempotency_key, run_idempotent
 from .errors import VALIDATION_PREFIX, ApiError
 from .models import (
     MESSAGE_SENT,
@@ -30,9 +30,14 @@ PUSH_SCOPE = "service:messages"
     "",
     status_code=201,
     response_model=PushedMessage,
-    responses={422: {"model": ErrorResponse, "description": "参数有误或幂等键已用于其他请求"}},
+    responses={
+        401: {"model": ErrorResponse, "description": "以服务令牌启动时：未带或带错服务令牌"},
+        422: {"model": ErrorResponse, "description": "参数有误或幂等键已用于其他请求"},
+    },
+    dependencies=[Depends(calling_service)],
     summary="推送消息给群众（站内信/短信）",
-    description="服务间调用，无需用户令牌：按群众留下的电话推送一条消息，返回消息编号（如 XX2026112300001），"
+    description="服务间调用，无需用户令牌（以服务令牌启动时须带 Authorization: Bearer <服务令牌>）："
+    "按群众留下的电话推送一条消息，返回消息编号（如 XX2026112300001），"
     "状态“已发送”（参考实现只记录，不真的发送）。支持 Idempotency-Key：相同键与相同请求体的重复请求返回首次的结果，"
     "不会推送第二次；相同键用于不同内容返回 422。",
 )

@@ -13,19 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Dict, Optional
 
 import httpx
+from starlette.concurrency import run_in_threadpool
 
+from gateway.channels.messages import buttons_text
 from gateway.channels.sender_ids import SERVER_CHANNELS
 from gateway.channels.wechat.api import WeChatApiError
 from gateway.channels.wording import channel_text
+from gateway.kv import KVError
 from gateway.resources import Resources
+from knowledge import guide_text
 
 logger = logging.getLogger(__name__)
 
 WECHAT_WINDOW = dt.timedelta(hours=48)
-SEEN_SECONDS = 60.0  # a citizen who pulled within this is still looking at the chat
+# A citizen who pulled within this is still looking at the chat. Above a minute: a browser slows the timers of a
+# background tab to once a minute, and the page pulls every 20 s while a 离线留言 is open (routes/live.py).
+SEEN_SECONDS = 90.0
 DELIVERY_NAMES = {
     "pull": "已发送（对方页面自动接收）",
     "wechat": "已通过微信客服消息送达",
@@ -42,8 +49,19 @@ def _seen_key(sender_id: str) -> str:
 
 
 async def seen(res: Resources, sender_id: str) -> None:
-    """The citizen's page pulled just now."""
-    await res.kv.set(_seen_key(sender_id), "1", ttl=SEEN_SECONDS)
+    """The citizen's page pulled just now (not remembered while the key-value store is down: then a ticket's
+    answer also goes by platform push, which is the safe side)."""
+    try:
+        await res.kv.set(_seen_key(sender_id), "1", ttl=SEEN_SECONDS)
+    except (KVError, OSError) as exc:
+        logger.warning("live-chat pull not remembered: %s", exc)
+
+
+async def _seen_recently(res: Resources, sender_id: str) -> bool:
+    try:
+        return bool(await res.kv.get(_seen_key(sender_id)))
+    except (KVError, OSError):
+        return False
 
 
 async def deliver(res: Resources, wechat, session: Dict, message_id: int, text: str, agent: str = "") -> str:
@@ -51,6 +69,14 @@ async def deliver(res: Resources, wechat, session: Dict, message_id: int, text: 
     how = await _send(res, wechat, session, message_id, text, agent)
     res.live.set_delivery(message_id, how)
     return how
+
+
+async def say_system(res: Resources, wechat, session_id: int, text: str, extra: Optional[Dict] = None) -> str:
+    """The desk's own words to the citizen (taken, transferred, closed, requeued), stored and delivered."""
+    message_id = await run_in_threadpool(res.live.system_message, session_id, text, extra)
+    session = await run_in_threadpool(res.live.session, session_id)
+    shown = buttons_text(text, extra["buttons"]) if extra and extra.get("buttons") else text
+    return await deliver(res, wechat, session, message_id, shown)
 
 
 async def _send(res: Resources, wechat, session: Dict, message_id: int, text: str, agent: str) -> str:
@@ -63,7 +89,7 @@ async def _send(res: Resources, wechat, session: Dict, message_id: int, text: st
             return "wechat_window_passed"
         shown = channel_text("utter_live_agent_says", res.store, agent=agent, text=text) if agent else text
         return await _wechat(wechat, session, shown)
-    if ticket and session.get("contact") and not await res.kv.get(_seen_key(session["sender_id"])):
+    if ticket and session.get("contact") and not await _seen_recently(res, session["sender_id"]):
         return await platform_push(res, session, message_id, text)
     return "pull"
 
@@ -82,6 +108,13 @@ async def _wechat(wechat, session: Dict, text: str) -> str:
     return "wechat"
 
 
+def _push_headers(res: Resources, message_id: int) -> Dict[str, str]:
+    headers = {"Idempotency-Key": f"live-message-{message_id}"}  # a retry never pushes twice
+    if res.settings.application_api_service_token:  # the gateway's own credential, not a citizen's
+        headers["Authorization"] = f"Bearer {res.settings.application_api_service_token}"
+    return headers
+
+
 async def platform_push(res: Resources, session: Dict, message_id: int, text: str) -> str:
     """The platform's message push (站内信/短信) through the application API, once per message."""
     title = channel_text("utter_live_push_title", res.store)
@@ -89,7 +122,7 @@ async def platform_push(res: Resources, session: Dict, message_id: int, text: st
     url = res.settings.application_api_url.rstrip("/") + "/messages"
     try:
         async with httpx.AsyncClient(timeout=res.settings.application_api_timeout_seconds) as client:
-            response = await client.post(url, json=body, headers={"Idempotency-Key": f"live-message-{message_id}"})
+            response = await client.post(url, json=body, headers=_push_headers(res, message_id))
     except httpx.HTTPError as exc:
         logger.warning("platform push failed: %s", type(exc).__name__)
         return "platform_push_failed"
@@ -104,16 +137,9 @@ def entry_text(res: Resources, kind: str, entry_id: str) -> Optional[str]:
     entry = row["data"]
     if kind == "faq":
         return f"{entry['question']}\n{entry['answer']}"
-    if kind == "item":
-        lines = [f"【{entry['name']}】", f"办理条件：{entry.get('conditions', '')}"]
-        materials = "、".join(m.get("name", "") for m in entry.get("materials") or [])
-        if materials:
-            lines.append(f"所需材料：{materials}")
-        lines += [f"承诺时限：{entry.get('promised_time_limit', '')}", f"收费：{entry.get('fee', '')}"]
-        online = entry.get("online") or {}
-        if online.get("available"):
-            lines.append(f"掌上可办：{online.get('channel', '')} {online.get('link', '')}".rstrip())
-        return "\n".join(lines)
+    if kind == "item":  # the guide as the bot's guide card reads, province-wide
+        say = partial(channel_text, store=res.store)
+        return guide_text.guide_text(entry, guide_text.guide_sections(entry, None, say), say)
     if kind in ("app", "package"):
         link = entry.get("link") or ""
         return "\n".join(x for x in (f"【{entry['name']}】", entry.get("description", ""), link) if x)

@@ -278,6 +278,42 @@ class LiveDesk:
                 closed.append(self.session(session_id))
         return closed
 
+    def unattended_to_tickets(self) -> List[Dict[str, Any]]:
+        """When no agent's console has beaten within the timeout (everybody left), the waiting chats become
+        离线留言 tickets, with what the citizen wrote while waiting: nothing is lost, an agent answers later.
+        Returns those tickets. A console that beats again in between keeps the queue as it is."""
+        cutoff = _now() - self.agent_timeout
+        with self.engine.connect() as conn:
+            ids = [
+                r.id
+                for r in conn.execute(
+                    sa.select(sessions.c.id).where(sessions.c.kind == "chat", sessions.c.status == "waiting")
+                ).all()
+            ]
+        turned = []
+        for session_id in ids:
+            with self._write() as conn, conn.begin():
+                online = sa.exists().where(agents.c.heartbeat_at >= cutoff)
+                done = conn.execute(
+                    sessions.update()
+                    .where(sessions.c.id == session_id, sessions.c.status == "waiting", ~online)
+                    .values(kind="ticket", status="open")
+                ).rowcount
+            if done:
+                turned.append(self.session(session_id))
+        return turned
+
+    def open_tickets_of(self, sender_id: str) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).where(
+                        sessions.c.sender_id == sender_id, sessions.c.kind == "ticket", sessions.c.status == "open"
+                    )
+                ).scalar()
+                or 0
+            )
+
     def _requeue(self, session_id: int, stale_before: Optional[dt.datetime] = None) -> bool:
         condition = [sessions.c.id == session_id, sessions.c.status == "active"]
         if stale_before is not None:

@@ -28,6 +28,7 @@ from gateway.rasa_client import RasaUnavailable
 from gateway.resources import Resources
 from knowledge.responses import variation
 from nlu.normalize import normalize
+from privacy import find_phone
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ RATINGS = {"满意": 5, "好评": 5, "非常满意": 5, "基本满意": 3, "一�
 LEAVE_MESSAGE = {"留言", "我要留言", "留个言", "好", "好的", "是", "要", "可以"}
 OFFLINE_STATE = {"status": "offline_message"}
 NO_CONTACT = {"不留", "不用", "不留了", "不需要", "无"}
-PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 OFFLINE_SECONDS = 30 * 60
 RATING_SECONDS = 30 * 60
 INTENT = "live_chat"
@@ -168,20 +168,18 @@ async def _offline_step(res: Resources, sender_id: str, text: str, channel: str,
         return reply(sender_id, [text_message(channel_text("utter_live_ask_message", res.store))], OFFLINE_STATE)
     if state.get("step") == "message":
         state["message"] = text
-        found = PHONE.search(text)
-        if not found:
+        contact = find_phone(text)  # one left in the message: not asked again
+        if not contact:
             state["step"] = "contact"
             await res.kv.set(key, json.dumps(state, ensure_ascii=False), ttl=OFFLINE_SECONDS)
             return reply(sender_id, [text_message(channel_text("utter_live_ask_contact", res.store))], OFFLINE_STATE)
-        contact = found.group(1)
     elif word in NO_CONTACT:
         contact = ""
     else:
-        found = PHONE.search(text)
-        if not found:
+        contact = find_phone(text)
+        if not contact:
             said = channel_text("utter_live_contact_invalid", res.store)
             return reply(sender_id, [text_message(said)], OFFLINE_STATE)
-        contact = found.group(1)
     await res.kv.delete(key)
     ticket = await run_in_threadpool(
         lambda: res.live.open_session(
@@ -210,6 +208,7 @@ async def after_turn(res: Resources, sender_id: str, channel: str, text: str, an
     turns = await recent.recall(res.kv, sender_id)
     if handoff is not None and res.settings.live_chat_enabled:
         await _hand_over(res, sender_id, channel, text, handoff, turns)
+        answer["live"] = handoff["live"]  # on the reply too, as on every later turn of the session
     await recent.remember(res.kv, sender_id, text, convert.plain_text(answer["messages"]), answer["sources"], turns)
 
 
@@ -250,7 +249,6 @@ async def _hand_over(res: Resources, sender_id: str, channel: str, text: str, ha
     hours = hours_for(config, department)
     in_hours = is_open(hours, local_now(zone(res.settings.live_chat_timezone)))
     desk = res.live
-    await run_in_threadpool(desk.requeue_stale)
     on_duty = in_hours and await run_in_threadpool(desk.agents_online) > 0
     if on_duty and await run_in_threadpool(desk.waiting_count) < config.queue_limit:
         session = await run_in_threadpool(

@@ -155,6 +155,8 @@ def start_live(workdir: Path) -> Live:
         "WECHAT_API_BASE": fake_url,
         "RATE_LIMIT_MESSAGES": "30",
         "STAFF_ADMIN_TOKEN": STACK_ADMIN_TOKEN,  # the live-agent tests create agents and set service hours
+        # the reference server then refuses a message push without it: the 离线留言 test's push proves it is sent
+        "APPLICATION_API_SERVICE_TOKEN": "test-only-service-token",
     }
     stack = Stack(workdir, env)
     procs = [fake_proc]

@@ -12,7 +12,7 @@ from typing import Dict, Iterator, List, Optional
 import httpx
 import sqlalchemy as sa
 
-from gateway.live.tables import sessions
+from gateway.live.tables import agents, sessions
 from tests.conftest import STACK_ADMIN_TOKEN
 
 ADMIN = {"Authorization": f"Bearer {STACK_ADMIN_TOKEN}"}
@@ -116,5 +116,15 @@ def age_last_citizen_message(database_url: str, session_id: int, hours: int) -> 
                 .values(last_citizen_at=dt.datetime.utcnow() - dt.timedelta(hours=hours))
             ).rowcount
         assert done == 1
+    finally:
+        engine.dispose()
+
+
+def silence_every_console(database_url: str, minutes: int = 60) -> None:
+    """Every agent's console last beat `minutes` ago, as if all of them had closed their browsers."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(agents.update().values(heartbeat_at=dt.datetime.utcnow() - dt.timedelta(minutes=minutes)))
     finally:
         engine.dispose()

@@ -2,7 +2,9 @@
 service hours a citizen of the app or web page (`/api/chat`) who asks for a person is offered a message,
 leaves one and a phone, and gets a ticket number; an agent answers it from the console; the answer reaches a
 citizen who is still looking at the chat by their pull (`GET /api/chat/{sender}/events`), and one who left
-through the platform's message push (the reference server's `POST /messages`), once; "取消" returns to the bot."""
+through the platform's message push (the reference server's `POST /messages`), once; "取消" returns to the bot.
+And when every agent's console goes silent while a citizen waits, the gateways' sweep turns the wait into a
+离线留言 with what the citizen wrote, tells the citizen, and gives the conversation back to the bot."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.channels.live_desk import Console, closed_today, hours_restored
+from devtools.support.waiting import wait_until
+from tests.channels.live_desk import ALWAYS, Console, closed_today, hours_restored, silence_every_console
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis]
 
@@ -153,3 +156,68 @@ def test_cancel_during_the_offer_or_the_message_returns_to_the_bot_and_leaves_no
     assert say("身份证丢了怎么补办")["sources"][0]["id"] == "ga-idcard-reissue"  # not taken as the message
     shown = say.sender[:4] + "…" + say.sender[-4:]
     assert [t for t in agent.tickets() if t["citizen"] == shown] == []
+
+
+UNATTENDED = re.compile(
+    r"^在线人工客服现在都已下线，您的问题已转为留言（编号 (\d+)），您排队时发的内容都在里面，工作人员会尽快答复，"
+    r"答复会发到这里。现在回到智能客服；急事请拨打 12345。$"
+)
+
+
+def test_when_every_agent_leaves_a_waiting_citizen_is_turned_into_a_ticket_and_nothing_is_lost(live):
+    with hours_restored(live.gateway) as put:
+        put(ALWAYS)
+        console = Console(live.gateway, "郑坐席")
+        try:
+            say = conversation(live)
+            say("身份证丢了怎么补办")
+            handed = say("转人工")
+            handoff = next(m for m in handed["messages"] if m["type"] == "handoff")
+            assert handoff["live"]["status"] == "waiting"
+            assert handed["live"] == handoff["live"]  # the turn that opens the session carries it on top too
+            waited = "我下周要坐火车，能先办临时身份证吗"
+            assert say(waited)["live"]["status"] == "waiting"
+
+            silence_every_console(live.stack.env["DATABASE_URL"])
+            told = wait_until(  # the sweep runs every LIVE_SWEEP_SECONDS (15 s) on every gateway
+                lambda: next(
+                    (e for e in pull(live, say.sender)["events"] if UNATTENDED.match(e["messages"][0]["text"])), None
+                ),
+                seconds=60,
+                what="the citizen told their wait became a 离线留言",
+                interval=1.0,
+            )
+            number = int(UNATTENDED.match(told["messages"][0]["text"]).group(1))
+            assert number == handoff["live"]["session_id"]  # the same record: its messages stay with it
+            state = pull(live, say.sender)
+            assert (state["live"], state["tickets_open"]) == (None, 1)
+            again = say("身份证丢了怎么补办")  # the bot answers again
+            assert again["intent"]["name"] != "live_chat" and again["sources"], again
+
+            ticket = console.ticket(number)
+            assert ticket is not None, console.tickets()
+            assert ticket["message"] == waited and ticket["topic"] == "居民身份证补领", ticket
+            answer = "临时身份证可在户籍所在地派出所当场申领。"
+            replied = console.answer(number, answer)
+            assert replied.status_code == 201 and replied.json()["delivery"] == "pull", replied.text
+            after = pull(live, say.sender, state["next"])
+            assert [answer in e["messages"][0]["text"] for e in after["events"]] == [True]
+            assert after["tickets_open"] == 0
+        finally:
+            console.leave()
+
+
+def test_the_contact_is_asked_again_until_it_is_a_phone_and_is_kept_as_digits(live, closed, agent):
+    say = conversation(live)
+    say("转人工")
+    say("留言")
+    assert say("公积金怎么提取")["messages"] == [{"type": "text", "text": ASK_CONTACT}]
+    again = say("白天打我电话")
+    assert again["messages"] == [
+        {"type": "text", "text": "没认出这个电话号码，请发送手机号或座机号（如 0351-1234567），不想留请回复“不留”。"}
+    ]
+    assert again["live"] == {"status": "offline_message"}
+    received = say("138 1234 5678")  # spaced as many people type it
+    number = int(RECEIVED.match(received["messages"][0]["text"]).group(1))
+    ticket = agent.ticket(number)
+    assert (ticket["contact"], ticket["message"]) == ("13812345678", "公积金怎么提取")

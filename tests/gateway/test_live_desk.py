@@ -412,6 +412,31 @@ def test_waiting_sessions_of_citizens_gone_silent_are_closed_as_abandoned(desk):
     assert desk.expire_abandoned(10 * 60) == []
 
 
+def test_when_every_console_is_silent_the_waiting_chats_become_tickets_with_their_messages(desk):
+    waiting = open_chat(desk, "unattended-1")
+    desk.citizen_message(waiting["id"], "unattended-1", "我的身份证丢了，怎么补办？")
+    taken = open_chat(desk, "unattended-2")
+    desk.heartbeat(WANG)
+    desk.take(taken["id"], WANG)
+    assert desk.unattended_to_tickets() == []  # an agent is on duty: the queue stays
+    assert desk.open_tickets_of("unattended-1") == 0
+
+    long_ago = dt.datetime.utcnow() - dt.timedelta(minutes=10)
+    with desk.engine.begin() as conn:
+        conn.execute(tables.agents.update().values(heartbeat_at=long_ago))
+    turned = desk.unattended_to_tickets()
+    assert [(t["id"], t["kind"], t["status"]) for t in turned] == [(waiting["id"], "ticket", "open")]
+    assert desk.open_chat("unattended-1") is None  # the bot answers this citizen again
+    assert desk.open_tickets_of("unattended-1") == 1
+    assert [t["id"] for t in desk.tickets("open")] == [waiting["id"]]
+    assert [m["text"] for m in desk.messages_of(waiting["id"])] == ["我的身份证丢了，怎么补办？"]
+    assert desk.session(taken["id"])["status"] == "active"  # the requeue of a silent agent's session is apart
+    assert desk.unattended_to_tickets() == []
+
+    desk.answer_ticket(waiting["id"], LI, "请带户口簿到派出所办理。")
+    assert desk.open_tickets_of("unattended-1") == 0
+
+
 # -- service hours --------------------------------------------------------------------------------------
 
 WORKDAYS = ServiceHours(days=[1, 2, 3, 4, 5], periods=["09:00-12:00", "13:30-17:30"])

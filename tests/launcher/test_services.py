@@ -46,6 +46,13 @@ def test_reference_api_runs_only_for_a_local_application_api(tmp_path):
     ]
 
 
+def test_the_local_reference_api_checks_the_service_token_the_gateway_sends(tmp_path):
+    plain = build_services(Settings(data_dir=tmp_path))["reference-api"]
+    assert plain.env == {"REFERENCE_API_SERVICE_TOKEN": ""}  # none set: the push needs none
+    with_token = build_services(Settings(data_dir=tmp_path, application_api_service_token="svc-1"))
+    assert with_token["reference-api"].env == {"REFERENCE_API_SERVICE_TOKEN": "svc-1"}
+
+
 def test_rasa_runs_with_the_project_fixes_and_the_action_server_keeps_connections(tmp_path):
     services = build_services(Settings(data_dir=tmp_path))
     assert services["rasa"].argv[1:4] == ["-m", "rasa_server", "run"]  # rasa_server/: compiled reply check

@@ -1,6 +1,6 @@
 import pytest
 
-from privacy import mask_id_number, mask_phone, mask_text, mask_value
+from privacy import find_phone, mask_id_number, mask_phone, mask_text, mask_value
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,23 @@ def test_masked_text_is_stable_and_values_are_masked_in_structures():
     }
     assert mask_phone("138 1234 5678") == "138****5678"
     assert mask_id_number("140105199001011234") == "140***********1234"
+
+
+@pytest.mark.parametrize(
+    "text, phone",
+    [
+        ("13812345678", "13812345678"),
+        ("我的电话 138 1234 5678，白天打", "13812345678"),  # as older people type it
+        ("+86 138-1234-5678", "13812345678"),
+        ("座机0351-5681231", "0351-5681231"),
+        ("03515681231", "0351-5681231"),
+        ("先打 0351-5681231，不通再打 13912345678", "0351-5681231"),  # the first one given
+        ("身份证140105199001011234", None),  # never a phone inside an ID number
+        ("1381234567", None),  # one digit short
+        ("不留", None),
+    ],
+)
+def test_find_phone_takes_what_masking_would_mask_and_writes_it_plainly(text, phone):
+    assert find_phone(text) == phone
+    if phone:
+        assert "****" in mask_text(text)  # the same number is masked wherever it is logged

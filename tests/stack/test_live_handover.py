@@ -114,3 +114,35 @@ def test_a_citizen_who_left_long_ago_is_not_kept_waiting(stack, hours, agent, tm
     assert back["intent"]["name"] != "live_chat" and back["sources"]  # the bot again, resumed
     detail = httpx.get(f"{stack.gateway}/admin/live/sessions/{session_id}", headers=agent, timeout=10).json()
     assert detail["status"] == "closed" and detail["outcome"] == "abandoned"
+
+
+def test_an_item_an_agent_sends_reads_as_the_bots_own_guide(stack, hours, agent):
+    """The console's "send this entry" renders an item's 办事指南 with the same code as the bot's guide card
+    (knowledge/guide_text.py): the citizen reads one guide, whoever sends it."""
+    hours(ALWAYS)
+    say = stack.conversation("live-entry-")
+    answered = say("身份证丢了怎么补办")
+    card = next(m for m in answered["messages"] if m["type"] == "guide_card")
+    assert answered["sources"][0]["id"] == "ga-idcard-reissue"
+    handed = say("转人工")
+    session_id = handed["live"]["session_id"]
+    assert httpx.post(f"{stack.gateway}/admin/live/sessions/{session_id}/take", headers=agent, timeout=10).is_success
+    sent = httpx.post(
+        f"{stack.gateway}/admin/live/sessions/{session_id}/entries",
+        json={"kind": "item", "id": "ga-idcard-reissue"},
+        headers=agent,
+        timeout=10,
+    )
+    assert sent.status_code == 201, sent.text
+    events = httpx.get(f"{stack.gateway}/api/chat/{handed['sender_id']}/events", timeout=10).json()["events"]
+    shown = events[-1]
+    assert shown["author"] == "agent" and shown["sources"][0]["id"] == "ga-idcard-reissue"
+    assert shown["messages"][0]["text"] == card["text"]
+    assert "所需材料：" in card["text"] and "承诺时限：" in card["text"]  # a whole guide, not a title
+    closed = httpx.post(
+        f"{stack.gateway}/admin/live/sessions/{session_id}/close",
+        json={"outcome": "resolved"},
+        headers=agent,
+        timeout=10,
+    )
+    assert closed.status_code == 200, closed.text

@@ -354,3 +354,45 @@ def test_transfer_conflict_and_offline_message_in_the_console(live, hours, agent
     assert shown.locator(".who").inner_text() == f"人工客服 {AGENT}"
     assert citizen.is_hidden("#live")
     assert (tmp_path / "desk-tickets.png").stat().st_size > 10_000
+
+
+def test_an_open_page_shows_the_answer_to_its_offline_message_without_reload(live, hours, citizen, tmp_path):
+    """While a 离线留言 waits for its answer the page pulls slowly (ticket_poll_seconds): the answer appears on
+    the page still open, and since the page is seen pulling, nothing is pushed to the phone left."""
+    from tests.channels.live_desk import Console
+
+    gateway = live.gateway
+    config, _ = closed_today()
+    hours(config)
+    pulls = []  # the page's pulls, by URL
+    citizen.on("request", lambda r: pulls.append(r.url) if "/events?after=" in r.url else None)
+    citizen.goto(gateway + "/web/")
+    citizen.wait_for_selector(".row.bot .choice")
+    offer = next(m for m in ask(citizen, "转人工")["messages"] if m["type"] == "handoff")
+    assert offer["live"] == {"status": "offline_message"}, offer
+    ask(citizen, "留言")
+    ask(citizen, "社保卡丢了怎么挂失？")
+    phone = "137" + str(uuid.uuid4().int)[:8]
+    ticket = ask(citizen, phone)["live"]
+    assert ticket["status"] == "open", ticket
+
+    console = Console(gateway, "钱坐席")
+    try:
+        with citizen.expect_response(lambda r: "/events?after=" in r.url, timeout=40_000) as pulled:
+            pass  # the slow pull while the ticket is open
+        assert pulled.value.json()["tickets_open"] == 1
+        answer = "社保卡可以在“民生山西”上挂失，也可以到社保经办窗口办理。"
+        replied = console.answer(ticket["ticket_id"], answer)
+        assert replied.status_code == 201 and replied.json()["delivery"] == "pull", replied.text
+        shown = citizen.locator(".row.agent", has_text=answer)
+        shown.wait_for(timeout=40_000)  # the next slow pull, no reload
+        assert shown.locator(".who").inner_text() == "人工客服 钱坐席"
+        assert citizen.is_hidden("#live")
+        pushed = httpx.get(live.stack.application_api + "/messages", params={"phone": phone}, timeout=10)
+        assert pushed.json()["items"] == []  # the open page got it: no push besides
+        count = len(pulls)
+        citizen.wait_for_timeout(25_000)
+        assert len(pulls) == count, pulls  # answered: the page stops pulling
+        citizen.screenshot(path=str(tmp_path / "citizen-ticket-answer.png"), full_page=True)
+    finally:
+        console.leave()

@@ -3,7 +3,8 @@ knowledge-base entry, transferring, closing, and answering 离线留言 tickets.
 
 The console beats (`POST /admin/live/heartbeat`) every few seconds while it is open; a session whose
 agent has not beaten for LIVE_AGENT_TIMEOUT_SECONDS goes back to the queue (swept whenever any console
-reads the queue), so a closed browser loses nothing."""
+reads the queue, and every LIVE_SWEEP_SECONDS in the background: gateway/live/sweep.py), so a closed browser
+loses nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from gateway.channels import messages as convert
 from gateway.channels.wording import channel_text
-from gateway.live import delivery, handover
+from gateway.live import delivery, handover, sweep
 from gateway.live.desk import Agent, LiveDeskError
 from gateway.live.hours import OVERRIDE_KEY, describe, effective_config, hours_for, is_open, local_now, zone
 from gateway.resources import Resources, resources
@@ -70,22 +70,7 @@ async def _say(request: Request, res: Resources, session: Dict, message_id: int,
 
 
 async def _system(request: Request, res: Resources, session_id: int, text: str, extra: Optional[Dict] = None) -> str:
-    message_id = await run_in_threadpool(res.live.system_message, session_id, text, extra)
-    session = await run_in_threadpool(res.live.session, session_id)
-    shown = convert.buttons_text(text, extra["buttons"]) if extra and extra.get("buttons") else text
-    return await _say(request, res, session, message_id, shown)
-
-
-async def sweep(request: Request, res: Resources) -> None:
-    """Sessions of agents gone silent go back to the queue, and their citizens are told; waiting sessions
-    whose citizen left long ago leave the queue, and the bot has the conversation again."""
-    for session_id in await run_in_threadpool(res.live.requeue_stale):
-        res.metrics.live_sessions.labels("requeued").inc()
-        await _system(request, res, session_id, channel_text("utter_live_requeued", res.store))
-    silent = res.settings.live_abandon_minutes * 60
-    for session in await run_in_threadpool(res.live.expire_abandoned, silent):
-        res.metrics.live_sessions.labels("closed_abandoned").inc()
-        await handover.resume(res, session)
+    return await delivery.say_system(res, request.app.state.wechat, session_id, text, extra)
 
 
 def departments(res: Resources) -> List[Dict]:
@@ -108,9 +93,7 @@ async def heartbeat(res: Resources = Depends(resources), agent: Agent = Depends(
 @router.post("/sign-off", summary="坐席下线：其接待中的会话退回排队", **allow("live_chat"))
 async def sign_off(request: Request, res: Resources = Depends(resources), agent: Agent = Depends(agent_of)) -> Dict:
     returned = await run_in_threadpool(res.live.sign_off, agent)
-    for session_id in returned:
-        res.metrics.live_sessions.labels("requeued").inc()
-        await _system(request, res, session_id, channel_text("utter_live_requeued", res.store))
+    await sweep.requeued(res, request.app.state.wechat, returned)
     return {"returned": returned}
 
 
@@ -123,7 +106,7 @@ async def queue(
     res: Resources = Depends(resources),
     agent: Agent = Depends(agent_of),
 ) -> Dict:
-    await sweep(request, res)
+    await sweep.sweep(res, request.app.state.wechat)
     now = dt.datetime.utcnow()
     waiting = await run_in_threadpool(res.live.queue, department)
     mine = await run_in_threadpool(res.live.sessions_of, agent)
@@ -288,7 +271,8 @@ async def tickets(
         items.append(
             {
                 **_summary(res, ticket, now),
-                "message": next((m["text"] for m in messages if m["author"] == "citizen"), ""),
+                # all the citizen wrote: one message, or what they sent while waiting for an agent who left
+                "message": "\n".join(m["text"] for m in messages if m["author"] == "citizen"),
                 "answer": answer["text"] if answer else None,
                 "delivery": answer["delivery"] if answer else None,  # a code, as on a session's messages
                 "delivery_name": delivery.DELIVERY_NAMES.get(answer["delivery"], answer["delivery"])
@@ -350,3 +334,15 @@ async def set_hours(body: LiveChat, res: Resources = Depends(resources), who: St
 
     await run_in_threadpool(save)
     return {**body.dict(), "source": "console"}
+
+
+@router.delete("/hours", summary="撤销在工作台设置的人工服务时间，回到档案中的 live_chat", **allow("manage_staff"))
+async def reset_hours(res: Resources = Depends(resources), who: StaffMember = Depends(current_staff)) -> Dict:
+    def reset() -> LiveChat:
+        with res.store.transaction(entries_lock=False) as conn:
+            res.store.set_meta(OVERRIDE_KEY, "", conn)  # empty: no override (hours.effective_config)
+            audit.record(conn, who.name, who.role, "live_hours_reset")
+        return effective_config(res.store)
+
+    config = await run_in_threadpool(reset)
+    return {**config.dict(), "source": "profile"}

@@ -8,7 +8,8 @@
 // 转人工: while a conversation is with a live agent (a reply carries `live`, waiting or active) the page pulls
 // what the agent says from /api/chat/{sender_id}/events every poll_seconds, shows it apart from the bot's
 // answers, and shows where the session stands above the composer; it pulls once on load, so a session still
-// open (or an answer to a 离线留言) shows up after a reload.
+// open (or an answer to a 离线留言) shows up after a reload. While the citizen has a 离线留言 not answered yet
+// (tickets_open in the pull) it pulls slowly (ticket_poll_seconds), so the answer appears on the open page.
 (function () {
   "use strict";
 
@@ -28,7 +29,10 @@
   // What the page takes from the province's profile (/web/api/welcome); generic until it arrives.
   var profile = { hotline: "12345", hotlineName: "政务服务便民热线", highContrast: false, readAloud: false };
   // The live session as last heard (null when none is open) and the pull's cursor: the last event shown.
-  var live = { state: null, next: 0, pollSeconds: 2, timer: null, pulling: false, again: false, failures: 0 };
+  var live = {
+    state: null, next: 0, pollSeconds: 2, timer: null, pulling: false, again: false, failures: 0,
+    tickets: 0, ticketPollSeconds: 20
+  };
 
   function store(key, value) {
     try { localStorage.setItem(key, value); } catch (e) { /* private mode: history is kept for this page only */ }
@@ -363,8 +367,17 @@
     // (the desk's closing words may come after the session is marked over).
     var was = live.state;
     showLive(state);
+    if (state && typeof state === "object" && state.ticket_id && state.status === "open") {
+      live.tickets = Math.max(live.tickets, 1);  // a 离线留言 just left: watch for its answer
+    }
     if (live.state) schedulePull(live.pollSeconds);
     else if (was) pull();
+    else if (live.tickets > 0 && !live.timer) schedulePull(live.ticketPollSeconds);
+  }
+
+  function nextPull() {
+    // After a pull: often while a session is open (or has just ended), slowly while a 离线留言 waits.
+    return live.state ? live.pollSeconds : live.tickets > 0 ? live.ticketPollSeconds : 0;
   }
 
   function schedulePull(seconds) {
@@ -396,6 +409,10 @@
       }).then(function (body) {
         live.failures = 0;
         if (typeof body.poll_seconds === "number" && body.poll_seconds > 0) live.pollSeconds = body.poll_seconds;
+        if (typeof body.ticket_poll_seconds === "number" && body.ticket_poll_seconds > 0) {
+          live.ticketPollSeconds = body.ticket_poll_seconds;
+        }
+        live.tickets = typeof body.tickets_open === "number" ? body.tickets_open : 0;
         (Array.isArray(body.events) ? body.events : []).forEach(function (event) {
           if (typeof event.id === "number" && event.id <= live.next) return;  // shown already
           addEvent(event);
@@ -407,12 +424,14 @@
         showLive(body.live);
         live.pulling = false;
         if (live.again) pull();
-        else if (live.state || was) schedulePull(live.pollSeconds);  // open, or just over: once more
+        else if (was && !live.state) schedulePull(live.pollSeconds);  // just over: once more
+        else if (nextPull()) schedulePull(nextPull());
       }).catch(function () {
         live.pulling = false;
-        if (live.again || live.state) {
+        if (live.again || live.state || live.tickets > 0) {
           live.failures += 1;  // the network is back sooner or later: keep trying, less often
-          schedulePull(Math.min(MAX_POLL_SECONDS, live.pollSeconds * Math.pow(2, live.failures)));
+          var base = live.state ? live.pollSeconds : live.ticketPollSeconds;
+          schedulePull(Math.min(Math.max(MAX_POLL_SECONDS, base), base * Math.pow(2, live.failures)));
         }
       });
   }

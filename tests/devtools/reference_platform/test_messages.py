@@ -122,3 +122,19 @@ def test_fault_mode_refuses_the_push_and_nothing_is_recorded(client):
     retried = client.post("/messages", json=message_body(), headers={"Idempotency-Key": "k"})
     assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
     assert len(listed(client)) == 1
+
+
+def test_started_with_a_service_token_a_push_must_carry_it(db_path, clock):
+    from fastapi.testclient import TestClient
+
+    from devtools.reference_platform.app import create_app
+
+    with TestClient(create_app(db_path, clock=clock, service_token="svc-token-1")) as client:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer "}):
+            refused = client.post("/messages", json=message_body(), headers=headers)
+            assert refused.status_code == 401, headers
+            assert refused.json()["detail"].startswith("服务令牌缺失或无效")
+        assert listed(client) == []  # nothing was pushed
+        ok = client.post("/messages", json=message_body(), headers={"Authorization": "Bearer svc-token-1"})
+        assert ok.status_code == 201 and ok.json()["message_id"] == "XX2026112300001"
+        assert [m["text"] for m in listed(client)] == [message_body()["text"]]
