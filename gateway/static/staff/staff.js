@@ -29,12 +29,19 @@ async function api(method, path, body, isForm) {
   const isJson = (response.headers.get("content-type") || "").includes("application/json");
   const data = isJson ? await response.json() : null;
   if (response.status === 401) {
-    logout((data && data.detail) || "登录已失效，请重新输入令牌");
+    logout(detailText(data && data.detail) || "登录已失效，请重新输入令牌");
   }
   if (!response.ok) {
-    throw new ApiError(response.status, (data && data.detail) || "请求失败（HTTP " + response.status + "）", data && data.errors);
+    throw new ApiError(response.status, detailText(data && data.detail) || "请求失败（HTTP " + response.status + "）",
+      data && data.errors);
   }
   return data;
+}
+
+// `detail` is a Chinese sentence, or pydantic's list of problems ({loc, msg}) from a route that returns it as is.
+function detailText(detail) {
+  if (!Array.isArray(detail)) return detail;
+  return detail.map((d) => (d && typeof d === "object" ? d.msg || JSON.stringify(d) : String(d))).join("；");
 }
 
 function element(tag, text, className) {
@@ -244,9 +251,14 @@ async function save() {
   return entry.id;
 }
 
-function showEditorError(error) {
+// An API error as lines: the detail, then the row reasons it did not already say.
+function errorText(error) {
   const lines = [error.message].concat((error.errors || []).filter((e) => e.reason !== error.message).map((e) => e.reason));
-  $("#editor-error").textContent = lines.join("\n");
+  return lines.join("\n");
+}
+
+function showEditorError(error) {
+  $("#editor-error").textContent = errorText(error);
 }
 
 async function step(action) {
@@ -569,7 +581,56 @@ async function loadStats() {
   const top = $("#stats-top");
   top.replaceChildren();
   s.top_questions.forEach((q) => top.append(element("li", q.text + "（" + q.count + " 次）")));
+  showLiveStats(s.live);
   await loadEntryStats();
+}
+
+// 人工客服: the `live` section of /admin/stats (gateway/live/stats.py). With no session a mean is null: "—".
+const LIVE_ENDINGS = { resolved: "已解决", unresolved: "未解决", citizen_ended: "群众结束", abandoned: "群众离开",
+  unknown: "其他" };
+
+function durations(figures) {
+  if (!figures || !figures.count) return "—";
+  return "平均 " + waited(figures.mean) + "，中位 " + waited(figures.median) + "（" + figures.count + " 次）";
+}
+
+function showLiveStats(live) {
+  const part = $("#stats-live-part");
+  part.hidden = !live;
+  if (!live) return;
+  const endings = Object.entries(live.outcomes || {}).map(([key, n]) => (LIVE_ENDINGS[key] || key) + " " + n);
+  const r = live.ratings;
+  const rows = [
+    ["转人工会话", live.sessions],
+    ["会话状态", "坐席接入 " + live.taken + "，排队中 " + live.waiting + "，接待中 " + live.active + "，取消排队 "
+      + live.cancelled],
+    ["结束方式", endings.length ? endings.join("，") : "—"],
+    ["排队等待", durations(live.wait_seconds)],
+    ["首次回复", durations(live.first_response_seconds)],
+    ["解决率", percent(live.resolved_rate) + (live.closed_by_agent ? "（坐席结束的 " + live.closed_by_agent
+      + " 次中已解决 " + live.resolved + " 次）" : "")],
+    ["群众评价", r.total ? Object.entries(r.by_rating).map(([name, n]) => name + " " + n).join("，") + "；平均 "
+      + (r.mean === null ? "—" : r.mean + " 分") + "（" + r.total + " 次评价）" : "—"],
+    ["离线留言", live.tickets.total + " 条（待答复 " + live.tickets.open + "，已答复 " + live.tickets.answered + "）"],
+  ];
+  const summary = $("#stats-live");
+  summary.replaceChildren();
+  rows.forEach(([name, value]) => summary.append(element("dt", name), element("dd", value)));
+  const body = $("#stats-live-agents tbody");
+  body.replaceChildren();
+  if (!live.by_agent.length) {
+    const cell = element("td", "统计区间内没有坐席接待过会话", "empty");
+    cell.colSpan = 3;
+    const tr = element("tr");
+    tr.append(cell);
+    body.append(tr);
+  }
+  live.by_agent.forEach((a) => {
+    const tr = element("tr");
+    tr.dataset.agent = a.agent;
+    tr.append(element("td", a.agent || "（未知）"), element("td", a.conversations), element("td", a.resolved));
+    body.append(tr);
+  });
 }
 
 const ENTRY_KINDS = { faq: "FAQ", item: "事项", package: "一件事", app: "应用" };
@@ -706,7 +767,7 @@ async function startDesk() {
   const quietly = (action) => () => action().catch((error) => say(error.message, true));
   desk.timers.push(setInterval(quietly(beat), LIVE_HEARTBEAT_MS), setInterval(quietly(refreshDesk), LIVE_REFRESH_MS));
   await beat();
-  await loadLiveDepartments();
+  await loadLiveHours(await loadLiveDepartments());
   desk.ticketKey = "";
   await refreshDesk();
 }
@@ -735,6 +796,193 @@ async function loadLiveDepartments() {
   const to = $("#live-transfer-to");
   to.replaceChildren();
   items.forEach((d) => to.add(new Option(d.name + (d.open_now ? "" : "（非服务时间）"), d.id)));
+  return items;
+}
+
+// -- 人工服务时间 (service hours of 转人工) --
+// Every agent sees what is in force (GET /admin/live/hours); an admin (manage_staff) edits it in place: 保存
+// replaces the whole setting (PUT), 恢复档案设置 drops it for the profile's `live_chat` (DELETE). Loaded when
+// the tab opens and after a change, never by the desk's refresh (it would wipe what the admin is typing).
+
+const WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+const HOURS_SOURCES = { profile: "档案设置", console: "工作台设置" };
+
+function describeDays(days) {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const consecutive = sorted.length > 2 && sorted[sorted.length - 1] - sorted[0] === sorted.length - 1;
+  if (consecutive) return WEEKDAY_NAMES[sorted[0] - 1] + "至" + WEEKDAY_NAMES[sorted[sorted.length - 1] - 1];
+  return sorted.map((d) => WEEKDAY_NAMES[d - 1]).join("、");
+}
+
+function describeHours(hours) {
+  if (!hours.days.length || !hours.periods.length) return "不提供人工服务";
+  return describeDays(hours.days) + " " + hours.periods.join("、");
+}
+
+function splitPeriods(text) {
+  return text.split(/[、,，;；\s]+/).map((p) => p.trim()).filter(Boolean);
+}
+
+async function loadLiveHours(departments) {
+  const config = await api("GET", "/admin/live/hours");
+  showLiveHours(config, departments || await loadLiveDepartments());
+}
+
+// The rows: the default hours, each department of the list (id "" is the general queue), and any department
+// the setting names that the list does not have (kept, so that saving does not drop it).
+function hoursRows(config, departments) {
+  const rows = [{ scope: "default", name: "默认时间（未单独设置的部门）", hours: config.hours }];
+  const known = new Set();
+  departments.forEach((d) => {
+    known.add(d.id);
+    rows.push({ id: d.id, name: d.name, hours: config.departments[d.id] || null, openNow: d.open_now });
+  });
+  Object.keys(config.departments).filter((id) => !known.has(id)).forEach((id) => {
+    rows.push({ id, name: id + "（部门列表中没有）", hours: config.departments[id], openNow: null });
+  });
+  return rows;
+}
+
+function showLiveHours(config, departments) {
+  const editable = can("manage_staff");
+  $("#live-hours-source").textContent = "现行设置：" + (HOURS_SOURCES[config.source] || config.source)
+    + (config.source === "console" ? "（管理员在工作台所设，覆盖省份档案中的设置）" : "（省份档案中的设置）");
+  $("#live-hours-error").textContent = "";
+  const body = $("#live-hours-table tbody");
+  body.replaceChildren();
+  hoursRows(config, departments).forEach((row) => {
+    const tr = element("tr");
+    if (row.scope) tr.dataset.scope = row.scope;
+    else tr.dataset.department = row.id;
+    const when = element("td", undefined, "hours");
+    if (editable) {
+      hoursEditor(when, row, config.hours);
+    } else {
+      when.textContent = row.hours ? describeHours(row.hours) : "使用默认时间（" + describeHours(config.hours) + "）";
+    }
+    const now = row.openNow === undefined || row.openNow === null ? "—" : row.openNow ? "服务中" : "非服务时间";
+    tr.append(element("td", row.name), when, element("td", now, row.openNow ? "open" : ""));
+    body.append(tr);
+  });
+  const limit = $("#live-hours-limit");
+  limit.replaceChildren();
+  const note = "（全部部门合计正在排队的人数；排满后群众改为留言）";
+  if (editable) {
+    const input = element("input");
+    input.id = "live-queue-limit";
+    input.type = "number";
+    input.min = "0";
+    input.step = "1";
+    input.value = String(config.queue_limit);
+    const label = element("label", "排队上限 ");
+    label.append(input, " 人");
+    limit.append(label, note);
+  } else {
+    limit.textContent = "排队上限：" + config.queue_limit + " 人" + note;
+  }
+  if (editable) {  // the rows that use the default hours show them as the form has them now
+    const defaults = $("#live-hours-table tr[data-scope=default]");
+    defaults.addEventListener("input", () => {
+      const hours = readHoursRow(defaults);
+      document.querySelectorAll("#live-hours-table tr[data-department]").forEach((tr) => {
+        if (tr.querySelector("input.inherit").checked) copyHours(hours, tr);
+      });
+    });
+  }
+  $("#live-hours-hint").hidden = !editable;
+  $("#live-hours-actions").hidden = !editable;
+}
+
+// The editing controls of one row in `cell`: for a department 使用默认时间, the weekdays and the periods.
+function hoursEditor(cell, row, defaults) {
+  const shown = row.hours || defaults;
+  const days = element("span", undefined, "days");
+  WEEKDAY_NAMES.forEach((name, i) => {
+    const box = element("input");
+    box.type = "checkbox";
+    box.value = String(i + 1);
+    box.checked = shown.days.includes(i + 1);
+    const label = element("label");
+    label.append(box, name);
+    days.append(label);
+  });
+  const periods = element("input", undefined, "periods");
+  periods.value = shown.periods.join("、");
+  periods.maxLength = 200;
+  periods.placeholder = "09:00-12:00、13:30-17:30";
+  periods.setAttribute("aria-label", row.name + "的时段");
+  const periodsLabel = element("label", "时段 ");
+  periodsLabel.append(periods);
+  if (row.scope !== "default") {
+    const inherit = element("input", undefined, "inherit");
+    inherit.type = "checkbox";
+    inherit.checked = !row.hours;
+    const own = () => {
+      days.querySelectorAll("input").forEach((box) => { box.disabled = inherit.checked; });
+      periods.disabled = inherit.checked;
+    };
+    inherit.addEventListener("change", () => {
+      // own hours start from the default hours as they are on the form now
+      if (!inherit.checked) copyHours(readHoursRow($("#live-hours-table tr[data-scope=default]")), cell);
+      own();
+    });
+    const label = element("label", undefined, "inherit-label");
+    label.append(inherit, "使用默认时间");
+    cell.append(label);
+    own();
+  }
+  cell.append(days, periodsLabel);
+}
+
+function copyHours(hours, into) {
+  into.querySelectorAll(".days input").forEach((box) => { box.checked = hours.days.includes(Number(box.value)); });
+  into.querySelector("input.periods").value = hours.periods.join("、");
+}
+
+function readHoursRow(tr) {
+  return {
+    days: [...tr.querySelectorAll(".days input:checked")].map((box) => Number(box.value)),
+    periods: splitPeriods(tr.querySelector("input.periods").value),
+  };
+}
+
+// The whole setting as the form has it (PUT replaces everything): {hours, departments, queue_limit}.
+function readHours() {
+  const limit = $("#live-queue-limit").value.trim();
+  if (!/^\d+$/.test(limit)) throw new ApiError(422, "排队上限应为不小于 0 的整数");
+  const departments = {};
+  document.querySelectorAll("#live-hours-table tr[data-department]").forEach((tr) => {
+    if (!tr.querySelector("input.inherit").checked) departments[tr.dataset.department] = readHoursRow(tr);
+  });
+  return {
+    hours: readHoursRow($("#live-hours-table tr[data-scope=default]")),
+    departments,
+    queue_limit: Number(limit),
+  };
+}
+
+async function saveLiveHours(event) {
+  event.preventDefault();
+  $("#live-hours-error").textContent = "";
+  try {
+    await api("PUT", "/admin/live/hours", readHours());
+    await loadLiveHours();
+    say("已保存人工服务时间（工作台设置），立即生效");
+  } catch (error) {
+    $("#live-hours-error").textContent = errorText(error);
+  }
+}
+
+async function resetLiveHours() {
+  if (!window.confirm("恢复为省份档案中的人工服务时间与排队上限？在工作台所做的设置将被撤销。")) return;
+  $("#live-hours-error").textContent = "";
+  try {
+    await api("DELETE", "/admin/live/hours");
+    await loadLiveHours();
+    say("已恢复档案设置的人工服务时间");
+  } catch (error) {
+    $("#live-hours-error").textContent = errorText(error);
+  }
 }
 
 async function refreshDesk() {
@@ -1045,6 +1293,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#live-close-resolved").addEventListener("click", () => closeSession("resolved"));
   $("#live-close-unresolved").addEventListener("click", () => closeSession("unresolved"));
   $("#live-take-selected").addEventListener("click", () => desk.selected && takeSession(desk.selected));
+  $("#live-hours-form").addEventListener("submit", saveLiveHours);
+  $("#live-hours-reset").addEventListener("click", resetLiveHours);
   bindEditor();
   if (state.token) login(state.token);
 });
