@@ -68,6 +68,20 @@ async def test_search_is_limited_per_address_with_a_chinese_message(tmp_path, ch
     assert 'chat_rate_limited_total{channel="address_search"} 1.0' in metrics
 
 
+async def test_the_live_chat_pull_has_its_own_polling_sized_address_limit_and_is_never_cached(tmp_path, channel_index):
+    app, client = await _client(tmp_path, channel_index, rate_limit_address_events=3, rate_limit_search_requests=1)
+    async with client:
+        pulls = [await client.get(f"/api/chat/pull-{n}/events") for n in range(3)]
+        refused = await client.get("/api/chat/pull-9/events")
+        search = await client.get("/api/search", params={"q": "身份证"})  # a window of its own
+    await app.state.wechat.close()
+    assert [p.status_code for p in pulls] == [200, 200, 200]
+    assert pulls[0].json()["tickets_open"] == 0 and pulls[0].json()["live"] is None
+    assert all(p.headers["Cache-Control"] == "no-store" for p in pulls)
+    assert refused.status_code == 429 and "请求太多" in refused.json()["detail"]
+    assert search.status_code == 200
+
+
 async def test_behind_a_trusted_proxy_each_citizen_has_its_own_window(tmp_path, channel_index):
     from gateway.app import create_app
 
