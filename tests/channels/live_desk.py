@@ -128,3 +128,17 @@ def silence_every_console(database_url: str, minutes: int = 60) -> None:
             conn.execute(agents.update().values(heartbeat_at=dt.datetime.utcnow() - dt.timedelta(minutes=minutes)))
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def agent_token(gateway: str, name: str) -> Iterator[str]:
+    """A new agent's token; afterwards off duty (the next tests on the shared stack must find no agent online)
+    and revoked."""
+    made = httpx.post(gateway + "/admin/staff", json={"name": name, "role": "agent"}, headers=ADMIN, timeout=10)
+    assert made.status_code == 201, made.text
+    token = made.json()["token"]
+    try:
+        yield token
+    finally:
+        httpx.post(gateway + "/admin/live/sign-off", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        httpx.delete(f"{gateway}/admin/staff/{made.json()['id']}", headers=ADMIN, timeout=10)

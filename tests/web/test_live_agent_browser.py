@@ -21,6 +21,7 @@ import pytest
 from devtools.support.browser import chromium_page
 from devtools.support.waiting import wait_until
 from tests.channels.live_desk import ADMIN, ALWAYS, closed_today, hours_restored
+from tests.channels.live_desk import agent_token as new_agent
 from tests.conftest import needs
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis]
@@ -44,13 +45,8 @@ def hours(live):
 
 @pytest.fixture
 def agent_token(live):
-    made = httpx.post(live.gateway + "/admin/staff", json={"name": AGENT, "role": "agent"}, headers=ADMIN, timeout=10)
-    assert made.status_code == 201, made.text
-    token = made.json()["token"]
-    yield token
-    # off duty (the next tests on the shared stack must find no agent online), and the token revoked
-    httpx.post(live.gateway + "/admin/live/sign-off", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    httpx.delete(f"{live.gateway}/admin/staff/{made.json()['id']}", headers=ADMIN, timeout=10)
+    with new_agent(live.gateway, AGENT) as token:
+        yield token
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 
 from devtools.support.browser import chromium_page
 from tests.channels.live_desk import ADMIN, ALWAYS, Console
+from tests.channels.live_desk import agent_token as new_agent
 from tests.conftest import STACK_ADMIN_TOKEN, needs
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis]
@@ -45,12 +46,8 @@ def back_to_profile(gateway: str) -> None:
 
 @pytest.fixture
 def agent_token(live):
-    made = httpx.post(live.gateway + "/admin/staff", json={"name": AGENT, "role": "agent"}, headers=ADMIN, timeout=10)
-    assert made.status_code == 201, made.text
-    token = made.json()["token"]
-    yield token
-    httpx.post(live.gateway + "/admin/live/sign-off", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    httpx.delete(f"{live.gateway}/admin/staff/{made.json()['id']}", headers=ADMIN, timeout=10)
+    with new_agent(live.gateway, AGENT) as token:
+        yield token
 
 
 @pytest.fixture
@@ -176,9 +173,10 @@ def test_the_statistics_tab_shows_the_live_agents_part(live, page, tmp_path):
     gateway = live.gateway
     put = httpx.put(gateway + "/admin/live/hours", json=ALWAYS, headers=ADMIN, timeout=10)
     assert put.status_code == 200, put.text
-    agent = Console(gateway, "周坐席")
+    name = "统计坐席" + uuid.uuid4().hex[:4]  # its own name: other tests on the shared stack serve as well
+    agent = Console(gateway, name)
     try:
-        # One conversation, taken and resolved by 周坐席.
+        # One conversation, taken and resolved by this agent.
         sender = "web-" + uuid.uuid4().hex[:16]
         for text in ("身份证丢了怎么补办", "转人工"):
             said = httpx.post(
@@ -194,14 +192,14 @@ def test_the_statistics_tab_shows_the_live_agents_part(live, page, tmp_path):
         agent.leave()
         back_to_profile(gateway)
     live_stats = httpx.get(gateway + "/admin/stats", headers=ADMIN, timeout=30).json()["live"]
-    mine = next(a for a in live_stats["by_agent"] if a["agent"] == "周坐席")
+    mine = next(a for a in live_stats["by_agent"] if a["agent"] == name)
     assert (mine["conversations"], mine["resolved"]) == (1, 1)
 
     log_in(page, gateway, STACK_ADMIN_TOKEN, ADMIN_NAME)
     page.click("nav button[data-tab=stats]")
-    row = page.locator("#stats-live-agents tr[data-agent='周坐席']")
+    row = page.locator(f"#stats-live-agents tr[data-agent='{name}']")
     row.wait_for()
-    assert row.inner_text().split("\t") == ["周坐席", "1", "1"]
+    assert row.inner_text().split("\t") == [name, "1", "1"]
     assert page.locator("#stats-live-agents tbody tr").count() == len(live_stats["by_agent"])
     summary = page.inner_text("#stats-live")
     assert f"转人工会话\n{live_stats['sessions']}" in summary, summary

@@ -51,6 +51,15 @@ function element(tag, text, className) {
   return node;
 }
 
+// A table's one row saying it has nothing to show, across all its `span` columns.
+function emptyRow(text, span) {
+  const cell = element("td", text, "empty");
+  cell.colSpan = span;
+  const tr = element("tr");
+  tr.append(cell);
+  return tr;
+}
+
 function button(text, onClick) {
   const node = element("button", text);
   node.type = "button";
@@ -619,11 +628,7 @@ function showLiveStats(live) {
   const body = $("#stats-live-agents tbody");
   body.replaceChildren();
   if (!live.by_agent.length) {
-    const cell = element("td", "统计区间内没有坐席接待过会话", "empty");
-    cell.colSpan = 3;
-    const tr = element("tr");
-    tr.append(cell);
-    body.append(tr);
+    body.append(emptyRow("统计区间内没有坐席接待过会话", 3));
   }
   live.by_agent.forEach((a) => {
     const tr = element("tr");
@@ -1008,11 +1013,7 @@ function showQueue(data) {
   const body = $("#live-queue tbody");
   body.replaceChildren();
   if (!data.waiting.length) {
-    const cell = element("td", "没有排队中的群众", "empty");
-    cell.colSpan = 5;
-    const tr = element("tr");
-    tr.append(cell);
-    body.append(tr);
+    body.append(emptyRow("没有排队中的群众", 5));
   }
   data.waiting.forEach((s) => {
     const tr = element("tr", undefined, "clickable" + (desk.selected === s.id ? " selected" : ""));
