@@ -83,6 +83,23 @@ CUES: Dict[str, re.Pattern] = {
     ),
 }
 
+# The conversation-control intents that a guess must not give a question to: "户口本找不到了" is no 不要,
+# "信义区托婴中心地址电话多少" no 转人工, "有人打电话说是政府的要我交钱 是骗子吧" no "你是机器人吗". Each needs
+# its cue; a short reply ("不", "算了", "no") is a deny whatever it says.
+CONTROL_CUES: Dict[str, re.Pattern] = {
+    "human_handoff": re.compile(
+        r"人工|真人|工作人员|客服|坐席|转接|找(个)?人|个人来|找到人|热线|打电话|rengong|轉人|接线"
+    ),
+    "bot_challenge": re.compile(
+        r"机器|真人|是人|的人吗|个人吗|人还是|人在回复|人工智能|ai|自动回复|程序|智能客服|chatgpt|你是(谁|哪个|什么)",
+        re.IGNORECASE,
+    ),
+    "deny": re.compile(
+        r"^.{1,4}$|^(不|没|别|否|错|算了|拉倒|取消|先不|先别|no\b)|不是|不对|不要|不用|不需要|不想|不办|不约|不提交|"
+        r"不留|不同意|不方便|不行|不弄|不整|错了|信息不对",
+        re.IGNORECASE,
+    ),
+}
 # Everyday words for what happened to a certificate, and the actions of item names they call for.
 ACTION_CUES: Tuple[Tuple[re.Pattern, Tuple[str, ...]], ...] = (
     (
@@ -273,10 +290,10 @@ def derived_entities(text: str, entities: Sequence[Dict], tables: EvidenceTables
 
 
 def cue_of(intent: str, text: str, entities: Iterable[Dict] = ()) -> bool:
-    """Does the message say explicitly that it wants this transactional intent?"""
+    """Does the message say explicitly that it wants this transactional (or conversation-control) intent?"""
     if intent == "check_progress" and any(e.get("entity") == "application_no" for e in entities):
         return True
-    pattern = CUES.get(intent)
+    pattern = CUES.get(intent) or CONTROL_CUES.get(intent)
     return bool(pattern and pattern.search(text))
 
 
@@ -300,8 +317,8 @@ SURE_QUESTION = 0.5
 DECIDED_CONFIDENCE = 0.8
 
 
-def _normalised(scores: Dict[str, float]) -> List[Tuple[str, float]]:
-    total = sum(scores.values()) or 1.0
+def _normalised(scores: Dict[str, float], dropped: float = 0.0) -> List[Tuple[str, float]]:
+    total = (sum(scores.values()) + dropped) or 1.0
     return sorted(((k, v / total) for k, v in scores.items()), key=lambda kv: -kv[1])
 
 
@@ -340,12 +357,20 @@ def rerank(
         if name in scores and not cue_of(name, text, entities):
             scores[name] *= UNCUED_FACTOR
             reasons.append(f"no cue: {name}")
+    # Every phrasing of these has its cue: without it, it is never the one. Its share is dropped, not handed to
+    # the others: what remains is as unsure as it was ("叽里咕噜手续" stays 没听懂 for the FallbackClassifier).
+    dropped = 0.0
+    for name in CONTROL_CUES:
+        if scores.get(name) and not cue_of(name, text.strip(), entities):
+            dropped += scores[name]
+            scores[name] = 0.0
+            reasons.append(f"no cue: {name}")
     if evidence:
         for name in NOT_WITH_EVIDENCE:
             if name in scores:
                 scores[name] *= EVIDENCE_FACTOR
     top = max(scores, key=lambda k: scores[k])
-    total = sum(scores.values()) or 1.0
+    total = (sum(scores.values()) + dropped) or 1.0
     # a control intent ("转人工", "字大点", "第二个") stands when the classifier is sure of it
     sure_control = top in CONTROL and scores[top] / total >= SURE_CONTROL
     found = ",".join(sorted(kinds & set(EVIDENCE_ENTITIES)))
@@ -366,7 +391,7 @@ def rerank(
         if len(text.strip()) >= MIN_QUESTION_CHARS and QUESTION_FORM.search(text) and top != "out_of_scope":
             informational = max(INFORMATIONAL, key=lambda k: scores[k])
             return _decide(scores, informational if scores[informational] > 0 else ASK_QUESTION, "question form")
-    normalised = _normalised(scores)
+    normalised = _normalised(scores, dropped)
     return Ranking(normalised[0][0], normalised[0][1], normalised, "; ".join(reasons) or "classifier")
 
 
@@ -380,5 +405,6 @@ __all__ = [
     "TRANSACTIONAL",
     "EVIDENCE_ENTITIES",
     "CUES",
+    "CONTROL_CUES",
     "PHRASES",
 ]

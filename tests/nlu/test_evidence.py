@@ -140,6 +140,41 @@ def test_a_sure_control_intent_stands(entities_of):
     assert result.intent == "human_handoff"
 
 
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("deny", "户口本找不到了"),
+        ("human_handoff", "信义区托婴中心地址电话多少"),
+        ("bot_challenge", "有人打电话说是政府的要我交钱 是骗子吧"),
+    ],
+)
+def test_a_control_intent_without_its_cue_gives_way_even_when_the_classifier_is_sure(intent, text):
+    result = rerank([(intent, 0.9), ("ask_question", 0.06), ("greet", 0.04)], text, [])
+    assert result.intent == "ask_question"
+
+
+def test_a_dropped_control_guess_leaves_the_rest_as_unsure_as_it_was():
+    result = rerank([("deny", 0.5), ("ask_guide", 0.3), ("greet", 0.2)], "叽里咕噜手续", [])
+    assert result.confidence == pytest.approx(0.3)  # below the FallbackClassifier's 0.4: still 没听懂
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("deny", "不"),
+        ("deny", "算了"),
+        ("deny", "先别提交"),
+        ("deny", "no"),
+        ("human_handoff", "我要跟真人说"),
+        ("human_handoff", "打哪个电话能找到人"),
+        ("bot_challenge", "你是谁"),
+        ("bot_challenge", "回复这么快是机器吧"),
+    ],
+)
+def test_a_control_intent_with_its_cue_stands(intent, text):
+    assert rerank([(intent, 0.9), ("ask_question", 0.1)], text, []).intent == intent
+
+
 def test_a_long_message_follows_the_intake_label():
     ranking = [("ask_question", 0.7), ("complaint", 0.3)]
     assert rerank(ranking, "…", [], intake_label="complaint").intent == "complaint"
