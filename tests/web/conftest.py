@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.channels import live as live_stack
+from tests.channels.live_desk import agent_token as new_agent
 from tests.conftest import ROOT, needs
 
 NINGXIA = ROOT / "knowledge" / "sample" / "ningxia"
@@ -18,6 +19,13 @@ def live(tmp_path_factory):
     instance = live_stack.acquire(tmp_path_factory)
     yield instance
     live_stack.release()
+
+
+@pytest.fixture
+def agent_token(live, request):
+    """An agent's token on the live stack, named by the test module's AGENT; off duty and revoked afterwards."""
+    with new_agent(live.gateway, request.module.AGENT) as token:
+        yield token
 
 
 @pytest.fixture(scope="module")

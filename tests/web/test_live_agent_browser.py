@@ -21,7 +21,6 @@ import pytest
 from devtools.support.browser import chromium_page
 from devtools.support.waiting import wait_until
 from tests.channels.live_desk import ADMIN, ALWAYS, closed_today, hours_restored
-from tests.channels.live_desk import agent_token as new_agent
 from tests.conftest import needs
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis]
@@ -41,12 +40,6 @@ def hours(live):
     with hours_restored(live.gateway) as put:
         put(ALWAYS)
         yield put
-
-
-@pytest.fixture
-def agent_token(live):
-    with new_agent(live.gateway, AGENT) as token:
-        yield token
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 
 from devtools.support.browser import chromium_page
 from tests.channels.live_desk import ADMIN, ALWAYS, Console
-from tests.channels.live_desk import agent_token as new_agent
 from tests.conftest import STACK_ADMIN_TOKEN, needs
 
 pytestmark = [pytest.mark.stack, pytest.mark.redis]
@@ -42,12 +41,6 @@ def back_to_profile(gateway: str) -> None:
     reset = httpx.delete(gateway + "/admin/live/hours", headers=ADMIN, timeout=10)
     assert reset.status_code == 200, reset.text
     assert httpx.post(gateway + "/admin/live/sign-off", headers=ADMIN, timeout=10).status_code == 200
-
-
-@pytest.fixture
-def agent_token(live):
-    with new_agent(live.gateway, AGENT) as token:
-        yield token
 
 
 @pytest.fixture
