@@ -45,8 +45,7 @@ async def events(
     if channel:
         raise HTTPException(422, f"请求参数有误：sender_id 不能以“{channel}:”开头，该前缀属于服务端渠道")
     found = await run_in_threadpool(res.live.events, sender_id, after)
-    session = await run_in_threadpool(res.live.open_chat, sender_id)
-    tickets_open = await run_in_threadpool(res.live.open_tickets_of, sender_id)
+    session, tickets_open = await run_in_threadpool(res.live.open_of, sender_id)
     await delivery.seen(res, sender_id)
     state = None
     if session is not None:

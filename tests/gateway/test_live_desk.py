@@ -419,22 +419,22 @@ def test_when_every_console_is_silent_the_waiting_chats_become_tickets_with_thei
     desk.heartbeat(WANG)
     desk.take(taken["id"], WANG)
     assert desk.unattended_to_tickets() == []  # an agent is on duty: the queue stays
-    assert desk.open_tickets_of("unattended-1") == 0
+    chat, tickets = desk.open_of("unattended-1")
+    assert (chat["id"], chat["status"], tickets) == (waiting["id"], "waiting", 0)
 
     long_ago = dt.datetime.utcnow() - dt.timedelta(minutes=10)
     with desk.engine.begin() as conn:
         conn.execute(tables.agents.update().values(heartbeat_at=long_ago))
     turned = desk.unattended_to_tickets()
     assert [(t["id"], t["kind"], t["status"]) for t in turned] == [(waiting["id"], "ticket", "open")]
-    assert desk.open_chat("unattended-1") is None  # the bot answers this citizen again
-    assert desk.open_tickets_of("unattended-1") == 1
+    assert desk.open_of("unattended-1") == (None, 1)  # the bot answers this citizen again
     assert [t["id"] for t in desk.tickets("open")] == [waiting["id"]]
     assert [m["text"] for m in desk.messages_of(waiting["id"])] == ["我的身份证丢了，怎么补办？"]
     assert desk.session(taken["id"])["status"] == "active"  # the requeue of a silent agent's session is apart
     assert desk.unattended_to_tickets() == []
 
     desk.answer_ticket(waiting["id"], LI, "请带户口簿到派出所办理。")
-    assert desk.open_tickets_of("unattended-1") == 0
+    assert desk.open_of("unattended-1")[1] == 0
 
 
 # -- service hours --------------------------------------------------------------------------------------
