@@ -50,3 +50,11 @@ def chromium_page(workdir: Path, timeout_ms: int = 30_000, **options) -> Iterato
             yield page
         finally:
             context.close()
+
+
+def log_in_to_staff_page(page, gateway: str, token: str, who: str) -> None:
+    """Opens the staff page (/staff/) and logs in with `token`; returns once the header names `who`."""
+    page.goto(gateway + "/staff/")
+    page.fill("#token", token)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector(f"#who:has-text('{who}')")

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from devtools.support.browser import chromium_page
+from devtools.support.browser import log_in_to_staff_page as log_in
 from knowledge import feedback
 from tests.admin.gateway_process import GatewayProcess
 from tests.conftest import needs
@@ -46,13 +47,6 @@ def staff_tokens(gateway) -> dict:
 def page(tmp_path):
     with chromium_page(tmp_path, timeout_ms=20_000, locale="zh-CN", viewport={"width": 1280, "height": 900}) as page:
         yield page
-
-
-def log_in(page, url: str, token: str, who: str) -> None:
-    page.goto(url + "/staff/")
-    page.fill("#token", token)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector(f"#who:has-text('{who}')")
 
 
 def test_editor_writes_reviewer_publishes_in_the_browser(gateway, staff_tokens, page, tmp_path, kb):

@@ -18,7 +18,7 @@ import uuid
 import httpx
 import pytest
 
-from devtools.support.browser import chromium_page
+from devtools.support.browser import chromium_page, log_in_to_staff_page
 from devtools.support.waiting import wait_until
 from tests.channels.live_desk import ADMIN, ALWAYS, closed_today, hours_restored
 from tests.conftest import needs
@@ -62,10 +62,7 @@ def desk(citizen):
 
 def log_in(page, gateway: str, token: str) -> None:
     with page.expect_request(lambda r: r.url.endswith("/admin/live/heartbeat")):
-        page.goto(gateway + "/staff/")
-        page.fill("#token", token)
-        page.click("#login-form button[type=submit]")
-    page.wait_for_selector(f"#who:has-text('{AGENT}（坐席）')")
+        log_in_to_staff_page(page, gateway, token, f"{AGENT}（坐席）")
     page.wait_for_selector("#live-status:has-text('在线坐席')")
 
 

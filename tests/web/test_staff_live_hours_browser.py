@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from devtools.support.browser import chromium_page
+from devtools.support.browser import log_in_to_staff_page as log_in
 from tests.channels.live_desk import ADMIN, ALWAYS, Console
 from tests.conftest import STACK_ADMIN_TOKEN, needs
 
@@ -48,13 +49,6 @@ def back_to_profile(gateway: str) -> None:
 def page(tmp_path):
     with chromium_page(tmp_path, viewport=DESK, locale="zh-CN") as page:
         yield page
-
-
-def log_in(page, gateway: str, token: str, who: str) -> None:
-    page.goto(gateway + "/staff/")
-    page.fill("#token", token)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector(f"#who:has-text('{who}')")
 
 
 def set_row(page, row: str, days: list, periods: str) -> None:
