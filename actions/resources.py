@@ -9,6 +9,11 @@ from search.searcher import KnowledgeSearcher
 from search.semantic import open_channel
 from settings import get_settings
 
+# How long the action server reuses a read of the knowledge base's change number and profile: one turn asks
+# for them a dozen times (each text rendered, each item name looked up); a publish or a reload made by the
+# gateway or `make load` is seen within this, well inside the 5 s a publish has to be answered in.
+KB_REREAD_SECONDS = 1.0
+
 
 @functools.lru_cache(maxsize=1)
 def knowledge_store() -> KnowledgeStore:

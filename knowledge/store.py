@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
@@ -84,6 +85,8 @@ class KnowledgeStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._recent_reads: Dict[str, Tuple[float, Any]] = {}  # what `_reused` keeps: key → (monotonic time, value)
+        self._profile_written = False  # set_meta("profile") inside a transaction not yet ended
         metadata.create_all(self.engine)
 
     def ping(self) -> bool:
@@ -99,12 +102,30 @@ class KnowledgeStore:
         it holds the writers' lock until it commits or rolls back; without, it only writes other tables
         (feedback, audit, tokens). On SQLite both take the write lock at BEGIN, so a read-then-write
         transaction waits its turn instead of failing with "database is locked"."""
-        with self.engine.connect() as conn:
-            conn.execution_options(kb_write=True)
-            with conn.begin():
-                if entries_lock:
-                    self.lock_writers(conn)
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(kb_write=True)
+                with conn.begin():
+                    if entries_lock:
+                        self.lock_writers(conn)
+                    yield conn
+        finally:
+            if entries_lock or self._profile_written:  # what this process changes, it reads at once
+                self._recent_reads.clear()
+                self._profile_written = False
+
+    def _reused(self, key: str, max_age: float, read):
+        """`read()`, or its value read less than `max_age` seconds ago (0: always read). For the hot readers of
+        the action server, which ask the same small thing many times a turn; another process's write is seen
+        within `max_age`, this process's own change of entries or of the profile at once (`transaction`
+        forgets what was kept; the question log and other bookkeeping writes do not)."""
+        now = time.monotonic()
+        last = self._recent_reads.get(key)
+        if max_age > 0 and last is not None and now - last[0] < max_age:
+            return last[1]
+        value = read()
+        self._recent_reads[key] = (now, value)
+        return value
 
     @staticmethod
     def lock_writers(conn: Connection) -> None:
@@ -284,9 +305,14 @@ class KnowledgeStore:
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]
 
-    def latest_change(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(changes.c.seq), 0))).scalar_one())
+    def latest_change(self, max_age: float = 0.0) -> int:
+        """The sequence number of the newest change (0: none); see `_reused` for `max_age`."""
+
+        def read() -> int:
+            with self.engine.connect() as conn:
+                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(changes.c.seq), 0))).scalar_one())
+
+        return self._reused("latest_change", max_age, read)
 
     # -- reads --------------------------------------------------------------------------------------
 
@@ -459,20 +485,27 @@ class KnowledgeStore:
             row = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).first()
         return row.value if row else None
 
-    def loaded_profile(self) -> Dict[str, Any]:
+    def loaded_profile(self, max_age: float = 0.0) -> Dict[str, Any]:
         """The province's profile loaded into the store (knowledge/sync.py writes it: knowledge.schema.Regions as
-        JSON); {} when none is loaded or it cannot be read."""
-        raw = self.get_meta("profile")
-        try:
-            value = json.loads(raw) if raw else {}
-        except ValueError:
-            value = {}
-        return value if isinstance(value, dict) else {}
+        JSON); {} when none is loaded or it cannot be read. See `_reused` for `max_age`; each call returns a new
+        dict, whose nested values (links, live_chat) are shared with other callers: read them, do not change them."""
+
+        def read() -> Dict[str, Any]:
+            raw = self.get_meta("profile")
+            try:
+                value = json.loads(raw) if raw else {}
+            except ValueError:
+                value = {}
+            return value if isinstance(value, dict) else {}
+
+        return dict(self._reused("profile", max_age, read))
 
     def set_meta(self, key: str, value: str, conn: Optional[Connection] = None) -> None:
         if conn is None:
             with self.transaction(entries_lock=False) as own:
                 return self.set_meta(key, value, own)
+        if key == "profile":
+            self._profile_written = True
         updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount
         if not updated:
             conn.execute(meta.insert().values(key=key, value=value))

@@ -25,7 +25,7 @@ from actions import wording
 from actions.background import in_background
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import latest_metadata
-from actions.resources import knowledge_store, searcher
+from actions.resources import KB_REREAD_SECONDS, knowledge_store, searcher
 from knowledge import feedback
 from search.answer_policy import bare, topics
 
@@ -97,7 +97,7 @@ class _FaqsByItem:
         self._map: Dict[str, List[Dict]] = {}
 
     def get(self, store) -> Dict[str, List[Dict]]:
-        version = (id(store), store.latest_change())
+        version = (id(store), store.latest_change(max_age=KB_REREAD_SECONDS))
         with self._lock:
             if version == self._version:
                 return self._map

@@ -24,6 +24,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.platform.profile import platform_profile
 from actions.platform.submission import TrackerContext
+from actions.resources import KB_REREAD_SECONDS
 
 ITEM_SLOT = "item"
 # Intent → the part of the guide it asks for.
@@ -248,7 +249,7 @@ class ItemCatalog:
         self._forms_text: Dict[str, str] = {}
 
     def _refresh(self) -> None:
-        version = self._store.latest_change()
+        version = self._store.latest_change(max_age=KB_REREAD_SECONDS)
         with self._lock:
             if version == self._version and self._names:
                 return

@@ -1,7 +1,7 @@
 """The province's profile as loaded into the knowledge base (knowledge/schema.py `Regions`, store meta
-"profile"): platform and app names, links, hotline, wording. Read on each call (one small query), so that a
-reload of the knowledge base shows at once; {} when it cannot be read (no knowledge base yet) — callers fall
-back to generic values then (`DEFAULTS`)."""
+"profile"): platform and app names, links, hotline, wording. Reread at most once a second (actions/resources.py
+`KB_REREAD_SECONDS`), so that a reload of the knowledge base shows within a second; {} when it cannot be read
+(no knowledge base yet) — callers fall back to generic values then (`DEFAULTS`)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ TEXT_FIELDS = ("complaint_entry", "greeting", "login_explanation")
 
 
 def platform_profile() -> Dict[str, Any]:
-    from actions.resources import knowledge_store
+    from actions.resources import KB_REREAD_SECONDS, knowledge_store
 
     try:
-        return knowledge_store().loaded_profile()
+        return knowledge_store().loaded_profile(max_age=KB_REREAD_SECONDS)
     except Exception:  # no knowledge base yet
         logger.warning("the profile could not be read", exc_info=True)
         return {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import wording
+from actions import resources, wording
 from actions.forms import login
 from actions.forms.workorder import KINDS
 
@@ -79,6 +79,7 @@ def test_the_profile_fills_the_platform_and_the_hotline(sample_kb, monkeypatch):
     other = {**profile, "platform": "一部手机办事通", "platform_short": "办事通", "app_name": "办事通APP"}
     other.update(hotline="96128", complaint_entry="办事通APP“12345投诉建议”")
     raw = json.dumps(other, ensure_ascii=False)
+    monkeypatch.setattr(resources, "KB_REREAD_SECONDS", 0.0)  # no reuse: the meta read is replaced below
     monkeypatch.setattr(sample_kb, "get_meta", lambda key: raw if key == "profile" else None)
     handoff = wording.text("utter_handoff")
     assert "96128" in handoff and "办事通APP“12345投诉建议”" in handoff and "三晋通" not in handoff

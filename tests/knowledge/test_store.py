@@ -134,3 +134,30 @@ def test_writers_are_serialised_so_sequence_numbers_commit_in_order(kb, make_sto
     assert order[1][1] >= 0.5  # it waited for the first transaction
     seqs = {row[2]: row[0] for row in kb.changes_since(0)}
     assert seqs["faq-first"] < seqs["faq-second"]
+
+
+def test_a_recent_read_is_reused_only_for_its_age_and_never_after_this_stores_own_write(kb, make_store):
+    """The action server's hot readers (change number, profile) reuse a read for `max_age` seconds; another
+    process's write shows after that, this store's own write at once; `max_age=0` always reads."""
+    LONG = 60.0  # no machine is that slow between two lines: a reuse below is never an expiry
+    kb.set_meta("profile", json.dumps({"platform": "甲"}))
+    other = make_store()  # another process on the same database
+    seen = kb.latest_change(max_age=LONG)
+    assert kb.loaded_profile(max_age=LONG) == {"platform": "甲"}
+    other.upsert("faq", faq("faq-elsewhere", "别处写的"), actor="张三", source="admin")
+    other.set_meta("profile", json.dumps({"platform": "乙"}))
+    assert kb.latest_change(max_age=LONG) == seen and kb.loaded_profile(max_age=LONG) == {"platform": "甲"}
+    with kb.transaction(entries_lock=False):
+        pass  # bookkeeping such as the question log: what was read stays reused
+    assert kb.loaded_profile(max_age=LONG) == {"platform": "甲"}
+    assert kb.latest_change() == seen + 1 and kb.loaded_profile() == {"platform": "乙"}
+    kb.loaded_profile(max_age=LONG)["platform"] = "被调用方改了"  # a new dict each call
+    assert kb.loaded_profile(max_age=LONG) == {"platform": "乙"}
+    kb.latest_change(max_age=LONG)
+    kb.upsert("faq", faq("faq-here", "这里写的"), actor="张三", source="admin")
+    assert kb.latest_change(max_age=LONG) == seen + 2
+    kb.set_meta("profile", json.dumps({"platform": "丙"}))
+    assert kb.loaded_profile(max_age=LONG) == {"platform": "丙"}
+    other.set_meta("profile", json.dumps({"platform": "丁"}))
+    time.sleep(0.3)
+    assert kb.loaded_profile(max_age=0.2) == {"platform": "丁"}  # older than its max_age: read again
