@@ -21,8 +21,12 @@ from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
 from actions.resources import searcher
 from search import answer_policy as confidence
+from search.normalize import normalize_query
 
 FAQ_OVER_GUIDE_MARGIN = 0.03
+# Words that say whether or how soon a thing gets done, or count it, not what is asked: beside an item's name
+# ("营业执照几天能办好", "结婚登记网上能办吗", "港澳通行证办一个多少钱") they ask no more than its guide says.
+DOING_WORDS = frozenset("办好 能办 好办 可办 能拿 拿到 一个 一本 一张".split())
 
 
 def asked_aspect(tracker: Tracker) -> str:
@@ -72,12 +76,22 @@ class ActionAnswerAspect(Action):
 def asks_beyond_the_item(tracker: Tracker, item_id: str) -> bool:
     """Whether the question says more than the item's name and the part of its guide asked ("身份证补办要多少钱"
     says nothing more; "低保一个月给多少钱" does): only then can a FAQ be closer than the guide (and only then
-    is retrieval worth its ~15 ms of sentence vector)."""
+    is retrieval worth its ~25 ms of sentence vector). The message's own words are weighed (not what is left
+    of it once the item's words are cut out: "居住证多少天能拿" would leave "证多少天能拿" and a word "天能")."""
     text = tracker.latest_message.get("text") or ""
-    for word in jieba.cut_for_search(catalog().forms_text(item_id)):
-        if len(word) >= 2:
-            text = text.replace(word, " ")
-    return confidence.names_something(searcher(), text)
+    forms = catalog().forms_text(item_id)
+    _, corrected = searcher().corrected(text)
+    return any(
+        word not in confidence.ASPECT_WORDS and word not in DOING_WORDS and not _part_of(word, forms)
+        for word in confidence.content_words(corrected or normalize_query(text))
+    )
+
+
+def _part_of(word: str, forms: str) -> bool:
+    """The word is in the item's names, or all of it but one character is ("身份证号" → 身份证); "残疾证" is not
+    "残疾人两项补贴" for sharing 残疾."""
+    shortest = max(3, len(word) - 1)
+    return word in forms or any(len(part) >= shortest and part in forms for part in jieba.cut_for_search(word))
 
 
 def answer_from_faq(

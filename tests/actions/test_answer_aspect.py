@@ -120,3 +120,23 @@ async def test_a_faq_asking_this_very_question_goes_before_the_guides_part(sampl
     followed = type(dispatcher)()
     await run(followed, "要多少钱", "ask_fee", slots={"item": "mz-dibao"})
     assert texts(followed)[0].startswith("【")
+
+
+async def test_an_item_named_with_only_how_or_how_soon_is_answered_from_its_guide_without_retrieval(
+    sample_kb, dispatcher, monkeypatch
+):
+    """Questions such as "港澳通行证办一个多少钱", "结婚登记网上能办吗" ask no more than the guide's part says: the FAQ search (and
+    its sentence vector) is not run; "残疾证在哪办" names another thing than 残疾人两项补贴 and still searches."""
+    import actions.answers.aspect as aspect
+
+    searched = []
+    real_retrieve = aspect.retrieve
+    monkeypatch.setattr(aspect, "retrieve", lambda text: searched.append(text) or real_retrieve(text))
+    await run(dispatcher, "港澳通行证办一个多少钱", "ask_fee", [{"entity": "item", "value": "ga-hk-macau-permit"}])
+    assert texts(dispatcher)[0].startswith("【") and "】收费标准：" in texts(dispatcher)[0]
+    online = type(dispatcher)()
+    await run(online, "结婚登记网上能办吗", "ask_online", [{"entity": "item", "value": "mz-marriage"}])
+    assert texts(online)[0].startswith("【") and searched == []
+    other = type(dispatcher)()
+    await run(other, "残疾证在哪办", "ask_location", [{"entity": "item", "value": "mz-disability-subsidy"}])
+    assert searched == ["残疾证在哪办"]
