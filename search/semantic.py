@@ -137,7 +137,10 @@ class SemanticChannel:
         return Matrix(np.array(docs, dtype=np.int64), np.array(starts, dtype=np.int64), vectors, missing, row)
 
     def query_vector(self, text: str) -> np.ndarray:
-        return self.encoder.query(text)
+        """The question's vector: an entry's own phrasing asked as it is written (a tapped 猜你想问 or 热门问题,
+        an item's name) already has one — both sides are embedded alike — else it is computed (and cached)."""
+        known = self._vectors.get(vector_key(embedding_text(text)))
+        return known if known is not None else self.encoder.query(text)
 
 
 _memories: Dict[str, VectorMemory] = {}

@@ -117,3 +117,18 @@ def test_fusion_keeps_lexical_hits_and_admits_only_close_semantic_ones():
     # a filter that leaves only far documents does not promote them: the best is the unfiltered one
     filtered = fuse(np.zeros(0, dtype=np.int64), np.zeros(0), np.array([5]), np.array([0.80]), best=0.95, floor=0.7)
     assert len(filtered.docs) == 0
+
+
+def test_a_question_asked_as_an_entry_phrases_it_reuses_that_vector(mini_index, channel, monkeypatch):
+    """A tapped 猜你想问 / 热门问题 or an item's name typed as it is: its vector is the phrasing's own (both sides
+    are embedded alike), so no query vector is computed; any other question is."""
+    Embedder(mini_index, channel.store, channel.encoder).run()
+    searcher = KnowledgeSearcher(mini_index, channel)
+    searcher.search("预热")  # reads the stored vectors into this process
+    computed = []
+    real_query = channel.encoder.query
+    monkeypatch.setattr(channel.encoder, "query", lambda text: computed.append(text) or real_query(text))
+    phrased = searcher.search("居民身份证补领")
+    assert computed == [] and phrased[0].id == "ga-idcard-reissue" and phrased[0].cosine > 0.99
+    searcher.search("身份证丢了咋补")
+    assert computed == ["身份证丢了咋补"]
