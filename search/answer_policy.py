@@ -143,10 +143,15 @@ def content_words(corrected_query: str) -> List[str]:
     return words
 
 
+def asked_words(searcher, text: str) -> List[str]:
+    """The question's content words (spelling corrected) that name no part of a guide: what it is about."""
+    _, corrected = searcher.corrected(text)
+    return [word for word in content_words(corrected or normalize_query(text)) if word not in ASPECT_WORDS]
+
+
 def names_something(searcher, text: str) -> bool:
     """Whether the question names a thing (an item, a document, a topic) beyond the part of a guide it asks."""
-    _, corrected = searcher.corrected(text)
-    return any(word not in ASPECT_WORDS for word in content_words(corrected or normalize_query(text)))
+    return bool(asked_words(searcher, text))
 
 
 def entry_text(kind: str, entry: Dict) -> str:
@@ -154,16 +159,16 @@ def entry_text(kind: str, entry: Dict) -> str:
     return fold(" ".join(str(document.get(name, "")) for name in ("title", "aliases", "keywords", "body")))
 
 
-def found_in(word: str, text: str, synonym_map: Dict[str, List[str]]) -> bool:
+def found_in(word: str, text: str, synonym_map: Dict[str, List[str]], min_part: int = 2) -> bool:
     """The word, an official synonym of it, or a dictionary sub-word one character shorter (身份证号 → 身份证,
-    社保咔 → 社保) is in the text."""
+    社保咔 → 社保) of at least `min_part` characters is in the text."""
 
     def present(term: str) -> bool:
         return term in text or any(o and o in text for o in synonym_map.get(term, []))
 
     if present(word):
         return True
-    shortest = max(2, len(word) - 1)
+    shortest = max(min_part, len(word) - 1)
     return any(len(part) >= shortest and part != word and present(part) for part in jieba.cut_for_search(word))
 
 
@@ -279,4 +284,6 @@ __all__ = [
     "phrasings",
     "distinct_hits",
     "names_something",
+    "asked_words",
+    "found_in",
 ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Set, Text
 
-import jieba
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,7 +20,6 @@ from actions.dialogue.disambiguation import respond_for_item
 from actions.forms.apply_online import APPLY
 from actions.resources import searcher
 from search import answer_policy as confidence
-from search.normalize import normalize_query
 
 FAQ_OVER_GUIDE_MARGIN = 0.03
 # Words that say whether or how soon a thing gets done, or count it, not what is asked: beside an item's name
@@ -80,18 +78,12 @@ def asks_beyond_the_item(tracker: Tracker, item_id: str) -> bool:
     of it once the item's words are cut out: "居住证多少天能拿" would leave "证多少天能拿" and a word "天能")."""
     text = tracker.latest_message.get("text") or ""
     forms = catalog().forms_text(item_id)
-    _, corrected = searcher().corrected(text)
+    # a word of the item's names, or all of it but one character ("身份证号" → 身份证); "残疾证" is not
+    # "残疾人两项补贴" for sharing 残疾 (sub-words of three characters or more)
     return any(
-        word not in confidence.ASPECT_WORDS and word not in DOING_WORDS and not _part_of(word, forms)
-        for word in confidence.content_words(corrected or normalize_query(text))
+        word not in DOING_WORDS and not confidence.found_in(word, forms, {}, min_part=3)
+        for word in confidence.asked_words(searcher(), text)
     )
-
-
-def _part_of(word: str, forms: str) -> bool:
-    """The word is in the item's names, or all of it but one character is ("身份证号" → 身份证); "残疾证" is not
-    "残疾人两项补贴" for sharing 残疾."""
-    shortest = max(3, len(word) - 1)
-    return word in forms or any(len(part) >= shortest and part in forms for part in jieba.cut_for_search(word))
 
 
 def answer_from_faq(
