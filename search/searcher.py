@@ -29,6 +29,7 @@ from search.fusion import fuse
 from search.highlight import snippet
 from search.layout import CONTEXT_FILE, SYNC_KEY, SYNONYMS_FILE, IndexMissing, current_generation, read_json, read_words
 from search.normalize import clean, fold, normalize_query
+from search.question_aspects import AGREEMENT_WEIGHT, aspects_of, document_masks
 from search.ranking import Columns, Filters, Term
 from search.semantic import SemanticChannel
 from search.spelling import Vocabulary, correct, weight_of
@@ -113,7 +114,15 @@ class Snapshot:
         self.words = read_words(generation)
         load_user_words(self.words)
         self._vocabulary: Optional[Vocabulary] = None
+        self._aspects: Optional[np.ndarray] = None
         self._lock = threading.Lock()
+
+    def aspects(self, reader) -> np.ndarray:
+        """Per document: the aspects its FAQ question asks (search/question_aspects.py)."""
+        with self._lock:
+            if self._aspects is None:
+                self._aspects = document_masks(self.generation.name, reader, self.columns.kinds)
+            return self._aspects
 
     def vocabulary(self, reader) -> Vocabulary:
         """The index's words (built once per version, from the calling thread's reader of that version)."""
@@ -279,7 +288,7 @@ class KnowledgeSearcher:
         lexical: Dict[int, float] = {}
         if semantic is not None:
             fused = fuse(docs, scores, *semantic)
-            docs, scores = fused.docs, fused.scores
+            docs, scores = fused.docs, fused.scores + self._agreement(searcher, snap, normalized, fused.docs)
             cosines = dict(zip(docs.tolist(), fused.cosines.tolist(), strict=True))
             lexical = dict(zip(docs.tolist(), fused.lexical.tolist(), strict=True))
         counts = ranking.facets(snap.columns, docs, filters)
@@ -304,6 +313,14 @@ class KnowledgeSearcher:
                 )
             )
         return SearchPage(text, len(docs), hits, self._facets(snap, counts), suggestion)
+
+    @staticmethod
+    def _agreement(searcher, snap: Snapshot, text: str, docs: np.ndarray) -> np.ndarray:
+        """AGREEMENT_WEIGHT for each FAQ whose question asks what the citizen asks (its time, place, materials…)."""
+        asked = aspects_of(text)
+        if not asked or not len(docs):
+            return np.zeros(len(docs))
+        return AGREEMENT_WEIGHT * ((snap.aspects(searcher.reader())[docs] & asked) != 0)
 
     def _semantic_scores(self, searcher, snap: Snapshot, text: str, filters: Filters):
         """(documents, cosines) the filters allow and the best cosine over all documents, or None when the
