@@ -17,10 +17,16 @@ offer the top three as choices in between.
 
 With the semantic channel (search/semantic.py) the hits carry the best cosine of their phrasings, which
 says far better than shared words whether the entry is about what was asked (figures:
-benchmarks/quality/README.md). Then: answer when the top cosine ≥ SURE_COSINE and no hit about another
-topic has a higher one, or when it is ≥ ANSWER_COSINE and ahead of the best hit about another topic by
-≥ COSINE_MARGIN; nothing when it is < NONE_COSINE; choices in
-between. Words still count: when none of the citizen's content words is in the top entry ("学位证丢了怎么补"
+benchmarks/quality/README.md). Then answer when the top cosine is ≥ SURE_COSINE and either no hit about
+another topic has a higher cosine or the top hit's ranking score is ahead of the best hit about another topic
+by ≥ SCORE_MARGIN; or when the cosine is ≥ ANSWER_COSINE and both hold. Nothing when the cosine is
+< NONE_COSINE; choices in between ("公积金怎么提取": three kinds of withdrawal, none ahead). The margin is
+taken on the ranking's own score (cosine, the lexical share and whether a FAQ's question asks what the citizen
+asks: search/searcher.py), not on the cosine alone: near-duplicate questions of one programme differ by a few
+thousandths of cosine, and the citizen's own words and what they ask tell them apart better; the cosine
+condition keeps shared words alone from deciding ("老家那边的户口本上的事想弄到太原来" shares every word with
+"户口本丢了怎么补？" and means 户口迁入). Figures: benchmarks/README.md, "外部质量".
+Words still count: when none of the citizen's content words is in the top entry ("学位证丢了怎么补"
 → 离婚证丢了怎么补？: same sentence, another thing), it is never answered — choices when the cosine is
 ≥ SURE_COSINE, else nothing. Chosen on the dev parts of both external sets (sample base and Taipei
 FAQs), never on the held-out parts.
@@ -50,7 +56,7 @@ MIN_RELATED = 0.3  # below this coverage the hits only share a stray word with t
 CHOICES = 3
 SURE_COSINE = 0.95
 ANSWER_COSINE = 0.92
-COSINE_MARGIN = 0.005
+SCORE_MARGIN = 0.01
 NONE_COSINE = 0.88
 SYNONYM_CACHE_SECONDS = 60.0
 # Question and filler words: they say how something is asked, not what.
@@ -233,10 +239,13 @@ def judge(
 
 def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Judgement:
     """`share`: the coverage of the citizen's content words (None when the question has none)."""
-    margin = top.cosine - rival.cosine if rival is not None else 1.0
+    margin = top.score - rival.score if rival is not None else 1.0
+    closer = rival is None or top.cosine >= rival.cosine  # the sentence vector prefers no other topic
     if share == 0.0:  # not one of the citizen's words is in the entry: the same sentence about another thing
         level = CHOOSE if top.cosine >= SURE_COSINE else NONE
-    elif (top.cosine >= SURE_COSINE and margin >= 0) or (top.cosine >= ANSWER_COSINE and margin >= COSINE_MARGIN):
+    elif (top.cosine >= SURE_COSINE and (closer or margin >= SCORE_MARGIN)) or (
+        top.cosine >= ANSWER_COSINE and closer and margin >= SCORE_MARGIN
+    ):
         level = ANSWER
     elif top.cosine < NONE_COSINE:
         level = NONE

@@ -1,0 +1,71 @@
+"""The answer decision on hits of the fused ranking (search/answer_policy.py): answer, offer choices, or nothing.
+The hits are written out here (cosine and ranking score as the searcher gives them) so that each rule is
+seen on its own; the store is a real one, holding the entries the hits point at."""
+
+import pytest
+
+from search import answer_policy as confidence
+from search.searcher import Hit
+
+ENTRIES = {
+    "faq-wander-where": "长者防走失手链向哪个单位申请？",
+    "faq-wander-process": "长者防走失手链的申请流程为何？",
+    "faq-withdraw-rent": "租房怎么提取公积金？",
+    "faq-withdraw-buy": "买房怎么提取公积金？",
+}
+
+
+class Corrector:
+    """The searcher's spelling correction, as the identity: these questions have no typo."""
+
+    def corrected(self, text):
+        return text, text
+
+
+@pytest.fixture
+def store(tmp_path):
+    from knowledge.store import KnowledgeStore
+
+    store = KnowledgeStore(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    for faq_id, question in ENTRIES.items():
+        store.upsert("faq", {"id": faq_id, "question": question, "answer": "见办事指南。", "status": "published"})
+    return store
+
+
+def hit(faq_id, cosine, score):
+    return Hit("faq", faq_id, ENTRIES[faq_id], "", score, cosine=cosine)
+
+
+def judge(store, text, hits):
+    return confidence.judge(Corrector(), store, text, hits)
+
+
+def test_a_clear_lead_in_the_ranking_score_is_answered(store):
+    hits = [hit("faq-wander-where", 0.930, 0.995), hit("faq-wander-process", 0.925, 0.975)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.ANSWER
+
+
+def test_a_lead_smaller_than_the_margin_offers_choices(store):
+    lead = confidence.SCORE_MARGIN / 2
+    hits = [hit("faq-wander-where", 0.930, 0.980 + lead), hit("faq-wander-process", 0.925, 0.980)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.CHOOSE
+
+
+def test_shared_words_alone_do_not_answer_when_the_sentence_vector_prefers_another_entry(store):
+    # ahead in the ranking score (its words), behind in cosine: the citizen chooses
+    hits = [hit("faq-wander-where", 0.9234, 0.9734), hit("faq-wander-process", 0.9240, 0.9600)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.CHOOSE
+
+
+def test_a_sure_cosine_with_a_rival_closer_in_meaning_needs_the_margin(store):
+    close = [hit("faq-withdraw-rent", 0.9734, 1.0234), hit("faq-withdraw-buy", 0.9762, 1.0197)]
+    assert judge(store, "公积金怎么提取", close).level == confidence.CHOOSE
+    ahead = [hit("faq-withdraw-rent", 0.9734, 1.0400), hit("faq-withdraw-buy", 0.9762, 1.0197)]
+    assert judge(store, "公积金怎么提取", ahead).level == confidence.ANSWER
+    alone = [hit("faq-withdraw-rent", 0.9734, 1.0234)]
+    assert judge(store, "公积金怎么提取", alone).level == confidence.ANSWER
+
+
+def test_below_the_none_cosine_nothing_is_answered(store):
+    hits = [hit("faq-wander-where", confidence.NONE_COSINE - 0.01, 0.95)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.NONE
