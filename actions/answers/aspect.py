@@ -56,6 +56,12 @@ class ActionAnswerAspect(Action):
             answered = answer_from_faq(dispatcher, tracker, item=resolution.unique)
             if answered is not None:
                 return answered  # "低保一个月给多少钱": the FAQ that asks it, not the guide's 收费 section
+        if resolution.unique and resolution.source == "search":
+            # an item only guessed from a word or two the message shares with its names ("特殊境遇家庭扶助申请后
+            # 多久有结果" shares 家庭 with nothing it asks): what retrieval is sure of, or its choices, go first
+            answered = answer_from_faq(dispatcher, tracker, offer_unless={resolution.unique})
+            if answered is not None:
+                return answered
         if resolution.unique:
             return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
         if resolution.ambiguous:

@@ -140,3 +140,10 @@ async def test_an_item_named_with_only_how_or_how_soon_is_answered_from_its_guid
     other = type(dispatcher)()
     await run(other, "残疾证在哪办", "ask_location", [{"entity": "item", "value": "mz-disability-subsidy"}])
     assert searched == ["残疾证在哪办"]
+
+
+async def test_an_item_only_guessed_from_a_shared_word_yields_to_what_retrieval_is_sure_of(sample_kb, dispatcher):
+    # "救助"/"补助" words are all this question shares with 丧葬补助金: the FAQ retrieval is sure of is the answer,
+    # not the 时限 of that guide
+    await run(dispatcher, "困难家庭救助多久有结果", "ask_time")
+    assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "faq-mz-025"
