@@ -135,7 +135,10 @@ def rasa_api_arguments(settings) -> List[str]:
 
 def child_environment(base: Dict[str, str]) -> Dict[str, str]:
     """What every child process runs with: the project root first on the path (our packages are not
-    installed), no telemetry (no network here), quiet TensorFlow."""
+    installed), no telemetry (no network here), quiet TensorFlow, and one OpenBLAS thread per process: each
+    process serves many requests at once, and OpenBLAS's extra threads spin between the small products a
+    request makes (the sentence-vector scores, the intent classifier), burning a core for nothing — 10 ms of
+    CPU a turn in the action server (benchmarks/README.md). An operator's own OPENBLAS_NUM_THREADS is kept."""
     env = dict(base)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *paths])
@@ -143,6 +146,7 @@ def child_environment(base: Dict[str, str]) -> Dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     return env
 
 

@@ -68,3 +68,27 @@ def test_rasa_s_http_api_is_off_without_a_token(tmp_path):
 def test_rasa_s_http_api_needs_the_configured_token(tmp_path):
     argv = build_services(Settings(data_dir=tmp_path, rasa_api_token="t0ken")).get("rasa").argv
     assert "--enable-api" in argv and argv[argv.index("--auth-token") + 1] == "t0ken"
+
+
+def _blas_threads(env) -> int:
+    import json
+    import subprocess
+    import sys
+
+    probe = "import json, numpy, threadpoolctl; print(json.dumps(threadpoolctl.threadpool_info()))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    pools = [p for p in json.loads(out) if p["user_api"] == "blas"]
+    assert pools, "numpy's BLAS is not visible to threadpoolctl"
+    return max(p["num_threads"] for p in pools)
+
+
+def test_every_service_process_runs_one_blas_thread_unless_the_operator_says_otherwise():
+    import os
+
+    from launcher.services import child_environment
+
+    base = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    if (os.cpu_count() or 1) > 1:
+        assert _blas_threads(base) > 1  # OpenBLAS's own default: one thread per core
+    assert _blas_threads(child_environment(base)) == 1
+    assert child_environment({**base, "OPENBLAS_NUM_THREADS": "2"})["OPENBLAS_NUM_THREADS"] == "2"
