@@ -46,7 +46,14 @@ class ActionAnswerAspect(Action):
         aspect = asked_aspect(tracker)
         resolution = resolve_items(tracker, catalog(), searcher())
         named_now = resolution.source != "context"  # the item is named in this message, not carried over
-        if (
+        if resolution.unique and resolution.source == "search":
+            # an item only guessed from a word or two the message shares with its names ("特殊境遇家庭扶助申请后
+            # 多久有结果" shares 家庭 with nothing it asks): what retrieval is sure of, or its choices, go first.
+            # (This answers every FAQ the named-item branch below would, so that branch is not run for it too.)
+            answered = answer_from_faq(dispatcher, tracker, offer_unless={resolution.unique})
+            if answered is not None:
+                return answered
+        elif (
             resolution.unique
             and named_now
             and aspect != GUIDE
@@ -56,12 +63,6 @@ class ActionAnswerAspect(Action):
             answered = answer_from_faq(dispatcher, tracker, item=resolution.unique)
             if answered is not None:
                 return answered  # "低保一个月给多少钱": the FAQ that asks it, not the guide's 收费 section
-        if resolution.unique and resolution.source == "search":
-            # an item only guessed from a word or two the message shares with its names ("特殊境遇家庭扶助申请后
-            # 多久有结果" shares 家庭 with nothing it asks): what retrieval is sure of, or its choices, go first
-            answered = answer_from_faq(dispatcher, tracker, offer_unless={resolution.unique})
-            if answered is not None:
-                return answered
         if resolution.unique:
             return await respond_for_item(dispatcher, tracker, resolution.unique, aspect)
         if resolution.ambiguous:
