@@ -3,8 +3,9 @@ the identity token is never stored."""
 
 import uuid
 
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_server.tracker_store import MaskingInMemoryTrackerStore, MaskingRedisTrackerStore
@@ -79,3 +80,37 @@ async def test_redis_store_appends_new_turns_to_the_masked_history(redis_client)
     await store.save(tracker)
     texts = [e.text for e in (await store.retrieve("more")).events if isinstance(e, UserUttered)]
     assert texts == ["身份证140***********1234丢了，电话138****5678", "再问一下139****1111"]
+
+
+async def test_redis_store_saves_a_live_tracker_twice_without_repeating_its_events(redis_client):
+    # Rasa saves after reading the message and again after the actions: the second save must only add what is new
+    store = stores(redis_client)[1]
+    tracker = conversation("twice")
+    await store.save(tracker)
+    tracker.update(BotUttered("还有别的问题吗"))
+    await store.save(tracker)
+    back = await store.retrieve("twice")
+    assert [type(e).__name__ for e in back.events] == ["UserUttered", "SlotSet", "BotUttered", "BotUttered"]
+    assert [e.text for e in back.events if isinstance(e, BotUttered)] == ["已记录您的电话138****5678", "还有别的问题吗"]
+
+
+async def test_redis_store_keeps_earlier_sessions_when_a_new_one_is_saved(redis_client):
+    store = stores(redis_client)[1]
+    first = conversation("sessions")
+    await store.save(first)
+    live = await store.retrieve("sessions")
+    live.update(ActionExecuted(ACTION_SESSION_START_NAME))
+    live.update(SessionStarted())
+    live.update(UserUttered("第二段对话13900001111", {"name": "ask_question", "confidence": 0.8}))
+    await store.save(live)
+    latest = await store.retrieve("sessions")  # Rasa reads back the last session only …
+    latest.update(BotUttered("好的"))
+    await store.save(latest)
+    full = await store.retrieve_full_tracker("sessions")  # … and the store keeps all of them, once each
+    texts = [e.text for e in full.events if isinstance(e, (UserUttered, BotUttered))]
+    assert texts == [
+        "身份证140***********1234丢了，电话138****5678",
+        "已记录您的电话138****5678",
+        "第二段对话139****1111",
+        "好的",
+    ]
