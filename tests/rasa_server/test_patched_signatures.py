@@ -47,6 +47,8 @@ RELIED_ON = [
     (InMemoryTrackerStore.__init__, ["self", "domain", "event_broker", "kwargs"]),
     (InMemoryTrackerStore.save, ["self", "tracker"]),
     (RedisTrackerStore.serialise_tracker, ["tracker"]),
+    (RedisTrackerStore.save, ["self", "tracker", "timeout"]),
+    (RedisTrackerStore.stream_events, ["self", "tracker"]),
 ]
 
 
@@ -66,6 +68,9 @@ def test_attributes_the_patches_read_are_there():
     assert inspect.iscoroutinefunction(MessageProcessor.parse_message)
     assert inspect.iscoroutinefunction(ActionDefaultFallback.run)
     assert issubclass(tracker_store.MaskingRedisTrackerStore, RedisTrackerStore)
+    redis_store = RedisTrackerStore.__new__(RedisTrackerStore)
+    RedisTrackerStore.__init__(redis_store, None, host="127.0.0.1", port=1, record_exp=5)  # connects lazily
+    assert redis_store.key_prefix and redis_store.record_exp == 5 and hasattr(redis_store, "red")
 
 
 def test_installing_the_patches_replaces_what_they_patch():
