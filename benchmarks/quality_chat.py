@@ -4,9 +4,10 @@ conversation to a real deployment's `/api/chat`, and the reply is scored:
 
   - answered right: `sources[0]` is one of the question's expected entries;
   - offered: no source, and a choice list whose buttons name an expected entry (by title);
-  - wrong: `sources[0]` is another entry (for a question the base cannot answer: any source);
-  - nothing: neither (没太明白, a clarifying question, a fallback) — for a question the base cannot answer,
-    this is the right outcome and is counted as such ("declined").
+  - wrong: `sources[0]` is another entry;
+  - nothing: neither (没太明白, a clarifying question, a fallback).
+A question the base cannot answer is either declined (no source: the right outcome) or answered all the same
+("hard"); these are counted apart and never in the shares above, which are over the answerable questions.
 
     PYTHONPATH=. .venv/bin/python benchmarks/quality_chat.py            # Markdown tables
     PYTHONPATH=. .venv/bin/python benchmarks/quality_chat.py --json
@@ -57,7 +58,7 @@ def titles_to_keys(store) -> Dict[str, set]:
 def outcome(reply: Dict, expect, by_title: Dict[str, set]) -> str:
     sources = [f"{s['type']}:{s['id']}" for s in reply.get("sources", [])]
     if expect is None:
-        return "wrong" if sources else "declined"
+        return "hard" if sources else "declined"
     if sources:
         return "right" if sources[0] in expect else "wrong"
     offered = {k for m in reply.get("messages", []) for b in m.get("buttons", []) for k in by_title.get(b["title"], ())}
@@ -165,7 +166,7 @@ def table(result: Dict) -> str:
             un = t.get("unanswerable", 0)
             lines.append(
                 f"| {names[name]} | {part} | {n} | {share('right')} | {share('offered')} | {share('wrong')} "
-                f"| {share('nothing')} | {t.get('declined', 0)} / {un - t.get('declined', 0)}（共 {un}） |"
+                f"| {share('nothing')} | {t.get('declined', 0)} / {t.get('hard', 0)}（共 {un}） |"
             )
     lat = result["latency_ms"]
     lines += [
