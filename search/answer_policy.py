@@ -19,8 +19,11 @@ With the semantic channel (search/semantic.py) the hits carry the best cosine of
 says far better than shared words whether the entry is about what was asked (figures:
 benchmarks/quality/README.md). Then answer when the top cosine is ≥ SURE_COSINE and either no hit about
 another topic has a higher cosine or the top hit's ranking score is ahead of the best hit about another topic
-by ≥ SCORE_MARGIN; or when the cosine is ≥ ANSWER_COSINE and both hold. Nothing when the cosine is
-< NONE_COSINE; choices in between ("公积金怎么提取": three kinds of withdrawal, none ahead). The margin is
+by ≥ SCORE_MARGIN; or when the cosine is ≥ ANSWER_COSINE and both hold; or when the cosine is ≥ LEAD_COSINE
+and it is ahead of every hit about another topic by ≥ COSINE_LEAD in cosine itself — the sentence vector
+clearly prefers one entry even if it is only moderately close ("怀上了 在哪建档" → 孕妇需要建档吗？在哪里建档？,
+the next topic far behind). Nothing when the cosine is < NONE_COSINE; choices in between ("公积金怎么提取":
+three kinds of withdrawal, none ahead). The margin is
 taken on the ranking's own score (cosine, the lexical share and whether a FAQ's question asks what the citizen
 asks: search/searcher.py), not on the cosine alone: near-duplicate questions of one programme differ by a few
 thousandths of cosine, and the citizen's own words and what they ask tell them apart better; the cosine
@@ -57,6 +60,8 @@ CHOICES = 3
 SURE_COSINE = 0.95
 ANSWER_COSINE = 0.92
 SCORE_MARGIN = 0.01
+LEAD_COSINE = 0.90
+COSINE_LEAD = 0.02
 NONE_COSINE = 0.88
 SYNONYM_CACHE_SECONDS = 60.0
 # Question and filler words: they say how something is asked, not what.
@@ -241,10 +246,15 @@ def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Jud
     """`share`: the coverage of the citizen's content words (None when the question has none)."""
     margin = top.score - rival.score if rival is not None else 1.0
     closer = rival is None or top.cosine >= rival.cosine  # the sentence vector prefers no other topic
+    # how far the sentence vector prefers the top hit to anything about another topic
+    others = [h.cosine for h in hits[1:] if not (about & topics(h.type, entry_of(h)))] if rival is not None else []
+    lead = top.cosine - max(others) if others else 1.0
     if share == 0.0:  # not one of the citizen's words is in the entry: the same sentence about another thing
         level = CHOOSE if top.cosine >= SURE_COSINE else NONE
-    elif (top.cosine >= SURE_COSINE and (closer or margin >= SCORE_MARGIN)) or (
-        top.cosine >= ANSWER_COSINE and closer and margin >= SCORE_MARGIN
+    elif (
+        (top.cosine >= SURE_COSINE and (closer or margin >= SCORE_MARGIN))
+        or (top.cosine >= ANSWER_COSINE and closer and margin >= SCORE_MARGIN)
+        or (top.cosine >= LEAD_COSINE and lead >= COSINE_LEAD)
     ):
         level = ANSWER
     elif top.cosine < NONE_COSINE:

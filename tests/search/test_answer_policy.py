@@ -12,6 +12,8 @@ ENTRIES = {
     "faq-wander-process": "长者防走失手链的申请流程为何？",
     "faq-withdraw-rent": "租房怎么提取公积金？",
     "faq-withdraw-buy": "买房怎么提取公积金？",
+    "faq-pregnancy-file": "孕妇需要建档吗？在哪里建档？",
+    "faq-hukou-parents": "父母户口不在一个地方，孩子户口上在哪？",
 }
 
 
@@ -69,3 +71,19 @@ def test_a_sure_cosine_with_a_rival_closer_in_meaning_needs_the_margin(store):
 def test_below_the_none_cosine_nothing_is_answered(store):
     hits = [hit("faq-wander-where", confidence.NONE_COSINE - 0.01, 0.95)]
     assert judge(store, "防走失手链去哪申请", hits).level == confidence.NONE
+
+
+def test_a_moderate_cosine_far_ahead_of_every_other_topic_is_answered(store):
+    top = confidence.LEAD_COSINE + 0.008
+    ahead = [
+        hit("faq-pregnancy-file", top, top + 0.06),
+        hit("faq-hukou-parents", top - confidence.COSINE_LEAD - 0.001, top + 0.01),
+    ]
+    assert judge(store, "怀上了 在哪建档", ahead).level == confidence.ANSWER
+    # the same hits with the other topic closer in meaning than the lead: the citizen chooses
+    near = [ahead[0], hit("faq-hukou-parents", top - confidence.COSINE_LEAD + 0.005, top + 0.01)]
+    assert judge(store, "怀上了 在哪建档", near).level == confidence.CHOOSE
+    # below LEAD_COSINE no lead is enough
+    low = confidence.LEAD_COSINE - 0.005
+    far = [hit("faq-pregnancy-file", low, low + 0.06), hit("faq-hukou-parents", low - 0.05, low)]
+    assert judge(store, "怀上了 在哪建档", far).level == confidence.CHOOSE
