@@ -19,7 +19,9 @@ With the semantic channel (search/semantic.py) the hits carry the best cosine of
 says far better than shared words whether the entry is about what was asked (figures:
 benchmarks/quality/README.md). Then answer when the top cosine is ≥ SURE_COSINE and either no hit about
 another topic has a higher cosine or the top hit's ranking score is ahead of the best hit about another topic
-by ≥ SCORE_MARGIN; or when the cosine is ≥ ANSWER_COSINE and both hold; or when the cosine is ≥ LEAD_COSINE
+by ≥ SCORE_MARGIN ("no other topic higher" means ahead by more than NOISE_COSINE here: "公积金怎么提取" is
+as close to 购房提取 as to 退休提取, within a few thousandths); or when the cosine is ≥ ANSWER_COSINE and both
+hold; or when the cosine is ≥ LEAD_COSINE
 and it is ahead of every hit about another topic by ≥ COSINE_LEAD in cosine itself — the sentence vector
 clearly prefers one entry even if it is only moderately close ("怀上了 在哪建档" → 孕妇需要建档吗？在哪里建档？,
 the next topic far behind). Nothing when the cosine is < NONE_COSINE; choices in between ("公积金怎么提取":
@@ -62,6 +64,7 @@ ANSWER_COSINE = 0.92
 SCORE_MARGIN = 0.01
 LEAD_COSINE = 0.90
 COSINE_LEAD = 0.02
+NOISE_COSINE = 0.003  # cosines of the 4-bit model closer than this prefer neither entry
 NONE_COSINE = 0.88
 SYNONYM_CACHE_SECONDS = 60.0
 # Question and filler words: they say how something is asked, not what.
@@ -252,7 +255,7 @@ def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Jud
     if share == 0.0:  # not one of the citizen's words is in the entry: the same sentence about another thing
         level = CHOOSE if top.cosine >= SURE_COSINE else NONE
     elif (
-        (top.cosine >= SURE_COSINE and (closer or margin >= SCORE_MARGIN))
+        (top.cosine >= SURE_COSINE and (lead >= NOISE_COSINE or margin >= SCORE_MARGIN))
         or (top.cosine >= ANSWER_COSINE and closer and margin >= SCORE_MARGIN)
         or (top.cosine >= LEAD_COSINE and lead >= COSINE_LEAD)
     ):

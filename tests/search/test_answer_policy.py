@@ -87,3 +87,15 @@ def test_a_moderate_cosine_far_ahead_of_every_other_topic_is_answered(store):
     low = confidence.LEAD_COSINE - 0.005
     far = [hit("faq-pregnancy-file", low, low + 0.06), hit("faq-hukou-parents", low - 0.05, low)]
     assert judge(store, "怀上了 在哪建档", far).level == confidence.CHOOSE
+
+
+def test_a_cosine_ahead_by_less_than_the_models_noise_prefers_neither_entry(store):
+    # "公积金怎么提取": as close to one kind of withdrawal as to the other — the citizen chooses
+    top = 0.9762
+    within = [hit("faq-withdraw-rent", top, 0.9849), hit("faq-withdraw-buy", top - confidence.NOISE_COSINE / 2, 0.9834)]
+    assert judge(store, "公积金怎么提取", within).level == confidence.CHOOSE
+    beyond = [
+        hit("faq-withdraw-rent", top, 0.9849),
+        hit("faq-withdraw-buy", top - confidence.NOISE_COSINE - 0.001, 0.9834),
+    ]
+    assert judge(store, "公积金怎么提取", beyond).level == confidence.ANSWER
