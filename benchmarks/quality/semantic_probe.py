@@ -52,7 +52,8 @@ import yaml  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
+SAMPLE_DIR = ROOT / "knowledge" / "sample" / "catalogue"  # the shared catalogue; its {{…}} filled from PROFILE
+PROFILE = ROOT / "knowledge" / "sample" / "shanxi" / "profile.yml"
 TPE_FAQS = ROOT.parent / "shared" / "data" / "tpe-faq" / "faqs.jsonl"
 PARTS = ("dev", "heldout")
 
@@ -74,11 +75,19 @@ def tpe_base():
 
 def sample_base():
     keys, phrasings = [], []
+    values = {
+        k: str(v)
+        for k, v in yaml.safe_load(PROFILE.read_text(encoding="utf-8")).items()
+        if not isinstance(v, (dict, list))
+    }
+
+    def filled(text):
+        return re.sub(r"\{\{(\w+)\}\}", lambda m: values.get(m.group(1), ""), str(text))
 
     def add(kind, entries, title, alt):
         for e in entries:
             keys.append(f"{kind}:{e['id']}")
-            phrasings.append([str(e[title])] + [str(a) for a in e.get(alt, []) or []])
+            phrasings.append([filled(e[title])] + [filled(a) for a in e.get(alt, []) or []])
 
     for f in sorted((SAMPLE_DIR / "items").glob("*.yml")):
         add("item", yaml.safe_load(f.read_text(encoding="utf-8")), "name", "aliases")
