@@ -83,6 +83,13 @@ CUES: Dict[str, re.Pattern] = {
     ),
 }
 
+# Asking to do several things of a life situation at once, or what all is to be done: the 一件事 is the answer
+# even when the message also names one of its items ("到退休年龄了 养老金公积金这些手续都得办啥",
+# "开面馆 执照和食品许可能一块儿办不"). "哪些手续" alone is not one: with an item named it asks that item's guide.
+TOGETHER = re.compile(
+    r"一起办|一块儿?办|一并办|同时办|一次性?办|都(要|得|需要)办|这些手续|手续都(要|得)|还(要|得)办(啥|什么|哪些)"
+)
+
 # The conversation-control intents that a guess must not give a question to: "户口本找不到了" is no 不要,
 # "信义区托婴中心地址电话多少" no 转人工, "有人打电话说是政府的要我交钱 是骗子吧" no "你是机器人吗". Each needs
 # its cue; a short reply ("不", "算了", "no") is a deny whatever it says.
@@ -160,7 +167,7 @@ PHRASES: Tuple[Phrase, ...] = (
         "pk-employment",
         r"失业|下岗|被裁|裁员|辞退|开除|丢了工作|工作丢了|没了工作|工作没了|没工作了|厂子倒闭|公司倒闭|被优化",
     ),
-    _phrase(LIFE_EVENT, "pk-marriage", r"(要|准备|打算|刚|想)结婚|新婚|刚领(了)?证|领完证"),
+    _phrase(LIFE_EVENT, "pk-marriage", r"(要|准备|打算|刚|想)结婚|新婚|刚领(了)?(结婚)?证|领完(结婚)?证"),
     _phrase(LIFE_EVENT, "pk-retirement", r"(快|要|刚|马上|准备)退休|到(了)?退休年龄|退休了"),
     _phrase(LIFE_EVENT, "pk-restaurant", r"开\S{0,2}(饭店|餐馆|饭馆|小吃店|餐厅|面馆|火锅店|早餐店)"),
     _phrase(LIFE_EVENT, "pk-company-setup", r"(想|要|准备|打算)\S{0,2}(开|注册|成立)\S{0,2}(公司|企业)"),
@@ -376,6 +383,8 @@ def rerank(
     found = ",".join(sorted(kinds & set(EVIDENCE_ENTITIES)))
     # a life situation leads to its 一件事 unless the classifier is sure of a question about something in it
     sure_question = top in INFORMATIONAL and scores[top] / total >= SURE_QUESTION
+    if LIFE_EVENT in kinds and TOGETHER.search(text) and top not in TRANSACTIONAL and not sure_control:
+        return _decide(scores, LIFE_EVENT_INTENT, "life situation, several things at once")
     if LIFE_EVENT in kinds and ITEM not in kinds and top not in TRANSACTIONAL and not (sure_control or sure_question):
         return _decide(scores, LIFE_EVENT_INTENT, "life situation")
     if evidence and top not in TRANSACTIONAL and not sure_control:

@@ -84,6 +84,7 @@ def test_a_word_of_many_items_is_no_app_without_its_verb(entities_of):
         ("我爸昨天去世了", "pk-after-death"),
         ("刚失业", "pk-employment"),
         ("被公司辞退了", "pk-employment"),
+        ("刚领了结婚证", "pk-marriage"),
     ],
 )
 def test_a_life_situation_names_its_package(entities_of, text, package):
@@ -132,6 +133,29 @@ def test_a_life_situation_leads_to_its_package(entities_of):
     text = "我老婆前天生了个闺女"
     result = rerank([("elder_mode", 0.42), ("ask_question", 0.32), ("out_of_scope", 0.26)], text, entities_of(text))
     assert result.intent == "life_event"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我老公明年三月就到退休年龄了 养老金公积金这些手续都得办啥",
+        "刚领了结婚证 户口要迁过来 还有生育登记 能一起办不",
+        "生孩子要办出生证明和户口 能一起办吗",
+    ],
+)
+def test_several_things_of_a_life_situation_at_once_are_its_package_even_with_an_item_named(entities_of, text):
+    found = entities_of(text)
+    assert values(found, "item")  # an item is named too …
+    result = rerank([("ask_question", 0.9), ("ask_guide", 0.1)], text, found)
+    assert result.intent == "life_event"  # … but the 一件事 is what is asked
+
+
+def test_one_items_procedures_in_a_life_situation_stay_that_items_question(entities_of):
+    text = "我爸去世了 注销户口需要哪些手续"
+    found = entities_of(text)
+    assert values(found, "life_event") == ["pk-after-death"] and values(found, "item")
+    result = rerank([("ask_guide", 0.9), ("ask_question", 0.1)], text, found)
+    assert result.intent == "ask_guide"
 
 
 def test_a_sure_control_intent_stands(entities_of):
