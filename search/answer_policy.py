@@ -223,19 +223,17 @@ def judge(
         return Judgement(ANSWER, 1.0, 0.0, exact=True)
     about = topics(top.type, top_entry)
     # the same question from another department is not a rival: the chat says which departments answer it
-    rival = next(
-        (
-            hit
-            for hit in hits[1:]
-            if not (about & topics(hit.type, entry_of(hit))) and not _same_question(top, top_entry, hit, entry_of)
-        ),
-        None,
-    )
+    rivals = [
+        hit
+        for hit in hits[1:]
+        if not (about & topics(hit.type, entry_of(hit))) and not _same_question(top, top_entry, hit, entry_of)
+    ]
+    rival = rivals[0] if rivals else None
     _, corrected = searcher.corrected(text)
     words = content_words(corrected or normalize_query(text))
     share = coverage(words, entry_text(top.type, top_entry), synonyms.of(store))
     if top.cosine > 0:
-        return _by_cosine(top, rival, hits, entry_of, about, share if words else None)
+        return _by_cosine(top, rivals, hits, entry_of, about, share if words else None)
     if share < min_related:
         return Judgement(NONE, share)
     gap = (rival.score / top.score if top.score else 1.0) if rival is not None else 0.0
@@ -245,13 +243,14 @@ def judge(
     return Judgement(level, share, gap)
 
 
-def _by_cosine(top, rival, hits, entry_of, about, share: Optional[float]) -> Judgement:
-    """`share`: the coverage of the citizen's content words (None when the question has none)."""
+def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float]) -> Judgement:
+    """`rivals`: the hits about another topic, best first; `share`: the coverage of the citizen's content words
+    (None when the question has none)."""
+    rival = rivals[0] if rivals else None
     margin = top.score - rival.score if rival is not None else 1.0
     closer = rival is None or top.cosine >= rival.cosine  # the sentence vector prefers no other topic
     # how far the sentence vector prefers the top hit to anything about another topic
-    others = [h.cosine for h in hits[1:] if not (about & topics(h.type, entry_of(h)))] if rival is not None else []
-    lead = top.cosine - max(others) if others else 1.0
+    lead = top.cosine - max(h.cosine for h in rivals) if rivals else 1.0
     if share == 0.0:  # not one of the citizen's words is in the entry: the same sentence about another thing
         level = CHOOSE if top.cosine >= SURE_COSINE else NONE
     elif (

@@ -12,6 +12,7 @@ ENTRIES = {
     "faq-wander-process": "长者防走失手链的申请流程为何？",
     "faq-withdraw-rent": "租房怎么提取公积金？",
     "faq-withdraw-buy": "买房怎么提取公积金？",
+    "faq-withdraw-rent-county": "租房怎么提取公积金？",  # the same question, answered by another department
     "faq-pregnancy-file": "孕妇需要建档吗？在哪里建档？",
     "faq-hukou-parents": "父母户口不在一个地方，孩子户口上在哪？",
 }
@@ -99,3 +100,13 @@ def test_a_cosine_ahead_by_less_than_the_models_noise_prefers_neither_entry(stor
         hit("faq-withdraw-buy", top - confidence.NOISE_COSINE - 0.001, 0.9834),
     ]
     assert judge(store, "公积金怎么提取", beyond).level == confidence.ANSWER
+
+
+def test_the_same_question_from_another_department_is_no_rival_for_the_cosine_lead(store):
+    top = 0.9762
+    hits = [
+        hit("faq-withdraw-rent", top, 0.9849),
+        hit("faq-withdraw-rent-county", top, 0.9845),
+        hit("faq-withdraw-buy", top - confidence.NOISE_COSINE - 0.001, 0.9834),
+    ]
+    assert judge(store, "公积金怎么提取", hits).level == confidence.ANSWER
