@@ -74,7 +74,7 @@ async def measure(cls, url, phone: bool) -> str:
         events = len((await store.retrieve_full_tracker(sender)).events)
     finally:
         RedisTrackerStore.save = original
-    fallback_note = "每次" if cls is RasaMergeStore else f"{fallbacks} 次（第一次保存）"
+    fallback_note = "每次" if cls is RasaMergeStore else f"{fallbacks} 次"
     return f"| {cls.__name__} | {1000 * spent / saves:.2f} | {events} | {fallback_note} |"
 
 

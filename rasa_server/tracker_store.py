@@ -74,11 +74,14 @@ class MaskingRedisTrackerStore(RedisTrackerStore):
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         key = self.key_prefix + tracker.sender_id
         stored = self.red.get(key)
-        stored_events = json.loads(stored).get("events") if stored is not None else None
-        added = new_events(tracker, stored_events[-1]) if stored_events else None
-        if added is None:  # nothing stored yet, or a tracker that does not continue it: Rasa's merge
-            await super().save(tracker, timeout)
-            return
+        if stored is None:  # a new conversation: all of it, masked
+            serialised = masked_serialisation(tracker)
+        else:
+            stored_events = json.loads(stored).get("events") or []
+            added = new_events(tracker, stored_events[-1]) if stored_events else None
+            if added is None:  # a tracker that does not continue what is stored: Rasa's merge
+                await super().save(tracker, timeout)
+                return
+            serialised = json.dumps({"events": stored_events + added, "name": tracker.sender_id})
         await self.stream_events(tracker)
-        dialogue = {"events": stored_events + added, "name": tracker.sender_id}
-        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp)
+        self.red.set(key, serialised, ex=timeout or self.record_exp)
