@@ -127,11 +127,12 @@ bench-load: train
 	$(PY) benchmarks/load_chat.py --redis --workers $(or $(WORKERS),1)
 
 # External quality (issue #14), one run: search top-1/top-3/MRR of the product and of plain BM25 on the sample base
-# and the Taipei FAQs (dev and held-out), chat-level outcomes over /api/chat on a real deployment, 12345 routing.
+# and the Taipei FAQs (dev and held-out), chat-level outcomes over /api/chat on a real deployment, 12345 routing of long and of short messages.
 bench-quality: setup
 	$(PY) benchmarks/quality_bench.py
 	$(PY) benchmarks/quality_chat.py
 	$(PY) benchmarks/intake_bench.py --heldout
+	$(PY) benchmarks/intake_bench.py --set short_routing --heldout
 
 bench: bench-search
 

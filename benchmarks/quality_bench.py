@@ -100,9 +100,16 @@ def check_sets() -> Dict[str, int]:
     intake = load_set("intake_12345", "text")
     labels = {"complaint", "help_request", "suggestion", "question"}
     bad += [r["text"][:20] for r in intake if r["label"] not in labels]
+    short = load_set("short_routing", "text")
+    bad += [r["text"][:20] for r in short if r["label"] not in labels | {"check_progress"}]
     if bad:
         raise SystemExit(f"unknown expected ids or labels: {bad}")
-    return {"external_tpe": len(tpe), "sample_colloquial": len(sample), "intake_12345": len(intake)}
+    return {
+        "external_tpe": len(tpe),
+        "sample_colloquial": len(sample),
+        "intake_12345": len(intake),
+        "short_routing": len(short),
+    }
 
 
 # -- systems ---------------------------------------------------------------------------------------------------
@@ -393,7 +400,7 @@ def main() -> None:
     print(
         f"评测集条数：{sizes}；各集 dev/留出："
         + "；".join(
-            f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name == 'intake_12345' else 'q')))}"
+            f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name in ('intake_12345', 'short_routing') else 'q')))}"
             for name in sizes
         )
     )
