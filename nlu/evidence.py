@@ -9,7 +9,9 @@ runs it inside the pipeline):
   an item said in pieces ("户口想迁到省城来" → 户口迁入), a life situation → its 一件事
   ("我老婆前天生了个闺女" → 新生儿出生一件事);
 - explicit cues of the transactional intents (进度查询, 预约, 申办, 投诉, 建议, 求助, 评价): without its cue such an
-  intent is only a guess and informational answering wins;
+  intent is only a guess and informational answering wins — except a report, plea, idea or follow-up that is no
+  question and that the classifier is sure of ("电梯坏了一个星期物业就是不修"); and a question about how a channel
+  works ("匿名举报的能查处理进度吗") is answered even with its cue;
 - long 12345-style messages are routed by a classifier of their own (nlu/intake.py).
 """
 
@@ -43,7 +45,10 @@ TRANSACTIONAL = ("check_progress", "make_appointment", "apply_online", COMPLAINT
 NOT_WITH_EVIDENCE = ("out_of_scope", "chitchat", "goodbye", "nlu_fallback")
 # Small-talk intents a message in question form is not: "长照2.0为什么只在万华区先试" is no goodbye.
 NOT_AS_QUESTION = ("chitchat", "goodbye")
-QUESTION_FORM = re.compile(r"吗|么|为什么|怎么|咋|哪|几|多少|什么|会不会|能不能|可不可以|是不是|有没有|要不要|[?？]")
+QUESTION_FORM = re.compile(
+    r"吗|么|为什么|怎么|咋|哪|几|多少|什么|啥|会不会|能不能|可不可以|是不是|有没有|要不要|[?？]|"
+    r"(能|可以|会|要|用|有|是|行|算)\S{0,12}(不|没|没有)\s*$"  # "户口还能销不", "这样算不算…没"
+)
 MIN_QUESTION_CHARS = 8  # "你叫什么名字" stays small talk
 # Intents about the conversation itself, which no evidence about a service overrides.
 CONTROL = ("human_handoff", "elder_mode", "choose_option", "answer_feedback", "deny", "affirm", "thank")
@@ -82,6 +87,17 @@ CUES: Dict[str, re.Pattern] = {
         r"评价|評價|打分|好评|差评|中评|点赞|满意|评分|[一二三四五1-5]\s*(颗)?星|[一二三四五1-5]\s*分|打个?[一二三四五1-5]"
     ),
 }
+
+# A question about how a channel works, not a use of it: what a status means, whether or where one can do
+# something with it, who handles it, what it needs ("办件进度显示受理中是啥意思", "匿名举报的能查处理进度吗",
+# "反映问题要不要上传照片", "到底归谁管"). Its cue word is its topic; the knowledge base answers it. Not when the
+# citizen asks for it to be done ("帮我查", "我要投诉", "麻烦看下").
+ABOUT_THE_CHANNEL = re.compile(
+    r"(是|啥|什么)意思|(找|归|向)(谁|哪)|哪个(部门|单位|电话|窗口)|打哪|(什么|啥)(电话|号码|渠道|部门)|匿名|保密|泄露|"
+    r"奖励|(要不要|需不需要|用不用|需要|要)\S{0,4}(照片|证据|授权|实名|真名|身份证)|限制|会有人|"
+    r"(能|可以|可不可以|能不能)\S{0,3}(查|催|撤|取消|补充)|在哪(能|可以)?(看|查)|查不到|查无"
+)
+DOING_IT = re.compile(r"我要|我想|帮我|给我|麻烦|请(帮|给|尽快|处理)")
 
 # Asking to do several things of a life situation at once, or what all is to be done: the 一件事 is the answer
 # even when the message also names one of its items ("到退休年龄了 养老金公积金这些手续都得办啥",
@@ -320,6 +336,10 @@ EVIDENCE_FACTOR = 0.05
 SURE_CONTROL = 0.6
 # ... and an informational intent with this share keeps a life situation from becoming 一件事 navigation.
 SURE_QUESTION = 0.5
+# A report, plea, idea or follow-up said without its cue word ("路灯又不亮了", "家里快揭不开锅了") stands when the
+# classifier is this sure of it and the message is not a question.
+SURE_UNCUED = 0.7
+MAY_STAND_UNCUED = (COMPLAINT, HELP_REQUEST, SUGGESTION, "check_progress")
 # Confidence given to the chosen intent when strong evidence decided it (above the FallbackClassifier's 0.4).
 DECIDED_CONFIDENCE = 0.8
 
@@ -360,9 +380,16 @@ def rerank(
     kinds = {e.get("entity") for e in entities}
     evidence = bool(kinds & set(EVIDENCE_ENTITIES))
     reasons = []
+    before = sum(scores.values()) or 1.0
+    asks = bool(QUESTION_FORM.search(text))
+    uncued = set()
     for name in TRANSACTIONAL:
         if name in scores and not cue_of(name, text, entities):
+            if name in MAY_STAND_UNCUED and not asks and scores[name] / before >= SURE_UNCUED:
+                reasons.append(f"sure without cue: {name}")
+                continue
             scores[name] *= UNCUED_FACTOR
+            uncued.add(name)
             reasons.append(f"no cue: {name}")
     # Every phrasing of these has its cue: without it, it is never the one. Its share is dropped, not handed to
     # the others: what remains is as unsure as it was ("叽里咕噜手续" stays 没听懂 for the FallbackClassifier).
@@ -378,6 +405,9 @@ def rerank(
                 scores[name] *= EVIDENCE_FACTOR
     top = max(scores, key=lambda k: scores[k])
     total = (sum(scores.values()) + dropped) or 1.0
+    if top in TRANSACTIONAL and ABOUT_THE_CHANNEL.search(text) and not DOING_IT.search(text):
+        informational = max(INFORMATIONAL, key=lambda k: scores[k])
+        return _decide(scores, informational if scores[informational] > 0 else ASK_QUESTION, "about the channel")
     # a control intent ("转人工", "字大点", "第二个") stands when the classifier is sure of it
     sure_control = top in CONTROL and scores[top] / total >= SURE_CONTROL
     found = ",".join(sorted(kinds & set(EVIDENCE_ENTITIES)))
@@ -395,8 +425,10 @@ def rerank(
         if informational != top or scores[informational] / total < DECIDED_CONFIDENCE:
             return _decide(scores, informational, "evidence: " + found)
     # a question the classifier could not place, or took for small talk: a question for the knowledge base
+    # (or a flow the classifier guessed without its cue: a question is answered, however sure the guess)
     unsure = scores[top] / total < DECIDED_CONFIDENCE / 2
-    if (top in NOT_AS_QUESTION or unsure) and top not in TRANSACTIONAL and top not in CONTROL:
+    question_guess = top in uncued or ((top in NOT_AS_QUESTION or unsure) and top not in TRANSACTIONAL)
+    if question_guess and top not in CONTROL:
         if len(text.strip()) >= MIN_QUESTION_CHARS and QUESTION_FORM.search(text) and top != "out_of_scope":
             informational = max(INFORMATIONAL, key=lambda k: scores[k])
             return _decide(scores, informational if scores[informational] > 0 else ASK_QUESTION, "question form")

@@ -224,3 +224,50 @@ def test_a_question_taken_for_small_talk_is_a_question():
     assert rerank([("goodbye", 0.8), ("ask_question", 0.2)], "好的今天就到这里再见了", []).intent == "goodbye"
     # out of scope is left to action_answer_or_reply (answers only what the knowledge base is sure of)
     assert rerank([("out_of_scope", 0.7), ("ask_question", 0.3)], "明天太原会不会下雨呢", []).intent == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("complaint", "电梯坏了一个星期物业就是不修"),
+        ("help_request", "家里就我一个人 腿摔了起不来"),
+        ("suggestion", "医院周末也开个专家门诊吧"),
+        ("check_progress", "上礼拜交的居住证材料 到现在还没信儿"),
+    ],
+)
+def test_a_report_said_without_its_cue_word_stands_when_the_classifier_is_sure(intent, text):
+    result = rerank([(intent, 0.8), ("ask_question", 0.15), ("greet", 0.05)], text, [])
+    assert result.intent == intent
+    # the same guess, unsure: it needs its cue
+    unsure = rerank([(intent, 0.55), ("ask_question", 0.4), ("greet", 0.05)], text, [])
+    assert unsure.intent == "ask_question"
+
+
+@pytest.mark.parametrize("text", ["我户口在河南 在太原没活干了 能在这边登记失业不", "我妈住院花了十几万 公积金能取出来用不"])
+def test_a_question_is_never_a_flow_without_the_flows_cue_however_sure_the_guess(text):
+    result = rerank([("help_request", 0.97), ("ask_question", 0.02), ("ask_conditions", 0.01)], text, [])
+    assert result.intent in ("ask_question", "ask_conditions")
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("check_progress", "办件进度一直显示受理中是啥意思"),
+        ("check_progress", "匿名举报的能查处理进度吗"),
+        ("complaint", "反映问题要不要上传照片啊"),
+        ("complaint", "投诉物业该找哪个部门"),
+        ("suggestion", "在哪能看到提过的建议有没有被采纳"),
+        ("check_progress", "我在网上陈情了 怎么查不到处理进度"),
+    ],
+)
+def test_a_question_about_how_a_channel_works_is_answered_not_started(intent, text):
+    result = rerank([(intent, 0.7), ("ask_question", 0.25), ("greet", 0.05)], text, [])
+    assert result.intent == "ask_question" and result.reason == "about the channel"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [("check_progress", "帮我查一下我那个工单到哪了"), ("complaint", "我要投诉 这个窗口让我跑了五趟")],
+)
+def test_asking_for_the_channel_to_be_used_starts_it(intent, text):
+    assert rerank([(intent, 0.7), ("ask_question", 0.25), ("greet", 0.05)], text, []).intent == intent
