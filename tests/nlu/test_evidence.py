@@ -243,7 +243,9 @@ def test_a_report_said_without_its_cue_word_stands_when_the_classifier_is_sure(i
     assert unsure.intent == "ask_question"
 
 
-@pytest.mark.parametrize("text", ["我户口在河南 在太原没活干了 能在这边登记失业不", "我妈住院花了十几万 公积金能取出来用不"])
+@pytest.mark.parametrize(
+    "text", ["我户口在河南 在太原没活干了 能在这边登记失业不", "我妈住院花了十几万 公积金能取出来用不"]
+)
 def test_a_question_is_never_a_flow_without_the_flows_cue_however_sure_the_guess(text):
     result = rerank([("help_request", 0.97), ("ask_question", 0.02), ("ask_conditions", 0.01)], text, [])
     assert result.intent in ("ask_question", "ask_conditions")

@@ -1,0 +1,45 @@
+"""The routing sets of benchmarks/quality (long 12345 messages and short chat messages) keep their held-out
+rule and labels: a row moved by hand between parts, or a label the benchmark would silently map to "question",
+would corrupt the figures in benchmarks/README.md."""
+
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def intake_bench():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import intake_bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return intake_bench
+
+
+@pytest.mark.parametrize("name, size", [("intake_12345", 100), ("short_routing", 150)])
+def test_each_set_follows_its_held_out_rule_and_labels(intake_bench, name, size):
+    rows = intake_bench.load_set(name)  # raises on a part or label that breaks the rule
+    assert len(rows) >= size
+    assert len({r["text"] for r in rows}) == len(rows)
+    assert {r["label"] for r in rows} == set(intake_bench.SET_LABELS[name])
+    assert 0.3 < sum(r["part"] == "heldout" for r in rows) / len(rows) < 0.5
+
+
+def test_a_row_in_the_wrong_part_is_refused(intake_bench, tmp_path, monkeypatch):
+    text = "路灯坏了一个月了"
+    wrong = "dev" if intake_bench.part_of(text, "short_routing") == "heldout" else "heldout"
+    (tmp_path / "short_routing.yml").write_text(
+        f'- {{label: complaint, part: {wrong}, text: "{text}"}}\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(intake_bench, "SETS_DIR", tmp_path)
+    with pytest.raises(SystemExit):
+        intake_bench.load_set("short_routing")
+
+
+def test_an_intent_outside_the_sets_labels_counts_as_a_question(intake_bench):
+    labels = intake_bench.SET_LABELS["intake_12345"]
+    assert intake_bench.label_of("check_progress", labels) == "question"
+    assert intake_bench.label_of("check_progress", intake_bench.SET_LABELS["short_routing"]) == "check_progress"
