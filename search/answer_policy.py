@@ -30,7 +30,14 @@ taken on the ranking's own score (cosine, the lexical share and whether a FAQ's 
 asks: search/searcher.py), not on the cosine alone: near-duplicate questions of one programme differ by a few
 thousandths of cosine, and the citizen's own words and what they ask tell them apart better; the cosine
 condition keeps shared words alone from deciding ("老家那边的户口本上的事想弄到太原来" shares every word with
-"户口本丢了怎么补？" and means 户口迁入). Figures: benchmarks/README.md, "外部质量".
+"户口本丢了怎么补？" and means 户口迁入). One exception lets the words decide between near-equal cosines:
+answer when the cosine is ≥ WORDS_COSINE, no hit about another topic is closer in cosine by more than
+RIVAL_SLACK, the score is ahead by ≥ WORDS_MARGIN and at least WORDS_SHARE of the citizen's content words are
+in the entry. Among sibling questions of one programme the right one is often a few thousandths behind a
+sibling in the 4-bit model's cosine and ahead in words and question kind ("世大运一共比几天" → 总共比赛几天,
+a sibling about the daily schedule 0.005 closer); the share keeps a question about something the base lacks
+from being answered by the nearest sentence that shares one place name ("太原到北京的高铁票怎么买").
+Figures: benchmarks/README.md, "外部质量".
 Words still count: when none of the citizen's content words is in the top entry ("学位证丢了怎么补"
 → 离婚证丢了怎么补？: same sentence, another thing), it is never answered — choices when the cosine is
 ≥ SURE_COSINE, else nothing. Chosen on the dev parts of both external sets (sample base and Taipei
@@ -62,6 +69,11 @@ CHOICES = 3
 SURE_COSINE = 0.95
 ANSWER_COSINE = 0.92
 SCORE_MARGIN = 0.01
+# Words decide between near-equal cosines (siblings of one programme): see the module's docstring.
+WORDS_COSINE = 0.91
+WORDS_MARGIN = 0.006
+WORDS_SHARE = 0.5
+RIVAL_SLACK = 0.01  # another topic at most this much closer in cosine is a sibling-level tie, not a veto
 LEAD_COSINE = 0.90
 COSINE_LEAD = 0.02
 NOISE_COSINE = 0.003  # cosines of the 4-bit model closer than this prefer neither entry
@@ -257,6 +269,13 @@ def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float]) -> Ju
         (top.cosine >= SURE_COSINE and (lead >= NOISE_COSINE or margin >= SCORE_MARGIN))
         or (top.cosine >= ANSWER_COSINE and closer and margin >= SCORE_MARGIN)
         or (top.cosine >= LEAD_COSINE and lead >= COSINE_LEAD)
+        or (
+            top.cosine >= WORDS_COSINE
+            and lead >= -RIVAL_SLACK
+            and margin >= WORDS_MARGIN
+            and share is not None
+            and share >= WORDS_SHARE
+        )
     ):
         level = ANSWER
     elif top.cosine < NONE_COSINE:

@@ -54,9 +54,22 @@ def test_a_lead_smaller_than_the_margin_offers_choices(store):
     assert judge(store, "防走失手链去哪申请", hits).level == confidence.CHOOSE
 
 
-def test_shared_words_alone_do_not_answer_when_the_sentence_vector_prefers_another_entry(store):
-    # ahead in the ranking score (its words), behind in cosine: the citizen chooses
+def test_shared_words_alone_do_not_answer_when_the_sentence_vector_clearly_prefers_another_entry(store):
+    # ahead in the ranking score (its words), clearly behind in cosine: the citizen chooses
+    behind = 0.9234 + confidence.RIVAL_SLACK + 0.002
+    hits = [hit("faq-wander-where", 0.9234, 0.9734 + 0.02), hit("faq-wander-process", behind, 0.9600)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.CHOOSE
+
+
+def test_a_score_lead_is_answered_when_the_rival_is_closer_only_within_the_slack(store):
+    # siblings of one programme: the rival a few thousandths closer in cosine, the top ahead in words
     hits = [hit("faq-wander-where", 0.9234, 0.9734), hit("faq-wander-process", 0.9240, 0.9600)]
+    assert judge(store, "防走失手链去哪申请", hits).level == confidence.ANSWER
+    # the same hits for a question most of whose words the entry lacks: the citizen chooses
+    assert judge(store, "北京到上海的高铁票怎么买 手链", hits).level == confidence.CHOOSE
+    # the same, below WORDS_COSINE: the citizen chooses
+    low = confidence.WORDS_COSINE - 0.005
+    hits = [hit("faq-wander-where", low, low + 0.05), hit("faq-wander-process", low + 0.001, low + 0.03)]
     assert judge(store, "防走失手链去哪申请", hits).level == confidence.CHOOSE
 
 
