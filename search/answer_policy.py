@@ -36,7 +36,9 @@ RIVAL_SLACK, the score is ahead by ≥ WORDS_MARGIN and at least WORDS_SHARE of 
 in the entry. Among sibling questions of one programme the right one is often a few thousandths behind a
 sibling in the 4-bit model's cosine and ahead in words and question kind ("世大运一共比几天" → 总共比赛几天,
 a sibling about the daily schedule 0.005 closer); the share keeps a question about something the base lacks
-from being answered by the nearest sentence that shares one place name ("太原到北京的高铁票怎么买").
+from being answered by the nearest sentence that shares one place name ("太原到北京的高铁票怎么买"), and a
+question that names both topics (a word missing from the top entry's own phrasings is in the rival's:
+"社保和身份证") is never decided by words.
 Figures: benchmarks/README.md, "外部质量".
 Words still count: when none of the citizen's content words is in the top entry ("学位证丢了怎么补"
 → 离婚证丢了怎么补？: same sentence, another thing), it is never answered — choices when the cosine is
@@ -243,9 +245,18 @@ def judge(
     rival = rivals[0] if rivals else None
     _, corrected = searcher.corrected(text)
     words = content_words(corrected or normalize_query(text))
-    share = coverage(words, entry_text(top.type, top_entry), synonyms.of(store))
+    synonym_map = synonyms.of(store)
+    top_text = entry_text(top.type, top_entry)
+    share = coverage(words, top_text, synonym_map)
     if top.cosine > 0:
-        return _by_cosine(top, rivals, hits, entry_of, about, share if words else None)
+        # a word that is not in the top entry's own phrasings but in those of the best entry about another
+        # topic: the citizen named both ("社保和身份证"), and words cannot decide between them
+        named = fold(" ".join(phrasings(top.type, top_entry)))
+        lacking = [w for w in words if not found_in(w, named, synonym_map)]
+        rival_entry = entry_of(rival) if rival is not None and lacking else None
+        rival_named = fold(" ".join(phrasings(rival.type, rival_entry))) if rival_entry else ""
+        both = any(found_in(w, rival_named, synonym_map) for w in lacking) if rival_named else False
+        return _by_cosine(top, rivals, hits, entry_of, about, share if words else None, both)
     if share < min_related:
         return Judgement(NONE, share)
     gap = (rival.score / top.score if top.score else 1.0) if rival is not None else 0.0
@@ -255,7 +266,7 @@ def judge(
     return Judgement(level, share, gap)
 
 
-def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float]) -> Judgement:
+def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float], both: bool = False) -> Judgement:
     """`rivals`: the hits about another topic, best first; `share`: the coverage of the citizen's content words
     (None when the question has none)."""
     rival = rivals[0] if rivals else None
@@ -275,6 +286,7 @@ def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float]) -> Ju
             and margin >= WORDS_MARGIN
             and share is not None
             and share >= WORDS_SHARE
+            and not both
         )
     ):
         level = ANSWER

@@ -65,6 +65,10 @@ def test_a_score_lead_is_answered_when_the_rival_is_closer_only_within_the_slack
     # siblings of one programme: the rival a few thousandths closer in cosine, the top ahead in words
     hits = [hit("faq-wander-where", 0.9234, 0.9734), hit("faq-wander-process", 0.9240, 0.9600)]
     assert judge(store, "防走失手链去哪申请", hits).level == confidence.ANSWER
+    # a question that also names what the rival is about ("手链和公积金"): words cannot decide, the citizen chooses
+    both = [hit("faq-wander-where", 0.9234, 0.9734), hit("faq-withdraw-rent", 0.9240, 0.9600)]
+    assert judge(store, "防走失手链申请和租房公积金", both).level == confidence.CHOOSE
+    assert judge(store, "防走失手链申请", both).level == confidence.ANSWER
     # the same hits for a question most of whose words the entry lacks: the citizen chooses
     assert judge(store, "北京到上海的高铁票怎么买 手链", hits).level == confidence.CHOOSE
     # the same, below WORDS_COSINE: the citizen chooses
