@@ -56,7 +56,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Set
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set
 
 import jieba
 
@@ -246,17 +246,13 @@ def judge(
     _, corrected = searcher.corrected(text)
     words = content_words(corrected or normalize_query(text))
     synonym_map = synonyms.of(store)
-    top_text = entry_text(top.type, top_entry)
-    share = coverage(words, top_text, synonym_map)
+    share = coverage(words, entry_text(top.type, top_entry), synonym_map)
     if top.cosine > 0:
-        # a word that is not in the top entry's own phrasings but in those of the best entry about another
-        # topic: the citizen named both ("社保和身份证"), and words cannot decide between them
-        named = fold(" ".join(phrasings(top.type, top_entry)))
-        lacking = [w for w in words if not found_in(w, named, synonym_map)]
-        rival_entry = entry_of(rival) if rival is not None and lacking else None
-        rival_named = fold(" ".join(phrasings(rival.type, rival_entry))) if rival_entry else ""
-        both = any(found_in(w, rival_named, synonym_map) for w in lacking) if rival_named else False
-        return _by_cosine(top, rivals, hits, entry_of, about, share if words else None, both)
+
+        def names_both() -> bool:  # only asked when the words would decide (a few per hundred questions)
+            return rival is not None and _names_both(words, top, top_entry, rival, entry_of(rival), synonym_map)
+
+        return _by_cosine(top, rivals, hits, entry_of, about, share if words else None, names_both)
     if share < min_related:
         return Judgement(NONE, share)
     gap = (rival.score / top.score if top.score else 1.0) if rival is not None else 0.0
@@ -266,9 +262,26 @@ def judge(
     return Judgement(level, share, gap)
 
 
-def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float], both: bool = False) -> Judgement:
+def _names_both(words: Sequence[str], top, top_entry: Dict, rival, rival_entry: Optional[Dict], synonym_map) -> bool:
+    """A word that is not in the top entry's own phrasings but in those of the best entry about another topic:
+    the citizen named both ("社保和身份证"), and words cannot decide between them."""
+    if not rival_entry:
+        return False
+    top_text, rival_text = _phrasing_text(top.type, top_entry), _phrasing_text(rival.type, rival_entry)
+    lacking = [w for w in words if not found_in(w, top_text, synonym_map)]
+    return any(found_in(w, rival_text, synonym_map) for w in lacking)
+
+
+def _phrasing_text(kind: str, entry: Dict) -> str:
+    return fold(" ".join(phrasings(kind, entry)))
+
+
+def _by_cosine(
+    top, rivals, hits, entry_of, about, share: Optional[float], names_both: Callable[[], bool] = lambda: False
+) -> Judgement:
     """`rivals`: the hits about another topic, best first; `share`: the coverage of the citizen's content words
-    (None when the question has none)."""
+    (None when the question has none); `names_both`: whether the question also names the best rival's subject
+    (computed only when the words would decide)."""
     rival = rivals[0] if rivals else None
     margin = top.score - rival.score if rival is not None else 1.0
     closer = rival is None or top.cosine >= rival.cosine  # the sentence vector prefers no other topic
@@ -286,7 +299,7 @@ def _by_cosine(top, rivals, hits, entry_of, about, share: Optional[float], both:
             and margin >= WORDS_MARGIN
             and share is not None
             and share >= WORDS_SHARE
-            and not both
+            and not names_both()
         )
     ):
         level = ANSWER
