@@ -60,6 +60,9 @@ SAMPLE_DIR = ROOT / "knowledge" / "sample" / "shanxi"
 VECTORS = ROOT / "var" / "vectors.sqlite3"  # the product's vector cache (by text): a second run embeds nothing
 TPE_FAQS = ROOT.parent / "shared" / "data" / "tpe-faq" / "faqs.jsonl"
 PARTS = ("dev", "heldout")
+# the quality sets asked of each base, in report order; a later set is a later blind batch with its own header
+BASE_SETS = {"sample": ("sample_colloquial", "sample_colloquial_2"), "tpe": ("external_tpe", "external_tpe_2")}
+HELDOUT_PERCENT = {"sample_colloquial_2": 50, "external_tpe_2": 50}  # the rest keep 40 (each header says which)
 
 
 # -- sets ----------------------------------------------------------------------------------------------------
@@ -67,7 +70,8 @@ PARTS = ("dev", "heldout")
 
 def expected_part(set_name: str, text: str) -> str:
     """The held-out rule written in every set's header."""
-    return "heldout" if int(hashlib.sha256(f"{set_name}:{text}".encode()).hexdigest()[:8], 16) % 100 < 40 else "dev"
+    share = HELDOUT_PERCENT.get(set_name, 40)
+    return "heldout" if int(hashlib.sha256(f"{set_name}:{text}".encode()).hexdigest()[:8], 16) % 100 < share else "dev"
 
 
 def load_set(name: str, text_key: str = "q") -> List[Dict]:
@@ -91,12 +95,18 @@ def sample_ids() -> set:
 
 def check_sets() -> Dict[str, int]:
     """Every expected id exists; returns set sizes."""
-    tpe = load_set("external_tpe")
+    sizes: Dict[str, int] = {}
     known = {f["id"] for f in tpe_faqs()}
-    bad = [i for r in tpe for i in r["ids"] if i not in known]
-    sample = load_set("sample_colloquial")
+    bad: List[str] = []
+    for name in BASE_SETS["tpe"]:
+        rows = load_set(name)
+        bad += [i for r in rows if r["ids"] != "none" for i in r["ids"] if i not in known]
+        sizes[name] = len(rows)
     ids = sample_ids()
-    bad += [e for r in sample if r["expect"] != "none" for e in r["expect"] if e not in ids]
+    for name in BASE_SETS["sample"]:
+        rows = load_set(name)
+        bad += [e for r in rows if r["expect"] != "none" for e in r["expect"] if e not in ids]
+        sizes[name] = len(rows)
     intake = load_set("intake_12345", "text")
     labels = {"complaint", "help_request", "suggestion", "question"}
     bad += [r["text"][:20] for r in intake if r["label"] not in labels]
@@ -104,12 +114,7 @@ def check_sets() -> Dict[str, int]:
     bad += [r["text"][:20] for r in short if r["label"] not in labels | {"check_progress"}]
     if bad:
         raise SystemExit(f"unknown expected ids or labels: {bad}")
-    return {
-        "external_tpe": len(tpe),
-        "sample_colloquial": len(sample),
-        "intake_12345": len(intake),
-        "short_routing": len(short),
-    }
+    return {**sizes, "intake_12345": len(intake), "short_routing": len(short)}
 
 
 # -- systems ---------------------------------------------------------------------------------------------------
@@ -172,8 +177,14 @@ def load_sample(store) -> Dict:
 
     sync_profile(SAMPLE_DIR, store, force=True)
     questions = [
-        {"text": r["q"], "part": r["part"], "expect": set(r["expect"]) if r["expect"] != "none" else None}
-        for r in load_set("sample_colloquial")
+        {
+            "text": r["q"],
+            "set": name,
+            "part": r["part"],
+            "expect": set(r["expect"]) if r["expect"] != "none" else None,
+        }
+        for name in BASE_SETS["sample"]
+        for r in load_set(name)
     ]
     return {"questions": questions, "notes": []}
 
@@ -198,7 +209,14 @@ def load_tpe(store) -> Dict:
         f"（{', '.join(str(e['row']) for e in result['errors'])}）"
     ]
     questions = [
-        {"text": r["q"], "part": r["part"], "expect": {tpe_key(i) for i in r["ids"]}} for r in load_set("external_tpe")
+        {
+            "text": r["q"],
+            "set": name,
+            "part": r["part"],
+            "expect": {tpe_key(i) for i in r["ids"]} if r["ids"] != "none" else None,
+        }
+        for name in BASE_SETS["tpe"]
+        for r in load_set(name)
     ]
     return {"questions": questions, "notes": notes}
 
@@ -246,17 +264,28 @@ def run_base(base: str, workdir: Path, misses: bool, sweep: bool = False) -> Dic
     }
     if sweep:
         out["sweep"] = fusion_sweep(ours, [q for q in answerable if q["part"] == "dev"])
-    for part in PARTS + ("all",):
-        subset = [q for q in answerable if part == "all" or q["part"] == part]
-        out["parts"][part] = {name: scores(rank, subset) for name, rank in systems.items()}
+    for group in groups(questions):
+        subset = [q for q in answerable if group_of(q) == group]
+        out["parts"][group] = {name: scores(rank, subset) for name, rank in systems.items()}
     out["decisions"] = decisions(searcher, store, questions)
     if misses:
         out["misses"] = [
-            (q["text"], ours(q["text"])[:3], sorted(q["expect"]))
+            (f"{q['set']} {q['text']}", ours(q["text"])[:3], sorted(q["expect"]))
             for q in answerable
             if q["part"] == "dev" and (ours(q["text"])[:1] or [""])[0] not in q["expect"]
         ]
     return out
+
+
+def group_of(question: Dict) -> str:
+    """A report row: the set and its part, e.g. `sample_colloquial_2 · dev`."""
+    return f"{question['set']} · {question['part']}"
+
+
+def groups(questions: Sequence[Dict]) -> List[str]:
+    sets = list(dict.fromkeys(q["set"] for q in questions))
+    ordered = sorted(questions, key=lambda q: (sets.index(q["set"]), PARTS.index(q["part"])))
+    return list(dict.fromkeys(group_of(q) for q in ordered))
 
 
 def fusion_sweep(ours: Callable[[str], List[str]], dev: Sequence[Dict]) -> List[Dict]:
@@ -282,7 +311,7 @@ def decisions(searcher, store, questions) -> Optional[Dict]:
     except Exception as exc:  # pragma: no cover - rasa_sdk missing
         return {"error": str(exc)}
     out: Dict = {}
-    for part in PARTS:
+    for part in groups(questions):
         tally = {
             "answerable": 0,
             "answer_right": 0,
@@ -296,7 +325,7 @@ def decisions(searcher, store, questions) -> Optional[Dict]:
             "un_none": 0,
             "un_any_hit": 0,
         }
-        for q in (q for q in questions if q["part"] == part):
+        for q in (q for q in questions if group_of(q) == part):
             hits = searcher.search(q["text"], limit=10)
             level = confidence.judge(searcher, store, q["text"], hits).level
             keys = [f"{h.type}:{h.id}" for h in hits]
@@ -321,8 +350,8 @@ def decisions(searcher, store, questions) -> Optional[Dict]:
 
 
 def table(result: Dict) -> str:
-    names = {"sample": "示例知识库 × sample_colloquial", "tpe": "台北 FAQ × external_tpe"}
-    lines = [f"### {names[result['base']]}", ""]
+    names = {"sample": "示例知识库", "tpe": "台北 FAQ"}
+    lines = [f"### {names[result['base']]} × {' / '.join(BASE_SETS[result['base']])}", ""]
     lines += [f"- {note}" for note in result["notes"]]
     lines.append(f"- 索引：{result['index']}，建索引 {result['build_s']:.1f} 秒")
     low, high = result["latency_ms"]
@@ -337,8 +366,7 @@ def table(result: Dict) -> str:
         "bm25-q": "BM25（问题+相似问法）",
         "bm25-all": "BM25（全文，evaluation.py）",
     }
-    for part in PARTS + ("all",):
-        row = result["parts"][part]
+    for part, row in result["parts"].items():
         for name in ("ours", "ours-lexical", "bm25-q", "bm25-all"):
             s = row[name]
             lines.append(

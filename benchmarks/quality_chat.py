@@ -1,5 +1,5 @@
 """Chat-level outcomes on the external quality sets (project issue #14): every question of
-benchmarks/quality/sample_colloquial.yml and external_tpe.yml is sent as the first message of a new
+the sets in benchmarks/quality_bench.py's BASE_SETS (sample_colloquial[_2].yml, external_tpe[_2].yml) is sent as the first message of a new
 conversation to a real deployment's `/api/chat`, and the reply is scored:
 
   - answered right: `sources[0]` is one of the question's expected entries;
@@ -39,6 +39,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import quality_bench as qb  # noqa: E402
 
 from devtools.support.cluster import Cluster, rss_kib  # noqa: E402
 
@@ -92,8 +94,6 @@ def wait_for_import(cluster: Cluster, store, timeout: float = 900.0) -> float:
 
 
 def run(verbose: bool = False) -> Dict:
-    import quality_bench as qb
-
     from knowledge.store import KnowledgeStore
 
     result: Dict = {"sets": {}}
@@ -103,8 +103,14 @@ def run(verbose: bool = False) -> Dict:
         try:
             store = KnowledgeStore(cluster.env["DATABASE_URL"])
             sample = [
-                {"text": r["q"], "part": r["part"], "expect": set(r["expect"]) if r["expect"] != "none" else None}
-                for r in qb.load_set("sample_colloquial")
+                {
+                    "text": r["q"],
+                    "set": name,
+                    "part": r["part"],
+                    "expect": set(r["expect"]) if r["expect"] != "none" else None,
+                }
+                for name in qb.BASE_SETS["sample"]
+                for r in qb.load_set(name)
             ]
             gateway = cluster.gateways[0]
             latencies: List[float] = []
@@ -139,7 +145,7 @@ def score_set(client, gateway, questions, by_title, latencies, verbose) -> Dict:
         reply, elapsed = ask(client, gateway, q["text"])
         latencies.append(elapsed)
         got = outcome(reply, q["expect"], by_title)
-        tally = parts.setdefault(q["part"], {})
+        tally = parts.setdefault(qb.group_of(q), {})
         tally[got] = tally.get(got, 0) + 1
         tally["answerable" if q["expect"] is not None else "unanswerable"] = (
             tally.get("answerable" if q["expect"] is not None else "unanswerable", 0) + 1
@@ -148,24 +154,23 @@ def score_set(client, gateway, questions, by_title, latencies, verbose) -> Dict:
             first = [s["id"] for s in reply["sources"]][:1]
             intent = (reply.get("intent") or {}).get("name")
             said = reply["messages"][0]["text"][:30] if reply.get("messages") else ""
-            print(f"[dev] {got:8s} {intent:18s} {q['text']} → {first} {said}", file=sys.stderr)
-    return parts
+            print(f"[{q['set']}] {got:8s} {intent:18s} {q['text']} → {first} {said}", file=sys.stderr)
+    return {group: parts[group] for group in qb.groups(questions)}
 
 
 def table(result: Dict) -> str:
-    names = {"sample": "示例知识库 × sample_colloquial", "tpe": "示例知识库 + 台北 FAQ × external_tpe"}
+    names = {"sample": "示例知识库", "tpe": "示例知识库 + 台北 FAQ"}
     lines = [
         "| 知识库 × 集 | 部分 | 可答题 | 答对 | 给选项含正确 | 答错 | 没答 | 答不了的题：婉拒 / 硬答 |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, parts in result["sets"].items():
-        for part in ("dev", "heldout"):
-            t = parts.get(part, {})
+        for part, t in parts.items():
             n = t.get("answerable", 0)
             share = lambda k, t=t, n=n: f"{t.get(k, 0) / n:.3f}（{t.get(k, 0)}）" if n else "—"  # noqa: E731
             un = t.get("unanswerable", 0)
             lines.append(
-                f"| {names[name]} | {part} | {n} | {share('right')} | {share('offered')} | {share('wrong')} "
+                f"| {names[name]} × {part.replace(' · ', ' | ')} | {n} | {share('right')} | {share('offered')} | {share('wrong')} "
                 f"| {share('nothing')} | {t.get('declined', 0)} / {t.get('hard', 0)}（共 {un}） |"
             )
     lat = result["latency_ms"]
