@@ -255,6 +255,9 @@ class Regions(BaseModel):
     province_unit: str = ""
     capital: str = ""
     live_chat: LiveChat = LiveChat()
+    # the 便民应用 that serves a business also done in the chat (progress, complaint, suggestion, help_request):
+    # shown when the chat asks for an application number or a login, e.g. {progress: app-progress-query}
+    flow_apps: Dict[str, str] = {}
 
     @property
     def short_name(self) -> str:

@@ -8,6 +8,8 @@ from typing import Iterable, List
 
 from knowledge.loader import KnowledgeBundle
 
+FLOW_APP_KEYS = ("progress", "complaint", "suggestion", "help_request")  # actions/forms/login.py's flows
+
 
 def _duplicates(values) -> List[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
@@ -91,6 +93,12 @@ def find_problems(bundle: KnowledgeBundle) -> List[str]:
     for department in bundle.profile.live_chat.departments:
         if department not in department_ids:
             problems.append(f"profile.yml：live_chat.departments 中的部门 {department} 不存在")
+    app_ids = {app.id for app in bundle.apps}
+    for flow, app_id in bundle.profile.flow_apps.items():
+        if flow not in FLOW_APP_KEYS:
+            problems.append(f"profile.yml：flow_apps 的业务 {flow} 不认识（可用：{'、'.join(FLOW_APP_KEYS)}）")
+        if app_id not in app_ids:
+            problems.append(f"profile.yml：flow_apps.{flow} 的便民应用 {app_id} 不存在")
     problems += _link_problems(bundle)
     problems += _cross_region_problems(bundle)
     return list(dict.fromkeys(problems))

@@ -29,6 +29,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.forms.flow_apps import send_flow_app
 from actions.forms.slots import form_slots
 from actions.platform import submission
 
@@ -111,6 +112,8 @@ def send_login(
     wording.say(
         dispatcher, "utter_login_resume_prompt", buttons=[{"title": title, "payload": resume_payload(flow, entities)}]
     )
+    if flow in (COMPLAINT, SUGGESTION, HELP_REQUEST):
+        send_flow_app(dispatcher, flow)
 
 
 def login_message(

@@ -14,6 +14,7 @@ from actions.dialogue import elder_mode
 from actions.dialogue.context import entity_values, tracker_context
 from actions.forms import login
 from actions.forms.common import FormValidator, requested, reset, text_of
+from actions.forms.flow_apps import send_flow_app
 from actions.platform import submission
 
 FORM = "progress_form"
@@ -55,6 +56,20 @@ class ValidateProgressForm(FormValidator):
             wording.say(dispatcher, "utter_progress_number_invalid")
             return {NUMBER: None}
         return {}
+
+
+class ActionAskApplicationNo(Action):
+    """The number, and — for a citizen who does not have it — the app that lists all their applications."""
+
+    def name(self) -> Text:
+        return "action_ask_application_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        wording.say(dispatcher, "utter_ask_application_no", elder_mode.is_on(tracker))
+        send_flow_app(dispatcher, login.PROGRESS)
+        return []
 
 
 class ActionQueryProgress(Action):
