@@ -1,7 +1,7 @@
 """The action for ask_materials / ask_fee / ask_time / ask_location / ask_online / ask_conditions and
 ask_guide: which item (context carry-over, actions/dialogue/context.py), then that part of its guide; several
-items → numbered choices; none → a FAQ when retrieval is sure of one (the topic is no item), else
-"哪个事项？" with the asked part kept for the answer."""
+items → numbered choices; none → a FAQ, an app or a 一件事 when retrieval is sure of one (the topic is no
+item), else "哪个事项？" with the asked part kept for the answer."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from actions.resources import searcher
 from search import answer_policy as confidence
 
 FAQ_OVER_GUIDE_MARGIN = 0.03
+# What retrieval may answer for a part of a guide asked without a known item: a FAQ, an app ("交暖气费" — the
+# 缴费 app, whose entry says where and how), a 一件事; an item is found by the item resolution, not here.
+NOT_ITEMS = ("faq", "app", "package")
+ANSWERED_BESIDE_AN_ITEM = ("faq",)  # with the item named, only a FAQ asking this very question goes first
 # Words that say whether or how soon a thing gets done, or count it, not what is asked: beside an item's name
 # ("营业执照几天能办好", "结婚登记网上能办吗", "港澳通行证办一个多少钱") they ask no more than its guide says.
 DOING_WORDS = frozenset("办好 能办 好办 可办 能拿 拿到 一个 一本 一张".split())
@@ -99,12 +103,12 @@ def answer_from_faq(
     item: Optional[str] = None,
     offer_unless: Optional[Set[str]] = None,
 ) -> Optional[List[Dict[Text, Any]]]:
-    """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉"): a FAQ that retrieval
-    answers with confidence is the answer; otherwise None (the bot asks which item). With `item` known, only a
-    FAQ that asks this very question goes before that part of its guide: cosine ≥ SURE_COSINE and clearly
-    closer to the question than the item itself (FAQ_OVER_GUIDE_MARGIN). With `offer_unless` (the items
-    guessed so far, maybe none), retrieval's choices are offered when it is unsure and its top hit is about
-    none of those items ("世大运一共比几天": choices among the FAQs, never "哪个事项？")."""
+    """A part of a guide asked about a topic that is no item ("12345热线在哪里投诉", "交暖气费"): a FAQ, app or
+    一件事 that retrieval answers with confidence is the answer; otherwise None (the bot asks which item).
+    With `item` known, only a FAQ that asks this very question goes before that part of its guide: cosine ≥
+    SURE_COSINE and clearly closer to the question than the item itself (FAQ_OVER_GUIDE_MARGIN). With
+    `offer_unless` (the items guessed so far, maybe none), retrieval's choices are offered when it is unsure
+    and its top hit is about none of those items ("世大运一共比几天": choices among the FAQs, never "哪个事项？")."""
     text = tracker.latest_message.get("text") or ""
     if not confidence.names_something(searcher(), text):
         return None  # "要带什么材料": which item's materials is the question, not any FAQ about materials
@@ -112,7 +116,7 @@ def answer_from_faq(
     if judgement.level == confidence.CHOOSE and offer_unless is not None:
         if not (confidence.topics(hits[0].type, entries.get((hits[0].type, hits[0].id))) & offer_unless):
             return offer_choices(dispatcher, tracker, text, hits)
-    if judgement.level != confidence.ANSWER or hits[0].type != "faq":
+    if judgement.level != confidence.ANSWER or hits[0].type not in (ANSWERED_BESIDE_AN_ITEM if item else NOT_ITEMS):
         return None
     if item is not None:
         guide = next((h.cosine for h in hits if h.type == "item" and h.id == item), 0.0)

@@ -147,3 +147,12 @@ async def test_an_item_only_guessed_from_a_shared_word_yields_to_what_retrieval_
     # not the 时限 of that guide
     await run(dispatcher, "困难家庭救助多久有结果", "ask_time")
     assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "faq-mz-025"
+
+
+async def test_a_payment_asked_without_an_item_is_answered_by_its_app(sample_kb, dispatcher):
+    """ask_fee with no item known: retrieval is sure of the 缴费 app, which is the answer, not "哪个事项？"."""
+    events = await run(dispatcher, "交暖气费", "ask_fee")
+    answer = dispatcher.messages[0]["custom"]
+    assert answer["sources"][0] == {"type": "app", "id": "app-utilities-payment", "title": "水电气缴费"}
+    assert "utter_ask_which_item" not in said(dispatcher)
+    assert "pending_aspect" not in slot_events(events) or slot_events(events)["pending_aspect"] is None
