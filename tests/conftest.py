@@ -143,6 +143,19 @@ MINI_PROFILE = {
 }
 
 
+def import_benchmark(name: str):
+    """A script of benchmarks/ as a module (they import each other by bare name, so the folder goes on the path
+    for the import only)."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
 def write_profile(directory: Path, files: dict = MINI_PROFILE) -> Path:
     for name, text in files.items():
         path = directory / name

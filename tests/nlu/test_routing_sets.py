@@ -2,21 +2,14 @@
 rule and labels: a row moved by hand between parts, or a label the benchmark would silently map to "question",
 would corrupt the figures in benchmarks/README.md."""
 
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import import_benchmark
 
 
 @pytest.fixture(scope="module")
 def intake_bench():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import intake_bench
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return intake_bench
+    return import_benchmark("intake_bench")
 
 
 @pytest.mark.parametrize("name, size", [("intake_12345", 100), ("short_routing", 150)])

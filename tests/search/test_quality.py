@@ -5,21 +5,14 @@ above floors (the figures of benchmarks/README.md, less a margin)."""
 import pytest
 
 from search.evaluation import load_queries, ndcg, recall, reciprocal_rank
-from tests.conftest import ROOT
+from tests.conftest import ROOT, import_benchmark
 
 QUERIES = ROOT / "tests" / "search" / "quality" / "queries.yml"
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from search_quality import run
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return run(tmp_path_factory.mktemp("quality"), QUERIES)
+    return import_benchmark("search_quality").run(tmp_path_factory.mktemp("quality"), QUERIES)
 
 
 def test_the_set_is_large_and_graded():

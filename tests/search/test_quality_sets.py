@@ -2,21 +2,14 @@
 keep their held-out rule, and every expected entry exists: an id typed wrong would count a right answer as wrong,
 a row moved by hand between parts would let a tuned question into the held-out figures."""
 
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import import_benchmark
 
 
 @pytest.fixture(scope="module")
 def quality_bench():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import quality_bench
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return quality_bench
+    return import_benchmark("quality_bench")
 
 
 def test_every_expected_entry_exists_and_parts_follow_the_rule(quality_bench):
