@@ -50,12 +50,12 @@ async def test_apply_online_for_an_item_done_at_the_window(api, dispatcher):
         "我要网上申请补办身份证",
         "apply_online",
         [{"entity": "item", "value": "ga-idcard-reissue"}],
-        metadata={"identity_token": api.token("citizen-b")},
+        metadata={"identity_token": api.token("citizen-window")},
     )
     await ActionApplyOnline().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0] == "【居民身份证补领】暂不支持网上申办，需要到窗口办理。"
     assert texts(dispatcher)[1].startswith("【居民身份证补领】办理地点：")
-    assert api.listing("applications", "citizen-b") == []
+    assert api.listing("applications", "citizen-window") == []
 
 
 async def test_apply_online_without_login(api, dispatcher):
