@@ -44,6 +44,9 @@ def test_progress_query_with_the_number_in_the_message(talk, stack):
 def test_progress_query_asks_for_the_number_first(talk, stack):
     token = httpx.post(stack.application_api + "/auth/token", json={"user_id": "dlg-user"}, timeout=5).json()
     asked = talk("查一下我的办件进度", token=token["access_token"])
-    assert texts(asked) == ["请提供办件编号（申办编号 SX…、工单编号 GD… 或预约编号 YY…），例如 SX2026112300001。"]
+    assert texts(asked)[0] == "请提供办件编号（申办编号 SX…、工单编号 GD… 或预约编号 YY…），例如 SX2026112300001。"
+    # and, for a citizen without the number, the app that lists all their applications (profile flow_apps)
+    assert texts(asked)[1].startswith("不知道编号的话") and len(texts(asked)) == 2
+    assert [s["id"] for s in asked["sources"]] == ["app-progress-query"]
     unknown = talk("SX2026010100099", token=token["access_token"])
     assert texts(unknown) == ["没有查到您名下编号为 SX2026010100099 的办件，请核对编号。"]
