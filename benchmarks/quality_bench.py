@@ -178,7 +178,12 @@ def load_sample(store) -> Dict:
     from knowledge.sync import sync_profile
 
     sync_profile(SAMPLE_DIR, store, force=True)
-    questions = [
+    return {"questions": sample_questions(), "notes": []}
+
+
+def sample_questions() -> List[Dict]:
+    """The sample base's sets as questions: text, set, part, expected `type:id` keys (None: unanswerable)."""
+    return [
         {
             "text": r["q"],
             "set": name,
@@ -188,7 +193,6 @@ def load_sample(store) -> Dict:
         for name in BASE_SETS["sample"]
         for r in load_set(name)
     ]
-    return {"questions": questions, "notes": []}
 
 
 def tpe_key(original: str) -> str:

@@ -1,6 +1,6 @@
-"""Chat-level outcomes on the external quality sets (project issue #14): every question of
-the sets in benchmarks/quality_bench.py's BASE_SETS (sample_colloquial[_2].yml, external_tpe[_2].yml) is sent as the first message of a new
-conversation to a real deployment's `/api/chat`, and the reply is scored:
+"""Chat-level outcomes on the external quality sets (project issue #14): every question of the sets in
+benchmarks/quality_bench.py's BASE_SETS (sample_colloquial[_2].yml, external_tpe[_2].yml) is sent as the first
+message of a new conversation to a real deployment's `/api/chat`, and the reply is scored:
 
   - answered right: `sources[0]` is one of the question's expected entries;
   - offered: no source, and a choice list whose buttons name an expected entry (by title);
@@ -102,16 +102,7 @@ def run(verbose: bool = False) -> Dict:
         cluster.start()
         try:
             store = KnowledgeStore(cluster.env["DATABASE_URL"])
-            sample = [
-                {
-                    "text": r["q"],
-                    "set": name,
-                    "part": r["part"],
-                    "expect": set(r["expect"]) if r["expect"] != "none" else None,
-                }
-                for name in qb.BASE_SETS["sample"]
-                for r in qb.load_set(name)
-            ]
+            sample = qb.sample_questions()  # the store already holds the sample base (the cluster loaded it)
             gateway = cluster.gateways[0]
             latencies: List[float] = []
             with httpx.Client(timeout=60) as client:
