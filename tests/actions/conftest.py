@@ -4,6 +4,7 @@ real process (it stands in for the platform, which is outside the product)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -104,6 +105,14 @@ def texts(dispatcher: CollectingDispatcher) -> List[str]:
         custom = message.get("custom") or {}
         out.append(custom.get("text") or message.get("text") or message.get("response") or "")
     return out
+
+
+def use_profile(store, monkeypatch, drop=(), **values) -> None:
+    """The action server reads another province's profile: the sample's with `values` set and `drop` left out
+    (the shared sample store itself is left as it is)."""
+    profile = {k: v for k, v in json.loads(store.get_meta("profile")).items() if k not in drop}
+    raw = json.dumps({**profile, **values}, ensure_ascii=False)
+    monkeypatch.setattr(store, "get_meta", lambda key: raw if key == "profile" else None)
 
 
 def slot_events(events: List[Dict]) -> Dict:

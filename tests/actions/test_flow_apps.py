@@ -2,27 +2,18 @@
 办件进度 and after the login prompt of 投诉 / 建议 / 求助, as its published entry with its source; nothing when the
 profile names no app or the app is not published."""
 
-import json
-
 import pytest
 
 from actions.forms.common import ActionCheckLogin
 from actions.forms.progress import ActionAskApplicationNo
 from knowledge.loader import load_profile
 from knowledge.validate import find_problems
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import make_tracker, texts, use_profile
 from tests.conftest import ROOT
 
 
 def sources(dispatcher) -> list:
     return [s["id"] for m in dispatcher.messages for s in (m.get("custom") or {}).get("sources") or []]
-
-
-def without_flow_apps(sample_kb, monkeypatch):
-    profile = json.loads(sample_kb.get_meta("profile"))
-    profile.pop("flow_apps", None)
-    other = json.dumps(profile, ensure_ascii=False)
-    monkeypatch.setattr(sample_kb, "get_meta", lambda key: other if key == "profile" else None)
 
 
 async def test_the_number_prompt_shows_where_all_ones_applications_are(sample_kb, dispatcher, domain):
@@ -58,7 +49,7 @@ async def test_a_booking_login_prompt_names_no_app(sample_kb, dispatcher, domain
 
 
 async def test_without_flow_apps_only_the_prompts(sample_kb, dispatcher, domain, monkeypatch):
-    without_flow_apps(sample_kb, monkeypatch)
+    use_profile(sample_kb, monkeypatch, drop=("flow_apps",))
     await ActionAskApplicationNo().run(dispatcher, make_tracker("查进度", "check_progress"), domain)
     await ActionCheckLogin().run(dispatcher, make_tracker("我要投诉", "complaint"), domain)
     assert sources(dispatcher) == []

@@ -1,8 +1,6 @@
 """When a business needs the login: the reply says which business and why, always names 12345, and what the
 citizen wrote is kept — after the login the same flow goes on with it (nothing is asked twice)."""
 
-import json
-
 import pytest
 
 from actions.forms import login
@@ -19,7 +17,7 @@ from actions.forms.evaluation import ActionSubmitEvaluation
 from actions.forms.progress import ActionQueryProgress
 from actions.forms.workorder import ValidateWorkorderForm
 from actions.platform import submission
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import make_tracker, slot_events, texts, use_profile
 
 REISSUE = "ga-idcard-reissue"
 BARE = "这项业务需要先登录"
@@ -74,9 +72,7 @@ async def test_the_login_message_says_what_for_why_and_names_12345(sample_kb, di
 
 async def test_the_platform_name_comes_from_the_profile(sample_kb, dispatcher, domain, monkeypatch):
     """Another province's profile (the shared sample store itself is left as it is)."""
-    profile = json.loads(sample_kb.get_meta("profile"))
-    other = json.dumps({**profile, "platform": "某省政务"}, ensure_ascii=False)
-    monkeypatch.setattr(sample_kb, "get_meta", lambda key: other if key == "profile" else None)
+    use_profile(sample_kb, monkeypatch, platform="某省政务")
     await check_login(dispatcher, domain, "我要投诉", "complaint")
     link = dispatcher.messages[0]["custom"]
     assert link["title"] == "登录某省政务" and "三晋通" not in link["text"]
