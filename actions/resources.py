@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any, Dict, Optional
 
 from knowledge.store import KnowledgeStore
 from search.searcher import KnowledgeSearcher
@@ -18,6 +19,17 @@ KB_REREAD_SECONDS = 1.0
 @functools.lru_cache(maxsize=1)
 def knowledge_store() -> KnowledgeStore:
     return KnowledgeStore(get_settings().database)
+
+
+def published(entry: Optional[Dict[str, Any]]) -> bool:
+    """Whether a stored entry may be shown (an entry stored without a status is a published one)."""
+    return bool(entry) and entry.get("status", "published") == "published"
+
+
+def published_entry(kind: str, entry_id: str) -> Optional[Dict[str, Any]]:
+    """The entry if it exists and is published, else None."""
+    entry = knowledge_store().get(kind, entry_id)
+    return entry if published(entry) else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import ITEM_SLOT, ItemCatalog, tracker_context
-from actions.resources import knowledge_store
+from actions.resources import knowledge_store, published_entry
 
 PENDING_SLOT = "pending_aspect"
 GUIDE = "guide"
@@ -114,8 +114,8 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, item_id: str
     """Answers `aspect` (or the whole guide) of one item; the item becomes the conversation's context. The
     materials of an item whose materials differ by 情形: those of the situation the message names, or the
     question which situation applies ("您是首次申领、到期换领还是丢失补领？")."""
-    item = knowledge_store().get("item", item_id)
-    if item is None or item.get("status", "published") != "published":
+    item = published_entry("item", item_id)
+    if item is None:
         wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return [SlotSet(PENDING_SLOT, None)]
     ctx = tracker_context(tracker)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
+from actions.resources import published
 from search.answer_policy import bare
 
 
@@ -19,7 +20,7 @@ def same_question(entry: Dict, hits: Sequence, entries: Dict[tuple, Dict]) -> Li
         other = entries.get((hit.type, hit.id))
         if hit.type != "faq" or not other or other["id"] == entry["id"]:
             continue
-        if other.get("status", "published") != "published" or bare(other.get("question", "")) != asked:
+        if not published(other) or bare(other.get("question", "")) != asked:
             continue
         if other.get("department") != entry.get("department") and other not in out:
             out.append(other)

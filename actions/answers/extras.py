@@ -25,7 +25,7 @@ from actions import wording
 from actions.background import in_background
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import latest_metadata
-from actions.resources import KB_REREAD_SECONDS, knowledge_store, searcher
+from actions.resources import KB_REREAD_SECONDS, knowledge_store, published, searcher
 from knowledge import feedback
 from search.answer_policy import bare, topics
 
@@ -144,7 +144,7 @@ def related_options(
         seen_refs.add(ref)
         if candidate is None:
             candidate = store.get(candidate_kind, candidate_id)
-        if not candidate or candidate.get("status", "published") != "published":
+        if not published(candidate):
             continue
         title = _title(candidate_kind, candidate)
         if not title or bare(title) in seen_titles:

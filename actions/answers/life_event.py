@@ -15,7 +15,7 @@ from actions import wording
 from actions.answers.question import answer_if_sure
 from actions.dialogue import choices, elder_mode, render
 from actions.dialogue.context import entity_values
-from actions.resources import knowledge_store, searcher
+from actions.resources import knowledge_store, published_entry, searcher
 
 MIN_SCORE = 25.0
 CLEAR_WINNER_RATIO = 1.25
@@ -30,8 +30,8 @@ def package_choices(dispatcher: CollectingDispatcher, package_ids: List[str], re
 
 def show_package(dispatcher: CollectingDispatcher, tracker: Tracker, package_id: str) -> List[Dict]:
     store = knowledge_store()
-    package = store.get("package", package_id)
-    if package is None or package.get("status", "published") != "published":
+    package = published_entry("package", package_id)
+    if package is None:
         wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return []
     names = {i: (store.get("item", i) or {}).get("name", i) for i in package["items"]}

@@ -17,7 +17,7 @@ from actions.answers import aspects, departments
 from actions.answers.extras import follow_up, record_offer, record_question
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
-from actions.resources import knowledge_store, searcher
+from actions.resources import knowledge_store, published, searcher
 from search import answer_policy as confidence
 
 SEARCH_LIMIT = 10
@@ -32,10 +32,6 @@ __all__ = [
     "record_question",
     "ASKED_SLOT",
 ]
-
-
-def _published(entry: Optional[Dict]) -> bool:
-    return bool(entry) and entry.get("status", "published") == "published"
 
 
 def answer_entry(
@@ -96,7 +92,7 @@ def named_entry(tracker: Tracker) -> Optional[tuple]:
         kind = NAMING_ENTITIES.get(entity.get("entity"))
         if kind and isinstance(entity.get("value"), str):
             entry = store.get(kind, entity["value"])
-            if _published(entry):
+            if published(entry):
                 return kind, entry
     return None
 
@@ -160,7 +156,7 @@ def retrieve(text: str):
     store = knowledge_store()
     hits = searcher().search(text, limit=SEARCH_LIMIT)
     entries = store.get_many((h.type, h.id) for h in hits)
-    hits = [h for h in hits if _published(entries.get((h.type, h.id)))]
+    hits = [h for h in hits if published(entries.get((h.type, h.id)))]
     return hits, entries, confidence.judge(searcher(), store, text, hits, entries)
 
 

@@ -20,7 +20,7 @@ from actions.answers.life_event import show_package
 from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import ITEM_SLOT, latest_metadata, tracker_context
 from actions.forms.apply_online import APPLY, apply_for, login_message
-from actions.resources import knowledge_store
+from actions.resources import knowledge_store, published_entry
 
 ASPECT_LABELS = dict(aspects.ELDER_MENU)
 SERVICE_LABELS = dict(fallback.SERVICES)
@@ -77,8 +77,8 @@ def after_pick(
 ) -> List[Dict]:
     """After a whole entry picked from a list: the question behind the list is recorded as answered from it,
     then the follow-ups (the entry's own phrasing stands for the question when there was none)."""
-    entry = knowledge_store().get(kind, entry_id)
-    if entry is None or entry.get("status", "published") != "published":
+    entry = published_entry(kind, entry_id)
+    if entry is None:
         return []
     asked = tracker.get_slot(ASKED_SLOT) or ""
     if asked:
@@ -90,8 +90,8 @@ def after_pick(
 
 def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, entry_id: str) -> List[Dict]:
     """A FAQ or an app picked from a list (search results of the fallback ladder)."""
-    entry = knowledge_store().get(kind, entry_id)
-    if entry is None or entry.get("status", "published") != "published":
+    entry = published_entry(kind, entry_id)
+    if entry is None:
         wording.say(dispatcher, "utter_no_answer", elder_mode.is_on(tracker))
         return [SlotSet(choices.SLOT, None)]
     if kind == "faq":

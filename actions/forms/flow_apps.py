@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.dialogue import render
 from actions.platform.profile import platform_profile
-from actions.resources import knowledge_store
+from actions.resources import published_entry
 
 
 def flow_app(flow: str) -> Optional[Dict]:
@@ -22,10 +22,7 @@ def flow_app(flow: str) -> Optional[Dict]:
     app_id = (platform_profile().get("flow_apps") or {}).get(flow)
     if not app_id:
         return None
-    app = knowledge_store().get("app", app_id)
-    if app is None or app.get("status", "published") != "published":
-        return None
-    return app
+    return published_entry("app", app_id)
 
 
 def send_flow_app(dispatcher: CollectingDispatcher, flow: str) -> bool:
