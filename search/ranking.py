@@ -190,6 +190,19 @@ def score(searcher, columns: Columns, leaves, terms: List[Term], filters: Filter
     return candidates[keep], final[keep]
 
 
+def body_scores(columns: Columns, leaves, terms: List[Term], docs: np.ndarray) -> np.ndarray:
+    """The body's share of the score (a FAQ's answer, an item's conditions and materials) for each of `docs`
+    (a few), every query term counted in full, common or not. Needs the terms' idf (set by `score`)."""
+    scores = np.zeros(columns.size, dtype=np.float64)
+    if not len(docs):
+        return scores[:0]
+    groups = np.zeros(columns.size, dtype=np.int64)
+    only = np.sort(docs)
+    for term in terms:
+        _add(columns, leaves, term, ("body",), scores, groups, only=only)
+    return scores[docs]
+
+
 def _best(docs: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
     if len(docs) <= count:
         return docs

@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from search import ranking
 from search.analyzer import load_user_words, tokens
 from search.documents import COMPLETION_SEPARATOR, WHOLE_PROVINCE, decode_facets
-from search.fusion import fuse
+from search.fusion import answer_bonus, fuse
 from search.highlight import snippet
 from search.layout import CONTEXT_FILE, SYNC_KEY, SYNONYMS_FILE, IndexMissing, current_generation, read_json, read_words
 from search.normalize import clean, fold, normalize_query
@@ -294,6 +294,8 @@ class KnowledgeSearcher:
         counts = ranking.facets(snap.columns, docs, filters)
         allowed = snap.columns.allowed(filters, docs)
         docs, scores = docs[allowed], scores[allowed]
+        if semantic is not None and terms:
+            scores = scores + answer_bonus(snap.columns, leaves, terms, docs, scores)
         ranked = ranking.top(docs, scores, limit)
         hit_terms = [t.text for t in terms]
         hits = []

@@ -6,6 +6,7 @@ import functools
 import numpy as np
 import pytest
 
+from search import fusion
 from search.embedder import Embedder
 from search.embedding import MODEL_ID, embedding_text, get_encoder
 from search.fusion import fuse
@@ -146,3 +147,35 @@ def test_the_query_cache_is_keyed_by_what_is_embedded(channel, monkeypatch):
     first = channel.encoder.query("身份證丟了怎麼補ＡＰＰ")
     again = channel.encoder.query("身份证丢了怎么补app")
     assert computed == [embedding_text("身份证丢了怎么补app")] and first is again
+
+
+LAND_TAX_FAQS = [
+    ("faq-land-tax-period", "地价税的缴纳期间？", "每年十一月一日至三十日为开征期间。"),
+    ("faq-land-tax-how", "地价税缴纳方式有哪些？", "可持缴款书至金融机构临柜缴纳，或以信用卡、超商、网络缴纳。"),
+    ("faq-land-tax-late", "地价税逾期缴纳如何处理？", "逾期缴纳每逾二日加征百分之一滞纳金，逾三十日移送强制执行。"),
+    ("faq-land-tax-relief", "地价税如何减轻负担？", "自用住宅用地可向稽征机关申请按优惠税率课征。"),
+]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [("地价税会加征滞纳金吗", "faq-land-tax-late"), ("地价税自用住宅有优惠税率吗", "faq-land-tax-relief")],
+)
+def test_the_answer_words_decide_between_sibling_faqs(mini_store, mini_index, channel, monkeypatch, question, expected):
+    """Questions about one tax sit within a few thousandths of cosine; the citizen's word is only in one answer."""
+    for faq_id, faq_question, answer in LAND_TAX_FAQS:
+        mini_store.upsert("faq", {"id": faq_id, "question": faq_question, "answer": answer, "status": "published"})
+    IndexSync(mini_store, mini_index).apply_pending()
+    Embedder(mini_index, channel.store, channel.encoder).run()
+    searcher = KnowledgeSearcher(mini_index, channel)
+    assert searcher.search(question)[0].id == expected
+    monkeypatch.setattr("search.fusion.ANSWER_WEIGHT", 0.0)
+    assert searcher.search(question)[0].id != expected  # the sentence vectors alone prefer a sibling
+
+
+def test_answer_words_do_not_reorder_a_head_holding_an_item(monkeypatch):
+    """An item's guide text is long and not an answer: a head with an item is left as the cosine ranked it."""
+    monkeypatch.setattr("search.ranking.body_scores", lambda *a: pytest.fail("no answer scores for this head"))
+    columns = type("Columns", (), {"kinds": np.array(["faq", "item", "faq", "faq"], dtype=object)})()
+    bonus = fusion.answer_bonus(columns, [], [], np.array([0, 1, 2, 3]), np.array([0.95, 0.94, 0.93, 0.5]))
+    assert not bonus.any()
