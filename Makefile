@@ -132,6 +132,7 @@ bench-quality: setup
 	$(PY) benchmarks/quality_bench.py
 	$(PY) benchmarks/quality_chat.py
 	$(PY) benchmarks/intake_bench.py --heldout
+	$(PY) benchmarks/intake_bench.py --set intake_12345_2 --heldout
 	$(PY) benchmarks/intake_bench.py --set short_routing --heldout
 
 bench: bench-search

@@ -62,7 +62,12 @@ TPE_FAQS = ROOT.parent / "shared" / "data" / "tpe-faq" / "faqs.jsonl"
 PARTS = ("dev", "heldout")
 # the quality sets asked of each base, in report order; a later set is a later blind batch with its own header
 BASE_SETS = {"sample": ("sample_colloquial", "sample_colloquial_2"), "tpe": ("external_tpe", "external_tpe_2")}
-HELDOUT_PERCENT = {"sample_colloquial_2": 50, "external_tpe_2": 50}  # the rest keep 40 (each header says which)
+ROUTING_SETS = ("intake_12345", "intake_12345_2", "short_routing")  # scored by benchmarks/intake_bench.py
+HELDOUT_PERCENT = {
+    "sample_colloquial_2": 50,
+    "external_tpe_2": 50,
+    "intake_12345_2": 50,
+}  # the rest keep 40 (each header says which)
 
 
 # -- sets ----------------------------------------------------------------------------------------------------
@@ -109,14 +114,15 @@ def check_sets(tpe_ids: bool = True) -> Dict[str, int]:
         rows = load_set(name)
         bad += [e for r in rows if r["expect"] != "none" for e in r["expect"] if e not in ids]
         sizes[name] = len(rows)
-    intake = load_set("intake_12345", "text")
     labels = {"complaint", "help_request", "suggestion", "question"}
-    bad += [r["text"][:20] for r in intake if r["label"] not in labels]
-    short = load_set("short_routing", "text")
-    bad += [r["text"][:20] for r in short if r["label"] not in labels | {"check_progress"}]
+    for name in ROUTING_SETS:
+        rows = load_set(name, "text")
+        allowed = labels | {"check_progress"} if name == "short_routing" else labels
+        bad += [r["text"][:20] for r in rows if r["label"] not in allowed]
+        sizes[name] = len(rows)
     if bad:
         raise SystemExit(f"unknown expected ids or labels: {bad}")
-    return {**sizes, "intake_12345": len(intake), "short_routing": len(short)}
+    return sizes
 
 
 # -- systems ---------------------------------------------------------------------------------------------------
@@ -434,7 +440,7 @@ def main() -> None:
     print(
         f"评测集条数：{sizes}；各集 dev/留出："
         + "；".join(
-            f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name in ('intake_12345', 'short_routing') else 'q')))}"
+            f"{name} {dict(Counter(r['part'] for r in load_set(name, 'text' if name in ROUTING_SETS else 'q')))}"
             for name in sizes
         )
     )

@@ -12,13 +12,14 @@ def intake_bench():
     return import_benchmark("intake_bench")
 
 
-@pytest.mark.parametrize("name, size", [("intake_12345", 100), ("short_routing", 150)])
+@pytest.mark.parametrize("name, size", [("intake_12345", 100), ("intake_12345_2", 120), ("short_routing", 150)])
 def test_each_set_follows_its_held_out_rule_and_labels(intake_bench, name, size):
     rows = intake_bench.load_set(name)  # raises on a part or label that breaks the rule
     assert len(rows) >= size
     assert len({r["text"] for r in rows}) == len(rows)
     assert {r["label"] for r in rows} == set(intake_bench.SET_LABELS[name])
-    assert 0.3 < sum(r["part"] == "heldout" for r in rows) / len(rows) < 0.5
+    share = import_benchmark("quality_bench").HELDOUT_PERCENT.get(name, 40) / 100
+    assert abs(sum(r["part"] == "heldout" for r in rows) / len(rows) - share) < 0.15
 
 
 def test_a_row_in_the_wrong_part_is_refused(intake_bench, tmp_path, monkeypatch):
