@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from search.dialect import plain
 from search.documents import decode_phrasings
 from search.embedding import DIMENSION, Encoder, embedding_text, get_encoder
 from search.layout import SYNC_KIND
@@ -138,9 +139,10 @@ class SemanticChannel:
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's vector: an entry's own phrasing asked as it is written (a tapped 猜你想问 or 热门问题,
-        an item's name) already has one — both sides are embedded alike — else it is computed (and cached)."""
+        an item's name) already has one — both sides are embedded alike — else it is computed (and cached) from
+        the question with its dialect words in plain Mandarin (search/dialect.py)."""
         known = self._vectors.get(vector_key(embedding_text(text)))
-        return known if known is not None else self.encoder.query(text)
+        return known if known is not None else self.encoder.query(plain(embedding_text(text)))
 
 
 _memories: Dict[str, VectorMemory] = {}

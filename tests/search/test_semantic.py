@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from search import fusion
+from search.dialect import plain
 from search.embedder import Embedder
 from search.embedding import MODEL_ID, embedding_text, get_encoder
 from search.fusion import fuse
@@ -134,7 +135,7 @@ def test_a_question_asked_as_an_entry_phrases_it_reuses_that_vector(mini_index, 
     phrased = searcher.search("居民身份证补领")
     assert computed == [] and phrased[0].id == "ga-idcard-reissue" and phrased[0].cosine > 0.99
     searcher.search("身份证丢了咋补")
-    assert computed == ["身份证丢了咋补"]
+    assert computed == ["身份证丢了怎么补"]  # from its plain-Mandarin form (search/dialect.py)
 
 
 def test_the_query_cache_is_keyed_by_what_is_embedded(channel, monkeypatch):
@@ -179,3 +180,12 @@ def test_answer_words_do_not_reorder_a_head_holding_an_item(monkeypatch):
     columns = type("Columns", (), {"kinds": np.array(["faq", "item", "faq", "faq"], dtype=object)})()
     bonus = fusion.answer_bonus(columns, [], [], np.array([0, 1, 2, 3]), np.array([0.95, 0.94, 0.93, 0.5]))
     assert not bonus.any()
+
+
+def test_a_dialect_question_is_embedded_in_plain_mandarin(channel):
+    """The sentence vector of "俺娃…咋…" is that of "我孩子…怎么…": e5 reads the plain form better."""
+    assert plain("俺娃今年16了 头一回办身份证得带啥") == "我孩子今年16了 头一回办身份证得带什么"
+    assert plain("多会儿能办好 中不中") == "什么时候能办好 行不行"
+    dialect = channel.query_vector("俺家娃的社保卡咋办")
+    assert np.array_equal(dialect, channel.encoder.query("我家孩子的社保卡怎么办"))
+    assert not np.array_equal(dialect, channel.encoder._query("俺家娃的社保卡咋办"))
