@@ -122,6 +122,13 @@ async def test_a_faq_asking_this_very_question_goes_before_the_guides_part(sampl
     assert texts(followed)[0].startswith("【")
 
 
+async def test_a_faq_asking_whether_one_qualifies_goes_before_the_guides_conditions(sample_kb, dispatcher):
+    # "还能申请吗" reads as ask_conditions, but the FAQ that asks exactly this answers it better than the guide's
+    # whole 办理条件 section (the FAQ's cosine 0.97, the guide's 0.95)
+    await run(dispatcher, "儿子有工作 我还能申请低保吗", "ask_conditions", [{"entity": "item", "value": "mz-dibao"}])
+    assert dispatcher.messages[0]["custom"]["sources"][0]["id"] == "faq-mz-015"
+
+
 async def test_an_item_named_with_only_how_or_how_soon_is_answered_from_its_guide_without_retrieval(
     sample_kb, dispatcher, monkeypatch
 ):
