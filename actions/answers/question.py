@@ -19,6 +19,7 @@ from actions.dialogue import choices, elder_mode, fallback, render
 from actions.dialogue.context import after_answer, latest_metadata
 from actions.resources import knowledge_store, published, searcher
 from search import answer_policy as confidence
+from search.searcher import Hit
 
 SEARCH_LIMIT = 10
 ASKED_SLOT = "asked_question"  # the question behind the choices offered, recorded once one is picked
@@ -123,9 +124,12 @@ def answer_top(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, hi
     return answer_entry(dispatcher, tracker, top.type, entry, text, hits)
 
 
-def answer_unsure(dispatcher, tracker, text: str, hits, entries) -> Optional[List[Dict]]:
+def answer_unsure(dispatcher, tracker, text: str, hits, entries, level: Optional[str] = None) -> Optional[List[Dict]]:
     """Retrieval is not sure, but the message names an item, app or 一件事: that entry is the answer (a
-    question that names what it is about never gets 没太明白 or a menu of other things)."""
+    question that names what it is about never gets 没太明白 or a menu of other things). When retrieval
+    hesitates between other things (`level` CHOOSE) and ranks the named entry nowhere among its hits, the
+    named thing is likely the citizen's situation, not the question ("我刚退休，想找地方当志工"): it is
+    offered first, beside retrieval's choices."""
     named = named_entry(tracker)
     if named is None:
         return None
@@ -134,6 +138,12 @@ def answer_unsure(dispatcher, tracker, text: str, hits, entries) -> Optional[Lis
     top = hits[0] if hits else None
     if top is not None and top.type == "faq" and about & confidence.topics("faq", entries.get(("faq", top.id))):
         return answer_top(dispatcher, tracker, text, hits, entries)  # the named item's own FAQ, put first
+    if level == confidence.CHOOSE and not any(
+        (h.type, h.id) == (kind, entry["id"]) or about & confidence.topics(h.type, entries.get((h.type, h.id)))
+        for h in hits
+    ):
+        title = entry.get("question") or entry.get("name") or entry["id"]
+        return offer_choices(dispatcher, tracker, text, [Hit(kind, entry["id"], title, "", 0.0)] + list(hits))
     record_question(text, latest_metadata(tracker), kind, entry["id"])
     return answer_entry(dispatcher, tracker, kind, entry, text, hits)
 
@@ -171,7 +181,7 @@ class ActionAnswerQuestion(Action):
         metadata = latest_metadata(tracker)
         hits, entries, judgement = retrieve(text)
         if judgement.level != confidence.ANSWER:
-            answered = answer_unsure(dispatcher, tracker, text, hits, entries)
+            answered = answer_unsure(dispatcher, tracker, text, hits, entries, judgement.level)
             if answered is not None:
                 return answered
         if judgement.level == confidence.NONE:
@@ -218,7 +228,7 @@ class ActionAnswerOrFallback(Action):
         text = tracker.latest_message.get("text") or ""
         hits, entries, judgement = retrieve(text) if text.strip() else ([], {}, None)
         if judgement is None or judgement.level != confidence.ANSWER:
-            answered = answer_unsure(dispatcher, tracker, text, hits, entries)
+            answered = answer_unsure(dispatcher, tracker, text, hits, entries, judgement and judgement.level)
             if answered is not None:
                 return answered
             first_miss = fallback.step_of_this_turn(tracker) == fallback.CLARIFY

@@ -62,3 +62,34 @@ async def test_not_understood_but_with_candidates_offers_them_instead_of_sorry(s
     assert offer["utter_action"] == "utter_ask_which_of_answers" and all(
         "公积金" in b["title"] for b in offer["buttons"]
     )
+
+
+async def test_a_named_situation_that_retrieval_ranks_nowhere_is_offered_beside_its_choices(sample_kb, dispatcher):
+    """ "我开餐厅…国定假日可以挪到暑假再放吗": the NLU reads 开餐厅 as the 开餐馆一件事, but the question is about
+    holidays; retrieval hesitates between FAQs none of which is about that 一件事. The 一件事 is offered first,
+    beside retrieval's choices — not answered as if it were the question."""
+    from actions.answers.question import answer_unsure
+    from search import answer_policy as confidence
+    from search.searcher import Hit
+
+    text = "我开餐厅，过年最忙暑假最闲，国定假日可以挪到暑假再放吗"
+    tracker = make_tracker(text, entities=[{"entity": "life_event", "value": "pk-restaurant"}])
+    faqs = ["faq-platform-037", "faq-rs-019"]
+    entries = sample_kb.get_many(("faq", f) for f in faqs)
+    hits = [Hit("faq", f, entries[("faq", f)]["question"], "", 0.9) for f in faqs]
+    answer_unsure(dispatcher, tracker, text, hits, entries, confidence.CHOOSE)
+    buttons = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert buttons == ["开餐馆一件事"] + [entries[("faq", f)]["question"] for f in faqs]
+    assert "sources" not in (dispatcher.messages[0].get("custom") or {})
+    # retrieval found nothing at all: the named 一件事 is the answer, as before
+    answered = type(dispatcher)()
+    answer_unsure(answered, tracker, text, hits, entries, confidence.NONE)
+    assert answered.messages[0]["custom"]["sources"][0]["id"] == "pk-restaurant"
+    # one of retrieval's hits is about the 一件事 (one of its items): the 一件事 is the answer
+    about = type(dispatcher)()
+    food = sample_kb.get("item", "sc-food-license")
+    entries[("item", "sc-food-license")] = food
+    answer_unsure(
+        about, tracker, text, hits + [Hit("item", "sc-food-license", food["name"], "", 0.9)], entries, confidence.CHOOSE
+    )
+    assert about.messages[0]["custom"]["sources"][0]["id"] == "pk-restaurant"
