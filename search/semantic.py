@@ -141,8 +141,9 @@ class SemanticChannel:
         """The question's vector: an entry's own phrasing asked as it is written (a tapped 猜你想问 or 热门问题,
         an item's name) already has one — both sides are embedded alike — else it is computed (and cached) from
         the question with its dialect words in plain Mandarin (search/dialect.py)."""
-        known = self._vectors.get(vector_key(embedding_text(text)))
-        return known if known is not None else self.encoder.query(plain(embedding_text(text)))
+        embedded = embedding_text(text)
+        known = self._vectors.get(vector_key(embedded))
+        return known if known is not None else self.encoder.query(plain(embedded))
 
 
 _memories: Dict[str, VectorMemory] = {}

@@ -142,7 +142,7 @@ def answer_unsure(dispatcher, tracker, text: str, hits, entries, level: Optional
         (h.type, h.id) == (kind, entry["id"]) or about & confidence.topics(h.type, entries.get((h.type, h.id)))
         for h in hits
     ):
-        title = entry.get("question") or entry.get("name") or entry["id"]
+        title = render.source_of(kind, entry)["title"]
         return offer_choices(dispatcher, tracker, text, [Hit(kind, entry["id"], title, "", 0.0)] + list(hits))
     record_question(text, latest_metadata(tracker), kind, entry["id"])
     return answer_entry(dispatcher, tracker, kind, entry, text, hits)
