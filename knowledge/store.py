@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
@@ -60,6 +61,23 @@ def make_engine(url: str) -> Engine:
     return sa.create_engine(url, future=True, pool_pre_ping=True)
 
 
+WAL_SWITCH_SECONDS = 30.0  # as long as the busy timeout
+
+
+def _use_wal(cursor) -> None:
+    """Puts the database file in WAL mode (it stays so). Switching ignores the busy timeout: while another
+    process starting on a new file holds a lock, it fails at once ("database is locked"), so it is retried."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     """Real transactions on SQLite: pysqlite otherwise begins only at the first write, so a read-then-write
     is not atomic. Write transactions take the write lock up front (BEGIN IMMEDIATE); WAL lets readers
@@ -71,12 +89,22 @@ def _sqlite_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
         if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kb_write") else "BEGIN")
+
+
+def create_tables(engine: Engine, tables: sa.MetaData) -> None:
+    """Creates the missing tables of `tables` in one write transaction. On SQLite a plain transaction first reads
+    the schema and then has to become a writer, which fails at once ("database is locked") when another process
+    starting on the same file wrote in between; taking the write lock up front makes it wait its turn."""
+    with engine.connect() as conn:
+        conn.execution_options(kb_write=True)
+        with conn.begin():
+            tables.create_all(conn)
 
 
 class KnowledgeStore:
@@ -87,7 +115,7 @@ class KnowledgeStore:
         self.engine = make_engine(url)
         self._recent_reads: Dict[str, Tuple[float, Any]] = {}  # what `_reused` keeps: key → (monotonic time, value)
         self._profile_written = False  # set_meta("profile") inside a transaction not yet ended
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
 
     def ping(self) -> bool:
         with self.engine.connect() as conn:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from knowledge.store import create_tables
+
 metadata = sa.MetaData()
 
 sessions = sa.Table(
@@ -60,4 +62,4 @@ agents = sa.Table(
 
 
 def create(engine: sa.engine.Engine) -> None:
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
