@@ -25,9 +25,20 @@ from sqlalchemy.engine import Connection, Engine
 
 from knowledge.tables import changes, entries, meta, metadata, versions
 
-__all__ = ["KnowledgeStore", "make_engine", "entries", "changes", "meta", "metadata", "versions"]
+__all__ = [
+    "KnowledgeStore",
+    "make_engine",
+    "create_tables",
+    "write_transaction",
+    "entries",
+    "changes",
+    "meta",
+    "metadata",
+    "versions",
+]
 
 WRITER_LOCK_KEY = 7_310_426_001  # PostgreSQL advisory lock shared by every knowledge-base writer
+SCHEMA_LOCK_KEY = 7_310_426_002  # PostgreSQL advisory lock held while a process creates missing tables
 SYNONYM_KIND = "synonym"
 CHUNK = 500
 
@@ -97,14 +108,26 @@ def _sqlite_transactions(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kb_write") else "BEGIN")
 
 
-def create_tables(engine: Engine, tables: sa.MetaData) -> None:
-    """Creates the missing tables of `tables` in one write transaction. On SQLite a plain transaction first reads
-    the schema and then has to become a writer, which fails at once ("database is locked") when another process
-    starting on the same file wrote in between; taking the write lock up front makes it wait its turn."""
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that reads and then writes. On SQLite a plain transaction that has read must later become a
+    writer, which fails at once ("database is locked") when another process wrote in between; this one takes
+    the write lock at BEGIN (BEGIN IMMEDIATE) and so waits its turn. On PostgreSQL it is a plain transaction."""
     with engine.connect() as conn:
         conn.execution_options(kb_write=True)
         with conn.begin():
-            tables.create_all(conn)
+            yield conn
+
+
+def create_tables(engine: Engine, tables: sa.MetaData) -> None:
+    """Creates the missing tables of `tables` in one write transaction: processes starting together on a new
+    database each wait their turn, and the later ones find the tables made. On PostgreSQL two processes creating
+    the same table at once would both pass the existence check and one would fail on the catalogue's unique
+    index, so the transaction first takes an advisory lock."""
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        tables.create_all(conn)
 
 
 class KnowledgeStore:
@@ -131,12 +154,10 @@ class KnowledgeStore:
         (feedback, audit, tokens). On SQLite both take the write lock at BEGIN, so a read-then-write
         transaction waits its turn instead of failing with "database is locked"."""
         try:
-            with self.engine.connect() as conn:
-                conn.execution_options(kb_write=True)
-                with conn.begin():
-                    if entries_lock:
-                        self.lock_writers(conn)
-                    yield conn
+            with write_transaction(self.engine) as conn:
+                if entries_lock:
+                    self.lock_writers(conn)
+                yield conn
         finally:
             if entries_lock or self._profile_written:  # what this process changes, it reads at once
                 self._recent_reads.clear()

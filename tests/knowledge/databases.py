@@ -67,6 +67,25 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(params=BACKENDS)
+def new_database_urls(request, tmp_path):
+    """Six URLs of empty databases, for tests that start processes on a new database again and again: SQLite
+    files, then PostgreSQL schemas (dropped afterwards)."""
+    count = 6
+    if request.param == "sqlite":
+        yield [f"sqlite:///{tmp_path / f'new-{n}.sqlite3'}" for n in range(count)]
+        return
+    engine, url = request.getfixturevalue("postgres_engine"), request.getfixturevalue("test_postgres_url")
+    schemas = [f"kbnew_{uuid.uuid4().hex[:12]}" for _ in range(count)]
+    with engine.connect() as conn:
+        for schema in schemas:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield [with_search_path(url, schema) for schema in schemas]
+    with engine.connect() as conn:
+        for schema in schemas:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
 @pytest.fixture
 def open_stores():
     """Stores opened by a test, closed (connections returned) at its end."""
