@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
@@ -23,6 +22,7 @@ from actions.platform.application_api import (
     SubmissionRejected,
     new_idempotency_key,
 )
+from knowledge.store import create_tables, make_engine, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ def _now() -> dt.datetime:
 
 class Outbox:
     def __init__(self, url: str, retry_after_seconds: float = 10.0, max_backoff_seconds: float = 600.0) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
-        _metadata.create_all(self.engine)
+        # The action server and the outbox worker share it: on SQLite the knowledge store's engine (WAL, busy
+        # timeout, write lock taken at BEGIN) lets both start on a new file and write without "database is locked".
+        self.engine = make_engine(url)
+        create_tables(self.engine, _metadata)
         self.retry_after = retry_after_seconds
         self.max_backoff = max_backoff_seconds
 
@@ -76,24 +76,27 @@ class Outbox:
         if kind not in KINDS:
             raise ValueError(f"unknown submission kind: {kind}")
         now = _now()
-        with self.engine.begin() as conn:
-            exists = conn.execute(sa.select(outbox_table.c.key).where(outbox_table.c.key == key)).first()
-            if exists:
-                return False
-            conn.execute(
-                outbox_table.insert().values(
-                    key=key,
-                    kind=kind,
-                    user_ref=user_ref,
-                    token=token,
-                    body=json.dumps(body, ensure_ascii=False),
-                    status=PENDING,
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
+        try:
+            with write_transaction(self.engine) as conn:
+                exists = conn.execute(sa.select(outbox_table.c.key).where(outbox_table.c.key == key)).first()
+                if exists:
+                    return False
+                conn.execute(
+                    outbox_table.insert().values(
+                        key=key,
+                        kind=kind,
+                        user_ref=user_ref,
+                        token=token,
+                        body=json.dumps(body, ensure_ascii=False),
+                        status=PENDING,
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
+        except sa.exc.IntegrityError:  # PostgreSQL: another action server stored the same key a moment before
+            return False
         return True
 
     def get(self, key: str) -> Optional[OutboxEntry]:
@@ -138,7 +141,7 @@ class Outbox:
         self._finish(key, REJECTED, None, reason)
 
     def mark_retry(self, key: str, error: str) -> None:
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             attempts = conn.execute(sa.select(outbox_table.c.attempts).where(outbox_table.c.key == key)).scalar_one()
             delay = min(self.max_backoff, self.retry_after * (2**attempts))
             conn.execute(
