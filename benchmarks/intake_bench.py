@@ -36,17 +36,12 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from quality_bench import ROUTING_SETS as SET_LABELS  # noqa: E402  (each routing set's labels)
 from quality_bench import expected_part  # noqa: E402
 
-from nlu.intake import LABELS, QUESTION, macro_f1  # noqa: E402
+from nlu.intake import QUESTION, macro_f1  # noqa: E402
 
 SETS_DIR = ROOT / "benchmarks" / "quality"
-# the labels of each set; an intent that is not one of them is a question
-SET_LABELS = {
-    "intake_12345": LABELS,
-    "intake_12345_2": LABELS,
-    "short_routing": LABELS[:-1] + ("check_progress", QUESTION),
-}
 PARTS = ("dev", "heldout")
 
 
