@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from gateway.live import tables
 from gateway.live.tables import agents, messages, sessions
+from knowledge.store import write_transaction
 from privacy import mask_text
 
 OPEN_CHAT = ("waiting", "active")
@@ -58,11 +59,6 @@ class LiveDesk:
         self.agent_timeout = dt.timedelta(seconds=agent_timeout_seconds)
         tables.create(engine)
 
-    def _write(self):
-        conn = self.engine.connect()
-        conn.execution_options(kb_write=True)  # SQLite: take the write lock at BEGIN (knowledge/store.py)
-        return conn
-
     # -- the citizen's side -------------------------------------------------------------------------
 
     def open_session(
@@ -95,7 +91,7 @@ class LiveDesk:
             requeued=0,
             rasa_paused=False,
         )
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             session_id = conn.execute(sessions.insert().values(**values)).inserted_primary_key[0]
             if first_message:
                 self._add_message(conn, session_id, sender_id, "citizen", first_message)
@@ -120,12 +116,12 @@ class LiveDesk:
         return (_row(chat) if chat else None), sum(r.kind == "ticket" for r in rows)
 
     def citizen_message(self, session_id: int, sender_id: str, text: str) -> int:
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             conn.execute(sessions.update().where(sessions.c.id == session_id).values(last_citizen_at=_now()))
             return self._add_message(conn, session_id, sender_id, "citizen", text)
 
     def cancel(self, session_id: int) -> bool:
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.status == "waiting")
@@ -134,11 +130,11 @@ class LiveDesk:
         return bool(done)
 
     def mark_paused(self, session_id: int, paused: bool) -> None:
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             conn.execute(sessions.update().where(sessions.c.id == session_id).values(rasa_paused=paused))
 
     def rate(self, session_id: int, rating: int) -> bool:
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.status == "closed", sessions.c.rating.is_(None))
@@ -215,7 +211,7 @@ class LiveDesk:
         """The agent's console is open: it counts as on duty, and keeps its sessions. Returns its sessions."""
         now = _now()
         try:
-            with self._write() as conn, conn.begin():
+            with write_transaction(self.engine) as conn:
                 if not conn.execute(
                     agents.update().where(agents.c.agent_key == agent.key).values(name=agent.name, heartbeat_at=now)
                 ).rowcount:
@@ -236,7 +232,7 @@ class LiveDesk:
 
     def sign_off(self, agent: Agent) -> List[int]:
         """The agent leaves: off duty at once, and its conversations go back to the queue."""
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             conn.execute(agents.delete().where(agents.c.agent_key == agent.key))
             ids = [
                 r.id
@@ -274,7 +270,7 @@ class LiveDesk:
             ]
         closed = []
         for session_id in ids:
-            with self._write() as conn, conn.begin():
+            with write_transaction(self.engine) as conn:
                 done = conn.execute(
                     sessions.update()
                     .where(
@@ -302,7 +298,7 @@ class LiveDesk:
             ]
         turned = []
         for session_id in ids:
-            with self._write() as conn, conn.begin():
+            with write_transaction(self.engine) as conn:
                 online = sa.exists().where(agents.c.heartbeat_at >= cutoff)
                 done = conn.execute(
                     sessions.update()
@@ -317,7 +313,7 @@ class LiveDesk:
         condition = [sessions.c.id == session_id, sessions.c.status == "active"]
         if stale_before is not None:
             condition.append(sessions.c.heartbeat_at < stale_before)
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             row = conn.execute(sa.select(sessions.c.queued_at).where(sessions.c.id == session_id)).first()
             done = conn.execute(
                 sessions.update()
@@ -347,7 +343,7 @@ class LiveDesk:
     def take(self, session_id: int, agent: Agent) -> Dict[str, Any]:
         """The agent takes a waiting session; 409 when another agent was first."""
         now = _now()
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.kind == "chat", sessions.c.status == "waiting")
@@ -368,7 +364,7 @@ class LiveDesk:
 
     def agent_message(self, session_id: int, agent: Agent, text: str, extra: Optional[Dict] = None) -> int:
         session = self.owned(session_id, agent)
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.first_response_at.is_(None))
@@ -378,12 +374,12 @@ class LiveDesk:
 
     def system_message(self, session_id: int, text: str, extra: Optional[Dict] = None) -> int:
         session = self.session(session_id)
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             return self._add_message(conn, session_id, session["sender_id"], "system", text, "", extra)
 
     def transfer(self, session_id: int, agent: Agent, department: str) -> Dict[str, Any]:
         self.owned(session_id, agent)
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.status == "active", sessions.c.agent_key == agent.key)
@@ -409,7 +405,7 @@ class LiveDesk:
             condition += [sessions.c.agent_key == agent.key, sessions.c.status == "active"]
         else:
             condition.append(sessions.c.status.in_(OPEN_CHAT))
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update().where(*condition).values(status="closed", outcome=outcome, closed_at=_now())
             ).rowcount
@@ -430,7 +426,7 @@ class LiveDesk:
     def answer_ticket(self, ticket_id: int, agent: Agent, text: str) -> int:
         """The reply to a ticket; 409 when another agent answered it first."""
         now = _now()
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == ticket_id, sessions.c.kind == "ticket", sessions.c.status == "open")
@@ -475,7 +471,7 @@ class LiveDesk:
         return found
 
     def set_delivery(self, message_id: int, delivery: str) -> None:
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             conn.execute(messages.update().where(messages.c.id == message_id).values(delivery=delivery[:200]))
 
     @staticmethod
