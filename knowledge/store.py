@@ -119,14 +119,20 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def _advisory_lock(conn: Connection, key: int) -> None:
+    """On PostgreSQL, waits for and holds the advisory lock `key` until the transaction ends (SQLite's write
+    transactions are already serialised)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def create_tables(engine: Engine, tables: sa.MetaData) -> None:
     """Creates the missing tables of `tables` in one write transaction: processes starting together on a new
     database each wait their turn, and the later ones find the tables made. On PostgreSQL two processes creating
     the same table at once would both pass the existence check and one would fail on the catalogue's unique
     index, so the transaction first takes an advisory lock."""
     with write_transaction(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        _advisory_lock(conn, SCHEMA_LOCK_KEY)
         tables.create_all(conn)
 
 
@@ -178,8 +184,7 @@ class KnowledgeStore:
 
     @staticmethod
     def lock_writers(conn: Connection) -> None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+        _advisory_lock(conn, WRITER_LOCK_KEY)
 
     # -- writes -------------------------------------------------------------------------------------
 
