@@ -7,6 +7,7 @@ afterwards, so parallel runs do not collide. When PostgreSQL does not answer the
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -84,6 +85,22 @@ def new_database_urls(request, tmp_path):
     with engine.connect() as conn:
         for schema in schemas:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def run_at_once(target, url: str, processes: int = 4) -> list:
+    """Runs `target(url, barrier, results)` in `processes` forked processes that start together at the barrier
+    (several services starting on one database); each puts one outcome on `results`. Every process must exit
+    cleanly; returns the outcomes, sorted."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(processes), context.Queue()
+    started = [context.Process(target=target, args=(url, barrier, results)) for _ in range(processes)]
+    for process in started:
+        process.start()
+    for process in started:
+        process.join(60)
+    outcomes = sorted(results.get(timeout=5) for _ in range(processes))
+    assert [p.exitcode for p in started] == [0] * processes, outcomes
+    return outcomes
 
 
 @pytest.fixture

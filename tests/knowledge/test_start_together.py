@@ -3,12 +3,12 @@ the embedded SQLite file, the multi-worker test, docker-compose services on one 
 tables it needs and none fails — with "database is locked" on SQLite (switching the file to WAL and creating
 tables both wait for the others), or on PostgreSQL's catalogue when two create the same table."""
 
-import multiprocessing
+from tests.knowledge.databases import run_at_once
 
 PROCESSES = 4
 
 
-def _start(url: str, barrier, failures) -> None:
+def _start(url: str, barrier, results) -> None:
     from gateway.live.desk import LiveDesk
     from knowledge.store import KnowledgeStore
 
@@ -16,22 +16,11 @@ def _start(url: str, barrier, failures) -> None:
         barrier.wait(30)
         store = KnowledgeStore(url)
         LiveDesk(store.engine)
+        results.put("started")
     except Exception as exc:  # reported to the test, which fails on it
-        failures.put(f"{type(exc).__name__}: {exc}"[:200])
+        results.put(f"{type(exc).__name__}: {exc}"[:200])
 
 
 def test_processes_starting_together_on_a_new_database_all_start(new_database_urls):
-    context = multiprocessing.get_context("fork")
-    failures = context.Queue()
     for url in new_database_urls:
-        barrier = context.Barrier(PROCESSES)
-        processes = [context.Process(target=_start, args=(url, barrier, failures)) for _ in range(PROCESSES)]
-        for process in processes:
-            process.start()
-        for process in processes:
-            process.join(60)
-        assert [p.exitcode for p in processes] == [0] * PROCESSES
-    found = []
-    while not failures.empty():
-        found.append(failures.get())
-    assert found == []
+        assert run_at_once(_start, url, PROCESSES) == ["started"] * PROCESSES

@@ -2,9 +2,7 @@
 PostgreSQL): they start on a new database at once, and a request stored twice at the same moment (a double tap
 reaching two action servers) is kept once — never a crash at start, never two rows or an error for the second."""
 
-import multiprocessing
-
-from tests.knowledge.databases import new_database_urls, postgres_engine, test_postgres_url  # noqa: F401
+from tests.knowledge.databases import new_database_urls, postgres_engine, run_at_once, test_postgres_url  # noqa: F401
 
 PROCESSES = 4
 
@@ -23,15 +21,6 @@ def _start_and_put(url: str, barrier, results) -> None:
 
 
 def test_processes_sharing_a_new_outbox_start_and_store_a_request_once(new_database_urls):
-    context = multiprocessing.get_context("fork")
     for url in new_database_urls:
-        barrier = context.Barrier(PROCESSES)
-        results = context.Queue()
-        processes = [context.Process(target=_start_and_put, args=(url, barrier, results)) for _ in range(PROCESSES)]
-        for process in processes:
-            process.start()
-        for process in processes:
-            process.join(60)
-        outcomes = sorted(results.get(timeout=5) for _ in range(PROCESSES))
-        assert [p.exitcode for p in processes] == [0] * PROCESSES
+        outcomes = run_at_once(_start_and_put, url, PROCESSES)
         assert outcomes == [("duplicate", "")] * (PROCESSES - 1) + [("stored", "")], outcomes
